@@ -1,0 +1,272 @@
+/* Private declarations shared by the Linux ABI services (abi/ only).
+ *
+ * One process, one thread for now (issue 2). Everything a process owns
+ * hangs off struct process so fork (a later issue) can copy or share it
+ * piece by piece: the fd table, the cwd, the memory map, signal state,
+ * limits and credentials. `abi_proc` is the current process.
+ */
+#ifndef ABI_INT_H
+#define ABI_INT_H
+
+#include <core/types.h>
+#include <core/errno.h>
+#include <core/as.h>
+#include <core/mem.h>
+#include <core/uaccess.h>
+#include <core/task.h>
+#include <core/panic.h>
+#include <core/console.h>
+#include <lib/string.h>
+#include <linux/fcntl.h>
+#include <linux/stat.h>
+#include <linux/limits.h>
+#include <linux/resource.h>
+
+#define ABI_PATH_MAX PATH_MAX /* 4096, including the NUL */
+#define ABI_NAME_MAX NAME_MAX /* 255 */
+#define ABI_NR_OPEN 1024       /* fd table size (RLIMIT_NOFILE soft) */
+#define ABI_NR_OPEN_HARD 4096
+#define ABI_SYMLOOP_MAX 40
+#define ABI_NSIG 64
+
+/* ---- inodes (vfs_inode.c, tmpfs.c) ---- */
+
+struct inode;
+struct file;
+
+/* How a kind of file reads, writes, seeks and lists. NULL = not supported. */
+struct file_ops {
+    ssize_t (*read)(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos);
+    ssize_t (*write)(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos);
+    long (*getdents)(struct file *f, uaddr_t u_buf, size_t len);
+    long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
+    unsigned (*poll)(struct file *f);
+    bool seekable;
+};
+
+struct dentry {
+    struct dentry *next;
+    struct inode *inode;
+    uint64_t cookie; /* getdents position: increasing within a directory */
+    char name[];
+};
+
+struct inode {
+    uint32_t mode; /* S_IF* | permissions */
+    uint32_t uid, gid;
+    uint32_t nlink;
+    uint32_t refs; /* open files, cwd, exec in progress */
+    uint64_t ino;
+    uint64_t size;
+    uint64_t atime_ns, mtime_ns, ctime_ns, btime_ns;
+    uint32_t rdev_major, rdev_minor;
+    const struct file_ops *fops;
+    union {
+        struct { /* S_IFDIR */
+            struct dentry *head, *tail;
+            struct inode *parent; /* ".." (itself for the root) */
+            uint64_t next_cookie;
+            uint32_t nentries;
+        } dir;
+        struct { /* S_IFREG: sparse array of pages, NULL = hole */
+            void **pages;
+            size_t npages; /* capacity of pages[] */
+        } reg;
+        struct { /* S_IFLNK */
+            char *target;
+        } lnk;
+    };
+};
+
+struct inode *inode_new(uint32_t mode) __must_check;
+void inode_get(struct inode *ino);
+void inode_put(struct inode *ino);
+void inode_touch(struct inode *ino, bool m, bool c);
+void inode_drop_link(struct inode *ino);
+static inline bool inode_is_dir(const struct inode *i) { return S_ISDIR(i->mode); }
+static inline bool inode_is_reg(const struct inode *i) { return S_ISREG(i->mode); }
+static inline bool inode_is_lnk(const struct inode *i) { return S_ISLNK(i->mode); }
+
+/* tmpfs: directories and regular-file data. */
+struct inode *tmpfs_dir_lookup(struct inode *dir, const char *name, size_t len);
+int tmpfs_dir_link(struct inode *dir, const char *name, size_t len,
+                   struct inode *child) __must_check;
+void tmpfs_dir_unlink(struct inode *dir, const char *name, size_t len);
+ssize_t tmpfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len);
+ssize_t tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf,
+                           size_t len) __must_check;
+int tmpfs_truncate(struct inode *ino, uint64_t size) __must_check;
+void tmpfs_free_data(struct inode *ino);
+extern const struct file_ops tmpfs_reg_ops, tmpfs_dir_ops, null_ops;
+extern struct inode *vfs_root;
+int vfs_init(void) __must_check;
+int vfs_init_late(void) __must_check;
+
+/* ---- path lookup (vfs_path.c) ---- */
+
+#define LOOKUP_FOLLOW 1u  /* follow a final symlink */
+#define LOOKUP_PARENT 2u  /* stop at the parent; give back the last name */
+#define LOOKUP_DIRECTORY 4u
+
+struct lookup {
+    struct inode *parent; /* referenced when LOOKUP_PARENT */
+    struct inode *inode;  /* referenced, or NULL (final missing, PARENT) */
+    char last[ABI_NAME_MAX + 1];
+    size_t last_len;
+    bool trailing_slash;
+};
+
+/* Resolve `path` relative to dirfd (AT_FDCWD or an fd); fills *lk. */
+int vfs_lookup_at(int dirfd, const char *path, unsigned flags,
+                  struct lookup *lk) __must_check;
+void lookup_release(struct lookup *lk);
+/* Copy a user path into a kernel buffer of ABI_PATH_MAX bytes (core_malloc). */
+long path_from_user(uaddr_t u_path, char **out) __must_check;
+/* Absolute path of a directory inode into buf; length or -ERANGE/-ENOENT. */
+long vfs_dir_path(struct inode *dir, char *buf, size_t size);
+
+/* ---- open files and the fd table (fd.c) ---- */
+
+struct file {
+    uint32_t refs;
+    uint32_t flags; /* O_ACCMODE | O_APPEND | O_NONBLOCK ... */
+    uint64_t pos;
+    struct inode *inode;
+    const struct file_ops *ops;
+    int stream; /* console: CORE_STDOUT or CORE_STDERR for writes */
+};
+
+#define FILE_READABLE(f) (((f)->flags & O_ACCMODE) != O_WRONLY)
+#define FILE_WRITABLE(f) (((f)->flags & O_ACCMODE) != O_RDONLY)
+
+struct fd_table {
+    struct file *files[ABI_NR_OPEN];
+    uint64_t cloexec[ABI_NR_OPEN / 64];
+};
+
+struct file *file_new(struct inode *ino, uint32_t flags) __must_check;
+void file_get(struct file *f);
+void file_put(struct file *f);
+struct file *fd_get(int fd); /* borrowed reference, or NULL */
+int fd_install(struct file *f, int minfd, bool cloexec) __must_check;
+int fd_install_at(struct file *f, int fd, bool cloexec) __must_check;
+int fd_close(int fd) __must_check;
+bool fd_cloexec(int fd);
+void fd_set_cloexec(int fd, bool on);
+void fd_close_on_exec(void);
+
+/* The console as a character-device-like file kind (console_file.c). */
+struct inode *console_inode(void);
+extern const struct file_ops console_ops;
+int console_open_stdio(void) __must_check;
+
+/* ---- memory map (vma.c, mm.c) ---- */
+
+#define VMA_GROWSDOWN 1u
+#define VMA_STACK 2u
+#define VMA_SHARED 4u
+#define VMA_BRK 8u
+
+struct vma {
+    struct vma *next;
+    uint64_t start, end; /* page aligned, end exclusive */
+    unsigned prot;       /* PROT_* (same bits as CORE_PROT_*) */
+    unsigned flags;      /* VMA_* */
+};
+
+struct mm {
+    struct core_as *as;
+    struct vma *vmas; /* sorted by start, not overlapping */
+    uint64_t brk_start, brk, brk_max;
+    uint64_t stack_top;
+};
+
+#define MM_STACK_TOP 0x00007ffffffde000ul
+#define MM_STACK_SIZE (8ul << 20)
+#define MM_STACK_GAP (128ul << 20) /* mmap stays this far below the stack */
+
+struct mm *mm_new(void) __must_check;
+void mm_destroy(struct mm *mm);
+struct vma *vma_find(struct mm *mm, uint64_t addr);
+bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
+int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
+               unsigned flags) __must_check;
+/* Remove [start,end) from the VMA list (splitting), unmapping pages. */
+int vma_remove(struct mm *mm, uint64_t start, uint64_t end) __must_check;
+int vma_protect(struct mm *mm, uint64_t start, uint64_t end,
+                unsigned prot) __must_check;
+uint64_t vma_find_gap(struct mm *mm, uint64_t len, uint64_t below);
+int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
+int mm_fault(uaddr_t addr, unsigned err, bool user);
+void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
+
+/* ---- exec (exec.c, elf.c, stack.c) ---- */
+
+struct elf_image {
+    uint64_t entry;
+    uint64_t phdr_addr;
+    uint64_t phnum, phent;
+    uint64_t bias;
+    uint64_t brk_start;
+    bool exec_stack;
+};
+
+/* Load a static ELF into mm; *why is a short reason on failure. */
+int elf_load(struct inode *ino, struct mm *mm, struct elf_image *img,
+             const char **why) __must_check;
+
+struct exec_strings {
+    char *buf;     /* argv strings, then envp strings, each NUL-terminated */
+    size_t len;
+    size_t argc, envc;
+};
+
+int stack_build(struct mm *mm, const struct elf_image *img,
+                const struct exec_strings *s, const char *execfn,
+                uint64_t *rsp) __must_check;
+/* Replace the process image. On error the old image is intact. */
+int exec_image(const char *path, const struct exec_strings *s,
+               struct core_uregs *regs, const char **why) __must_check;
+
+/* ---- the process ---- */
+
+struct sigaction_user { /* the rt_sigaction layout on x86-64 */
+    uint64_t handler;
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+};
+
+struct process {
+    struct fd_table fds;
+    struct inode *cwd;
+    struct mm *mm;
+    uint32_t umask;
+    uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
+    struct rlimit64 rlim[RLIM_NLIMITS];
+    struct sigaction_user sigactions[ABI_NSIG];
+    uint64_t sigmask;
+    uint64_t altstack_sp, altstack_size;
+    int altstack_flags;
+    uint64_t clear_child_tid, robust_list, robust_len;
+    char comm[16];
+};
+
+extern struct process *abi_proc;
+
+void proc_init_limits(struct process *p);
+void signals_reset_on_exec(struct process *p);
+
+/* ---- entry points ---- */
+
+long syscall_dispatch(struct core_uregs *regs);
+void trap_handler(int vector, uint64_t err, uint64_t addr,
+                  struct core_uregs *regs);
+int initramfs_unpack(const void *data, size_t size) __must_check;
+
+static inline bool abi_time_ok(int64_t sec, int64_t nsec)
+{
+    return sec >= 0 && nsec >= 0 && nsec < 1000000000;
+}
+
+#endif

@@ -1,0 +1,110 @@
+/* Open files and the process's file descriptor table.
+ *
+ * A struct file is one open (offset, status flags); descriptors made by
+ * dup share it and its reference count. The table is a fixed array of
+ * ABI_NR_OPEN slots with a bitmap of FD_CLOEXEC; new descriptors take the
+ * lowest free slot at or above the one asked for.
+ */
+#include "abi_int.h"
+
+struct file *file_new(struct inode *ino, uint32_t flags)
+{
+    struct file *f = core_zalloc(sizeof(*f));
+    if (!f)
+        return NULL;
+    f->refs = 1;
+    f->flags = flags;
+    f->inode = ino;
+    f->ops = ino->fops;
+    inode_get(ino);
+    return f;
+}
+
+void file_get(struct file *f)
+{
+    f->refs++;
+}
+
+void file_put(struct file *f)
+{
+    if (!f)
+        return;
+    CORE_BUG_ON(f->refs == 0);
+    if (--f->refs)
+        return;
+    inode_put(f->inode);
+    core_free(f);
+}
+
+struct file *fd_get(int fd)
+{
+    if (fd < 0 || fd >= ABI_NR_OPEN)
+        return NULL;
+    return abi_proc->fds.files[fd];
+}
+
+bool fd_cloexec(int fd)
+{
+    return (abi_proc->fds.cloexec[fd / 64] >> (fd % 64)) & 1;
+}
+
+void fd_set_cloexec(int fd, bool on)
+{
+    uint64_t bit = 1ull << (fd % 64);
+    if (on)
+        abi_proc->fds.cloexec[fd / 64] |= bit;
+    else
+        abi_proc->fds.cloexec[fd / 64] &= ~bit;
+}
+
+static uint64_t fd_limit(void)
+{
+    uint64_t lim = abi_proc->rlim[RLIMIT_NOFILE].rlim_cur;
+    return lim < ABI_NR_OPEN ? lim : ABI_NR_OPEN;
+}
+
+/* Takes over the caller's reference to f on success. */
+int fd_install(struct file *f, int minfd, bool cloexec)
+{
+    uint64_t lim = fd_limit();
+    if (minfd < 0)
+        return -EINVAL;
+    for (uint64_t fd = (uint64_t)minfd; fd < lim; fd++) {
+        if (abi_proc->fds.files[fd])
+            continue;
+        abi_proc->fds.files[fd] = f;
+        fd_set_cloexec((int)fd, cloexec);
+        return (int)fd;
+    }
+    return (uint64_t)minfd >= lim && minfd > 0 ? -EINVAL : -EMFILE;
+}
+
+/* dup2/dup3: put f at fd, closing what was there. Takes the reference. */
+int fd_install_at(struct file *f, int fd, bool cloexec)
+{
+    if (fd < 0 || (uint64_t)fd >= fd_limit())
+        return -EBADF;
+    struct file *old = abi_proc->fds.files[fd];
+    abi_proc->fds.files[fd] = f;
+    fd_set_cloexec(fd, cloexec);
+    file_put(old);
+    return fd;
+}
+
+int fd_close(int fd)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    abi_proc->fds.files[fd] = NULL;
+    fd_set_cloexec(fd, false);
+    file_put(f);
+    return 0;
+}
+
+void fd_close_on_exec(void)
+{
+    for (int fd = 0; fd < ABI_NR_OPEN; fd++)
+        if (abi_proc->fds.files[fd] && fd_cloexec(fd) && fd_close(fd))
+            CORE_BUG_ON(1);
+}

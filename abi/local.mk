@@ -1,0 +1,2 @@
+# The Linux ABI services (guest kernel, unprivileged part).
+ABI_SRCS =

@@ -1,0 +1,345 @@
+/* tmpfs: directories as name lists, regular files as sparse page arrays.
+ *
+ * File data sits in 4 KiB pages from core_page_alloc, reached through a
+ * two-level table: ino->reg.pages[] holds leaves, each a page of 512 page
+ * pointers. A NULL leaf or page is a hole and reads as zeros, so a sparse
+ * file costs what was written. Files stop at TMPFS_MAX_SIZE (EFBIG).
+ *
+ * A directory keeps its entries in creation order, each with a cookie
+ * that only grows; getdents64 resumes at the first cookie >= the file
+ * position, so removing entries while listing skips nothing that stays.
+ */
+#include "abi_int.h"
+
+#include <core/console.h>
+
+#define LEAF_N (CORE_PAGE_SIZE / sizeof(void *))
+#define TMPFS_MAX_SIZE (1ull << 40)
+
+/* ---- directories ---- */
+
+struct inode *tmpfs_dir_lookup(struct inode *dir, const char *name, size_t len)
+{
+    for (struct dentry *d = dir->dir.head; d; d = d->next)
+        if (strlen(d->name) == len && memcmp(d->name, name, len) == 0)
+            return d->inode;
+    return NULL;
+}
+
+int tmpfs_dir_link(struct inode *dir, const char *name, size_t len,
+                   struct inode *child)
+{
+    struct dentry *d = core_malloc(sizeof(*d) + len + 1);
+    if (!d)
+        return -ENOSPC;
+    memcpy(d->name, name, len);
+    d->name[len] = 0;
+    d->inode = child;
+    d->next = NULL;
+    d->cookie = dir->dir.next_cookie++;
+    if (dir->dir.tail)
+        dir->dir.tail->next = d;
+    else
+        dir->dir.head = d;
+    dir->dir.tail = d;
+    dir->dir.nentries++;
+    if (S_ISDIR(child->mode)) {
+        dir->nlink++;
+        child->dir.parent = dir;
+    }
+    inode_touch(dir, true, true);
+    return 0;
+}
+
+void tmpfs_dir_unlink(struct inode *dir, const char *name, size_t len)
+{
+    struct dentry *prev = NULL;
+    for (struct dentry *d = dir->dir.head; d; prev = d, d = d->next) {
+        if (strlen(d->name) != len || memcmp(d->name, name, len) != 0)
+            continue;
+        if (prev)
+            prev->next = d->next;
+        else
+            dir->dir.head = d->next;
+        if (dir->dir.tail == d)
+            dir->dir.tail = prev;
+        dir->dir.nentries--;
+        if (S_ISDIR(d->inode->mode))
+            dir->nlink--;
+        core_free(d);
+        inode_touch(dir, true, true);
+        return;
+    }
+}
+
+static unsigned dtype(uint32_t mode)
+{
+    return (mode >> 12) & 15; /* DT_* equals S_IFMT >> 12 */
+}
+
+/* One linux_dirent64 record at buf: d_ino, d_off, d_reclen, d_type, name. */
+static size_t dirent_put(char *buf, size_t room, uint64_t ino, uint64_t off,
+                         unsigned type, const char *name)
+{
+    size_t nlen = strlen(name);
+    size_t reclen = CORE_ALIGN_UP(19 + nlen + 1, 8);
+    if (reclen > room)
+        return 0;
+    uint16_t rl = (uint16_t)reclen;
+    uint8_t t = (uint8_t)type;
+    memset(buf, 0, reclen);
+    memcpy(buf, &ino, 8);
+    memcpy(buf + 8, &off, 8);
+    memcpy(buf + 16, &rl, 2);
+    memcpy(buf + 18, &t, 1);
+    memcpy(buf + 19, name, nlen);
+    return reclen;
+}
+
+static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
+{
+    struct inode *dir = f->inode;
+    size_t cap = len < 65536 ? len : 65536;
+    char *kbuf = core_malloc(cap ? cap : 1);
+    if (!kbuf)
+        return -ENOMEM;
+    size_t used = 0, n;
+    long ret;
+    if (dir->nlink == 0) { /* removed directory lists nothing */
+        ret = 0;
+        goto out;
+    }
+    if (f->pos == 0) {
+        n = dirent_put(kbuf, cap, dir->ino, 1, dtype(S_IFDIR), ".");
+        if (!n)
+            goto full;
+        used += n;
+        f->pos = 1;
+    }
+    if (f->pos == 1) {
+        struct inode *up = dir->dir.parent ? dir->dir.parent : dir;
+        n = dirent_put(kbuf + used, cap - used, up->ino, 2, dtype(S_IFDIR), "..");
+        if (!n)
+            goto full;
+        used += n;
+        f->pos = 2;
+    }
+    for (struct dentry *d = dir->dir.head; d; d = d->next) {
+        if (d->cookie < f->pos)
+            continue;
+        uint64_t next = d->next ? d->next->cookie : dir->dir.next_cookie;
+        n = dirent_put(kbuf + used, cap - used, d->inode->ino, next,
+                       dtype(d->inode->mode), d->name);
+        if (!n)
+            goto full;
+        used += n;
+        f->pos = next;
+    }
+    f->pos = dir->dir.next_cookie > f->pos ? dir->dir.next_cookie : f->pos;
+full:
+    if (used == 0) {
+        ret = -EINVAL;
+        goto out;
+    }
+    ret = core_copy_to_user(u_buf, kbuf, used) ? -EFAULT : (long)used;
+out:
+    core_free(kbuf);
+    return ret;
+}
+
+/* ---- regular file data ---- */
+
+static void **page_slot(struct inode *ino, uint64_t idx, bool create)
+{
+    uint64_t leaf = idx / LEAF_N;
+    if (leaf >= ino->reg.npages) {
+        if (!create)
+            return NULL;
+        size_t want = leaf + 1 > ino->reg.npages * 2 ? leaf + 1 : ino->reg.npages * 2;
+        void **top = core_realloc(ino->reg.pages, want * sizeof(void *));
+        if (!top)
+            return NULL;
+        memset(top + ino->reg.npages, 0, (want - ino->reg.npages) * sizeof(void *));
+        ino->reg.pages = top;
+        ino->reg.npages = want;
+    }
+    void **lp = ino->reg.pages[leaf];
+    if (!lp) {
+        if (!create)
+            return NULL;
+        lp = core_page_alloc();
+        if (!lp)
+            return NULL;
+        ino->reg.pages[leaf] = lp;
+    }
+    return &lp[idx % LEAF_N];
+}
+
+static void *page_get(struct inode *ino, uint64_t idx, bool create)
+{
+    void **slot = page_slot(ino, idx, create);
+    if (!slot)
+        return NULL;
+    if (!*slot && create)
+        *slot = core_page_alloc();
+    return *slot;
+}
+
+ssize_t tmpfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len)
+{
+    if (off >= ino->size)
+        return 0;
+    if (len > ino->size - off)
+        len = ino->size - off;
+    char *dst = buf;
+    for (size_t done = 0; done < len;) {
+        uint64_t o = off + done;
+        size_t in = o % CORE_PAGE_SIZE, n = CORE_PAGE_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        char *pg = page_get(ino, o / CORE_PAGE_SIZE, false);
+        if (pg)
+            memcpy(dst + done, pg + in, n);
+        else
+            memset(dst + done, 0, n);
+        done += n;
+    }
+    return (ssize_t)len;
+}
+
+/* Copy between the file and user or kernel memory; one of u/k is used. */
+static ssize_t reg_write(struct inode *ino, uint64_t off, const void *kbuf,
+                         uaddr_t u_buf, size_t len)
+{
+    if (off >= TMPFS_MAX_SIZE)
+        return len ? -EFBIG : 0;
+    if (len > TMPFS_MAX_SIZE - off)
+        len = TMPFS_MAX_SIZE - off;
+    size_t done = 0;
+    ssize_t err = 0;
+    while (done < len) {
+        uint64_t o = off + done;
+        size_t in = o % CORE_PAGE_SIZE, n = CORE_PAGE_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        char *pg = page_get(ino, o / CORE_PAGE_SIZE, true);
+        if (!pg) {
+            err = -ENOSPC;
+            break;
+        }
+        if (kbuf)
+            memcpy(pg + in, (const char *)kbuf + done, n);
+        else if (core_copy_from_user(pg + in, uaddr_add(u_buf, done), n)) {
+            err = -EFAULT;
+            break;
+        }
+        done += n;
+    }
+    if (done && off + done > ino->size)
+        ino->size = off + done;
+    if (done)
+        inode_touch(ino, true, true);
+    return done ? (ssize_t)done : err;
+}
+
+ssize_t tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf,
+                           size_t len)
+{
+    return reg_write(ino, off, buf, uaddr(0), len);
+}
+
+int tmpfs_truncate(struct inode *ino, uint64_t size)
+{
+    if (size > TMPFS_MAX_SIZE)
+        return -EFBIG;
+    if (size < ino->size) {
+        uint64_t first = CORE_ALIGN_UP(size, CORE_PAGE_SIZE) / CORE_PAGE_SIZE;
+        uint64_t last = CORE_ALIGN_UP(ino->size, CORE_PAGE_SIZE) / CORE_PAGE_SIZE;
+        for (uint64_t i = first; i < last; i++) {
+            void **slot = page_slot(ino, i, false);
+            if (slot && *slot) {
+                core_page_free(*slot);
+                *slot = NULL;
+            }
+        }
+        char *pg = size % CORE_PAGE_SIZE ? page_get(ino, size / CORE_PAGE_SIZE, false) : NULL;
+        if (pg) /* later growth must read zeros past the new end */
+            memset(pg + size % CORE_PAGE_SIZE, 0, CORE_PAGE_SIZE - size % CORE_PAGE_SIZE);
+    }
+    ino->size = size;
+    inode_touch(ino, true, true);
+    return 0;
+}
+
+void tmpfs_free_data(struct inode *ino)
+{
+    for (size_t l = 0; l < ino->reg.npages; l++) {
+        void **lp = ino->reg.pages[l];
+        if (!lp)
+            continue;
+        for (size_t i = 0; i < LEAF_N; i++)
+            if (lp[i])
+                core_page_free(lp[i]);
+        core_page_free(lp);
+    }
+    core_free(ino->reg.pages);
+    ino->reg.pages = NULL;
+    ino->reg.npages = 0;
+    ino->size = 0;
+}
+
+static ssize_t reg_read_user(struct file *f, uaddr_t u_buf, size_t len,
+                             uint64_t *pos)
+{
+    struct inode *ino = f->inode;
+    if (*pos >= ino->size)
+        return 0;
+    if (len > ino->size - *pos)
+        len = ino->size - *pos;
+    size_t done = 0;
+    while (done < len) {
+        uint64_t o = *pos + done;
+        size_t in = o % CORE_PAGE_SIZE, n = CORE_PAGE_SIZE - in;
+        if (n > len - done)
+            n = len - done;
+        char *pg = page_get(ino, o / CORE_PAGE_SIZE, false);
+        int err = pg ? core_copy_to_user(uaddr_add(u_buf, done), pg + in, n)
+                     : core_clear_user(uaddr_add(u_buf, done), n);
+        if (err)
+            break;
+        done += n;
+    }
+    if (done == 0 && len)
+        return -EFAULT;
+    *pos += done;
+    return (ssize_t)done;
+}
+
+static ssize_t reg_write_user(struct file *f, uaddr_t u_buf, size_t len,
+                              uint64_t *pos)
+{
+    if (f->flags & O_APPEND)
+        *pos = f->inode->size;
+    ssize_t n = reg_write(f->inode, *pos, NULL, u_buf, len);
+    if (n > 0)
+        *pos += (uint64_t)n;
+    return n;
+}
+
+static unsigned reg_poll(struct file *f)
+{
+    return 0x1 | 0x4; /* POLLIN | POLLOUT */
+}
+
+const struct file_ops tmpfs_reg_ops = {
+    .read = reg_read_user,
+    .write = reg_write_user,
+    .poll = reg_poll,
+    .seekable = true,
+};
+
+const struct file_ops tmpfs_dir_ops = {
+    .getdents = dir_getdents,
+    .poll = reg_poll,
+    .seekable = true,
+};

@@ -1,0 +1,218 @@
+/* Path lookup: from the root, the cwd or a directory fd, to an inode.
+ *
+ * The walk runs on borrowed inode pointers (one thread, nothing is freed
+ * while it runs) and takes references only for what it hands back.
+ * A symlink met in the middle of a path, or at its end when following,
+ * restarts a nested walk on its target from the directory that holds it;
+ * the count of symlinks followed is shared, and the 41st gives ELOOP.
+ * A trailing slash makes the last component a directory (following a
+ * final symlink). LOOKUP_PARENT stops before the last component and gives
+ * back its name; a path without one ("/", "a/..") gives an empty name
+ * and the directory itself in lk->inode.
+ */
+#include "abi_int.h"
+
+long path_from_user(uaddr_t u_path, char **out)
+{
+    char *buf = core_malloc(ABI_PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    long n = core_strncpy_from_user(buf, u_path, ABI_PATH_MAX);
+    if (n < 0) {
+        core_free(buf);
+        return n;
+    }
+    *out = buf;
+    return n;
+}
+
+static int walk(struct inode *start, const char *path, unsigned flags,
+                int *links, struct lookup *lk, struct inode **out);
+
+/* Follow the symlink `ln` found in directory `dir`. */
+static int follow(struct inode *dir, struct inode *ln, int *links,
+                  struct inode **out)
+{
+    if (++*links > ABI_SYMLOOP_MAX)
+        return -ELOOP;
+    return walk(dir, ln->lnk.target, LOOKUP_FOLLOW, links, NULL, out);
+}
+
+static int step(struct inode *cur, const char *name, size_t len,
+                struct inode **next)
+{
+    if (len == 1 && name[0] == '.') {
+        *next = cur;
+    } else if (len == 2 && name[0] == '.' && name[1] == '.') {
+        *next = cur->dir.parent;
+        if (!*next)
+            return -ENOENT;
+    } else {
+        *next = tmpfs_dir_lookup(cur, name, len);
+        if (!*next)
+            return -ENOENT;
+    }
+    return 0;
+}
+
+static int walk(struct inode *start, const char *path, unsigned flags,
+                int *links, struct lookup *lk, struct inode **out)
+{
+    struct inode *cur = path[0] == '/' ? vfs_root : start;
+    const char *p = path;
+    if (*p == 0)
+        return -ENOENT;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (*p == 0) { /* "/" or a path that ends in slashes */
+            if (lk) {
+                lk->last_len = 0;
+                lk->last[0] = 0;
+                lk->trailing_slash = true;
+            }
+            *out = cur;
+            return 0;
+        }
+        const char *q = p;
+        while (*q && *q != '/')
+            q++;
+        size_t len = (size_t)(q - p);
+        if (len > ABI_NAME_MAX)
+            return -ENAMETOOLONG;
+        const char *r = q;
+        while (*r == '/')
+            r++;
+        bool last = *r == 0, trailing = *q == '/';
+        if (!S_ISDIR(cur->mode))
+            return -ENOTDIR;
+        if (last && lk) { /* LOOKUP_PARENT */
+            memcpy(lk->last, p, len);
+            lk->last[len] = 0;
+            lk->last_len = len;
+            lk->trailing_slash = trailing;
+            *out = cur;
+            return 0;
+        }
+        struct inode *next;
+        int err = step(cur, p, len, &next);
+        if (err)
+            return err;
+        if (S_ISLNK(next->mode) && (!last || trailing || (flags & LOOKUP_FOLLOW))) {
+            err = follow(cur, next, links, &next);
+            if (err)
+                return err;
+        }
+        if ((!last || trailing || (flags & LOOKUP_DIRECTORY)) && !S_ISDIR(next->mode))
+            return -ENOTDIR;
+        cur = next;
+        p = q;
+        if (last) {
+            *out = cur;
+            return 0;
+        }
+    }
+}
+
+static int lookup_start(int dirfd, const char *path, struct inode **start)
+{
+    if (path[0] == '/' || dirfd == AT_FDCWD) {
+        *start = abi_proc->cwd;
+        return 0;
+    }
+    struct file *f = fd_get(dirfd);
+    if (!f)
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode))
+        return -ENOTDIR;
+    *start = f->inode;
+    return 0;
+}
+
+int vfs_lookup_at(int dirfd, const char *path, unsigned flags,
+                  struct lookup *lk)
+{
+    struct inode *start, *res;
+    int links = 0;
+    memset(lk, 0, sizeof(*lk));
+    if (path[0] == 0)
+        return -ENOENT;
+    int err = lookup_start(dirfd, path, &start);
+    if (err)
+        return err;
+    if (!(flags & LOOKUP_PARENT)) {
+        err = walk(start, path, flags, &links, NULL, &res);
+        if (err)
+            return err;
+        lk->inode = res;
+        inode_get(res);
+        return 0;
+    }
+    err = walk(start, path, flags, &links, lk, &res);
+    if (err)
+        return err;
+    lk->parent = res;
+    inode_get(res);
+    struct inode *child = NULL;
+    if (lk->last_len == 0)
+        child = res;
+    else if (step(res, lk->last, lk->last_len, &child))
+        child = NULL;
+    if (child)
+        inode_get(child);
+    lk->inode = child;
+    return 0;
+}
+
+void lookup_release(struct lookup *lk)
+{
+    inode_put(lk->inode);
+    inode_put(lk->parent);
+    lk->inode = lk->parent = NULL;
+}
+
+static struct dentry *dentry_of(struct inode *parent, struct inode *child)
+{
+    for (struct dentry *d = parent->dir.head; d; d = d->next)
+        if (d->inode == child)
+            return d;
+    return NULL;
+}
+
+long vfs_dir_path(struct inode *dir, char *buf, size_t size)
+{
+    char *tmp = core_malloc(ABI_PATH_MAX);
+    if (!tmp)
+        return -ENOMEM;
+    size_t pos = ABI_PATH_MAX - 1;
+    long ret;
+    tmp[pos] = 0;
+    for (struct inode *d = dir; d != vfs_root;) {
+        struct inode *up = d->dir.parent;
+        struct dentry *de = (d->nlink && up) ? dentry_of(up, d) : NULL;
+        if (!de) {
+            ret = -ENOENT;
+            goto out;
+        }
+        size_t n = strlen(de->name);
+        if (n + 1 > pos) {
+            ret = -ENAMETOOLONG;
+            goto out;
+        }
+        pos -= n;
+        memcpy(tmp + pos, de->name, n);
+        tmp[--pos] = '/';
+        d = up;
+    }
+    if (pos == ABI_PATH_MAX - 1)
+        tmp[--pos] = '/';
+    ret = (long)(ABI_PATH_MAX - pos); /* with the NUL */
+    if ((size_t)ret > size) {
+        ret = -ERANGE;
+        goto out;
+    }
+    memcpy(buf, tmp + pos, (size_t)ret);
+out:
+    core_free(tmp);
+    return ret;
+}

@@ -1,0 +1,115 @@
+# --- system tests ---
+# ABI programs (tests/abi/NAME.c), each built statically twice, with musl and
+# with glibc, a few also as static-PIE; tests/system/abi.sh runs each on the
+# host (the oracle) and in mica and compares. Explicit rules, not pattern
+# rules (automake -Wportability); sources come from $(srcdir) so that a VPATH
+# build (make distcheck) works. Generated list: keep in step with tests/abi.
+ABI_CFLAGS = -O2 -Wall -Wextra
+ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
+	tests/abi/errors.musl tests/abi/exits.musl tests/abi/fds.musl \
+	tests/abi/files.musl tests/abi/kernel_probe.musl tests/abi/memory.musl \
+	tests/abi/misc.musl tests/abi/signals.musl tests/abi/stdio.musl \
+	tests/abi/symlinks.musl
+ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
+	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
+	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
+	tests/abi/memory.glibc tests/abi/misc.glibc tests/abi/signals.glibc \
+	tests/abi/stdio.glibc tests/abi/symlinks.glibc
+ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
+ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
+	tests/abi/errors.c tests/abi/exits.c tests/abi/fds.c tests/abi/files.c \
+	tests/abi/kernel_probe.c tests/abi/memory.c tests/abi/misc.c \
+	tests/abi/signals.c tests/abi/stdio.c tests/abi/symlinks.c
+ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
+
+tests/abi/$(am__dirstamp):
+	@$(MKDIR_P) tests/abi
+	@: > $@
+tests/abi/args_env.musl: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/args_env.glibc: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/args_env.pie: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static-pie -fPIE $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/clocks.musl: $(srcdir)/tests/abi/clocks.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/clocks.c
+tests/abi/clocks.glibc: $(srcdir)/tests/abi/clocks.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/clocks.c
+tests/abi/dirs.musl: $(srcdir)/tests/abi/dirs.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/dirs.c
+tests/abi/dirs.glibc: $(srcdir)/tests/abi/dirs.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/dirs.c
+tests/abi/errors.musl: $(srcdir)/tests/abi/errors.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/errors.c
+tests/abi/errors.glibc: $(srcdir)/tests/abi/errors.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/errors.c
+tests/abi/exits.musl: $(srcdir)/tests/abi/exits.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/exits.c
+tests/abi/exits.glibc: $(srcdir)/tests/abi/exits.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/exits.c
+tests/abi/fds.musl: $(srcdir)/tests/abi/fds.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/fds.c
+tests/abi/fds.glibc: $(srcdir)/tests/abi/fds.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/fds.c
+tests/abi/files.musl: $(srcdir)/tests/abi/files.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/files.c
+tests/abi/files.glibc: $(srcdir)/tests/abi/files.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/files.c
+tests/abi/kernel_probe.musl: $(srcdir)/tests/abi/kernel_probe.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/kernel_probe.c
+tests/abi/kernel_probe.glibc: $(srcdir)/tests/abi/kernel_probe.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/kernel_probe.c
+tests/abi/memory.musl: $(srcdir)/tests/abi/memory.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/memory.c
+tests/abi/memory.glibc: $(srcdir)/tests/abi/memory.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/memory.c
+tests/abi/memory.pie: $(srcdir)/tests/abi/memory.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static-pie -fPIE $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/memory.c
+tests/abi/misc.musl: $(srcdir)/tests/abi/misc.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/misc.c
+tests/abi/misc.glibc: $(srcdir)/tests/abi/misc.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/misc.c
+tests/abi/signals.musl: $(srcdir)/tests/abi/signals.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/signals.c
+tests/abi/signals.glibc: $(srcdir)/tests/abi/signals.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/signals.c
+tests/abi/stdio.musl: $(srcdir)/tests/abi/stdio.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/stdio.c
+tests/abi/stdio.glibc: $(srcdir)/tests/abi/stdio.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/stdio.c
+tests/abi/symlinks.musl: $(srcdir)/tests/abi/symlinks.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/symlinks.c
+tests/abi/symlinks.glibc: $(srcdir)/tests/abi/symlinks.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/symlinks.c
+
+# The system tests: shell scripts run from the build dir; they find mica at
+# ./mica (or $MICA), the test programs under ./tests/abi, sources via $srcdir.
+SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
+	tests/system/exit_codes.sh
+check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE)
+TESTS += $(SYSTEM_TESTS)
+EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
+	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
+	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c
+CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
+	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
+
+# make bench: mica against the host in one table (tests/bench/bench.sh).
+BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
+	tests/bench/pagefault.musl tests/bench/rss
+tests/bench/$(am__dirstamp):
+	@$(MKDIR_P) tests/bench
+	@: > $@
+tests/bench/nop.musl: $(srcdir)/tests/bench/nop.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/nop.c
+tests/bench/nullsys.musl: $(srcdir)/tests/bench/nullsys.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/nullsys.c
+tests/bench/pagefault.musl: $(srcdir)/tests/bench/pagefault.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pagefault.c
+tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/rss.c
+bench: $(BENCH_BINS) mica$(EXEEXT)
+	MICA='$(abs_top_builddir)/mica$(EXEEXT)' \
+	  BENCH_DIR='$(abs_top_builddir)/tests/bench' \
+	  $(SHELL) $(srcdir)/tests/bench/bench.sh
+.PHONY: bench

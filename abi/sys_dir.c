@@ -1,0 +1,355 @@
+/* Namespace syscalls: mkdir, rmdir, unlink, rename, link, symlink,
+ * readlink, getcwd, chdir.
+ *
+ * Each resolves the parent directory and the last name (LOOKUP_PARENT),
+ * checks every rule, and only then edits the directories. A rename links
+ * the new name first (the one step that can fail, for memory) and then
+ * drops the replaced entry and the old name.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <linux/fs.h>
+
+static bool is_dot(const struct lookup *lk)
+{
+    return (lk->last_len == 1 && lk->last[0] == '.') ||
+           (lk->last_len == 2 && lk->last[0] == '.' && lk->last[1] == '.');
+}
+
+/* Resolve a user path with LOOKUP_PARENT; frees the path copy. */
+static long parent_lookup(int dirfd, uaddr_t u_path, struct lookup *lk)
+{
+    char *path;
+    memset(lk, 0, sizeof(*lk));
+    long ret = path_from_user(u_path, &path);
+    if (ret < 0)
+        return ret;
+    ret = vfs_lookup_at(dirfd, path, LOOKUP_PARENT, lk);
+    core_free(path);
+    return ret;
+}
+
+static long make_node(struct lookup *lk, struct inode *ino)
+{
+    if (lk->parent->nlink == 0) {
+        ino->nlink = 0;
+        inode_drop_link(ino);
+        return -ENOENT;
+    }
+    int err = tmpfs_dir_link(lk->parent, lk->last, lk->last_len, ino);
+    if (err) {
+        ino->nlink = 0;
+        inode_drop_link(ino);
+    }
+    return err;
+}
+
+long sys_mkdirat(int dirfd, uaddr_t u_path, uint32_t mode)
+{
+    struct lookup lk;
+    long ret = parent_lookup(dirfd, u_path, &lk);
+    if (ret)
+        goto out;
+    if (lk.inode || lk.last_len == 0 || is_dot(&lk)) {
+        ret = -EEXIST;
+        goto out;
+    }
+    struct inode *d = inode_new(S_IFDIR | (mode & 07777 & ~abi_proc->umask));
+    ret = d ? make_node(&lk, d) : -ENOMEM;
+out:
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_mkdir(uaddr_t u_path, uint32_t mode)
+{
+    return sys_mkdirat(AT_FDCWD, u_path, mode);
+}
+
+static long remove_entry(struct lookup *lk, bool dir)
+{
+    struct inode *c = lk->inode;
+    if (dir) {
+        if (lk->last_len == 0 || c == vfs_root)
+            return -EBUSY;
+        if (lk->last_len == 1 && lk->last[0] == '.')
+            return -EINVAL;
+        if (is_dot(lk))
+            return -ENOTEMPTY;
+        if (!c)
+            return -ENOENT;
+        if (!S_ISDIR(c->mode))
+            return -ENOTDIR;
+        if (c->dir.nentries)
+            return -ENOTEMPTY;
+    } else {
+        if (lk->last_len == 0 || is_dot(lk))
+            return -EISDIR;
+        if (!c)
+            return -ENOENT;
+        if (S_ISDIR(c->mode))
+            return -EISDIR;
+        if (lk->trailing_slash)
+            return -ENOTDIR;
+    }
+    tmpfs_dir_unlink(lk->parent, lk->last, lk->last_len);
+    c->nlink = dir ? 0 : c->nlink - 1;
+    if (dir)
+        c->dir.parent = NULL;
+    inode_touch(c, false, true);
+    return 0; /* lookup_release drops the last reference */
+}
+
+long sys_unlinkat(int dirfd, uaddr_t u_path, int flags)
+{
+    struct lookup lk;
+    if (flags & ~AT_REMOVEDIR)
+        return -EINVAL;
+    long ret = parent_lookup(dirfd, u_path, &lk);
+    if (!ret)
+        ret = remove_entry(&lk, flags & AT_REMOVEDIR);
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_unlink(uaddr_t u_path)
+{
+    return sys_unlinkat(AT_FDCWD, u_path, 0);
+}
+
+long sys_rmdir(uaddr_t u_path)
+{
+    return sys_unlinkat(AT_FDCWD, u_path, AT_REMOVEDIR);
+}
+
+static bool is_ancestor(struct inode *anc, struct inode *d)
+{
+    for (; d; d = d->dir.parent) {
+        if (d == anc)
+            return true;
+        if (d == vfs_root)
+            break;
+    }
+    return false;
+}
+
+static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
+{
+    if (o->last_len == 0 || is_dot(o) || n->last_len == 0 || is_dot(n))
+        return -EBUSY;
+    struct inode *src = o->inode, *dst = n->inode;
+    if (!src)
+        return -ENOENT;
+    if (!S_ISDIR(src->mode) && (o->trailing_slash || n->trailing_slash))
+        return -ENOTDIR;
+    if (n->parent->nlink == 0)
+        return -ENOENT;
+    if (dst && (flags & RENAME_NOREPLACE))
+        return -EEXIST;
+    if (src == dst)
+        return 1; /* same file: nothing to do */
+    if (S_ISDIR(src->mode) && is_ancestor(src, n->parent))
+        return -EINVAL;
+    if (dst && S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
+        return -ENOTDIR;
+    if (dst && !S_ISDIR(src->mode) && S_ISDIR(dst->mode))
+        return -EISDIR;
+    if (dst && S_ISDIR(dst->mode) && (dst->dir.nentries || dst == vfs_root))
+        return dst == vfs_root ? -EBUSY : -ENOTEMPTY;
+    return 0;
+}
+
+long sys_renameat2(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
+                   unsigned flags)
+{
+    struct lookup o, n;
+    memset(&n, 0, sizeof(n));
+    if (flags & ~RENAME_NOREPLACE)
+        return -EINVAL; /* RENAME_EXCHANGE / WHITEOUT: not yet */
+    long ret = parent_lookup(olddirfd, u_old, &o);
+    if (!ret)
+        ret = parent_lookup(newdirfd, u_new, &n);
+    if (!ret)
+        ret = rename_check(&o, &n, flags);
+    if (ret)
+        goto out;
+    struct inode *src = o.inode, *dst = n.inode;
+    ret = tmpfs_dir_link(n.parent, n.last, n.last_len, src);
+    if (ret)
+        goto out;
+    if (dst) { /* the older entry of that name is the one replaced */
+        tmpfs_dir_unlink(n.parent, n.last, n.last_len);
+        dst->nlink = S_ISDIR(dst->mode) ? 0 : dst->nlink - 1;
+        inode_touch(dst, false, true);
+    }
+    /* Linking a directory moved its parent pointer; unlink fixes counts. */
+    struct inode *keep_parent = S_ISDIR(src->mode) ? src->dir.parent : NULL;
+    tmpfs_dir_unlink(o.parent, o.last, o.last_len);
+    if (keep_parent)
+        src->dir.parent = keep_parent;
+    inode_touch(src, false, true);
+out:
+    lookup_release(&o);
+    lookup_release(&n);
+    return ret > 0 ? 0 : ret;
+}
+
+long sys_renameat(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new)
+{
+    return sys_renameat2(olddirfd, u_old, newdirfd, u_new, 0);
+}
+
+long sys_rename(uaddr_t u_old, uaddr_t u_new)
+{
+    return sys_renameat2(AT_FDCWD, u_old, AT_FDCWD, u_new, 0);
+}
+
+long sys_linkat(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
+                int flags)
+{
+    struct lookup o, n;
+    char *path;
+    memset(&n, 0, sizeof(n));
+    memset(&o, 0, sizeof(o));
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    long ret = path_from_user(u_old, &path);
+    if (ret < 0)
+        return ret;
+    ret = vfs_lookup_at(olddirfd, path, flags & AT_SYMLINK_FOLLOW ? LOOKUP_FOLLOW : 0, &o);
+    core_free(path);
+    if (!ret)
+        ret = parent_lookup(newdirfd, u_new, &n);
+    if (ret)
+        goto out;
+    if (S_ISDIR(o.inode->mode))
+        ret = -EPERM;
+    else if (n.inode || n.last_len == 0 || is_dot(&n))
+        ret = -EEXIST;
+    else if (n.parent->nlink == 0 || (o.inode->nlink == 0))
+        ret = -ENOENT;
+    else
+        ret = tmpfs_dir_link(n.parent, n.last, n.last_len, o.inode);
+    if (!ret) {
+        o.inode->nlink++;
+        inode_touch(o.inode, false, true);
+    }
+out:
+    lookup_release(&o);
+    lookup_release(&n);
+    return ret;
+}
+
+long sys_link(uaddr_t u_old, uaddr_t u_new)
+{
+    return sys_linkat(AT_FDCWD, u_old, AT_FDCWD, u_new, 0);
+}
+
+long sys_symlinkat(uaddr_t u_target, int newdirfd, uaddr_t u_path)
+{
+    struct lookup lk;
+    char *target;
+    memset(&lk, 0, sizeof(lk));
+    long ret = path_from_user(u_target, &target);
+    if (ret < 0)
+        return ret;
+    ret = ret == 0 ? -ENOENT : parent_lookup(newdirfd, u_path, &lk);
+    if (ret)
+        goto out;
+    if (lk.inode || lk.last_len == 0 || is_dot(&lk)) {
+        ret = -EEXIST;
+        goto out;
+    }
+    struct inode *ln = inode_new(S_IFLNK | 0777);
+    if (!ln) {
+        ret = -ENOMEM;
+        goto out;
+    }
+    ln->lnk.target = target;
+    ln->size = strlen(target);
+    target = NULL;
+    ret = make_node(&lk, ln);
+out:
+    core_free(target);
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_symlink(uaddr_t u_target, uaddr_t u_path)
+{
+    return sys_symlinkat(u_target, AT_FDCWD, u_path);
+}
+
+long sys_readlinkat(int dirfd, uaddr_t u_path, uaddr_t u_buf, int bufsiz)
+{
+    struct lookup lk;
+    char *path;
+    if (bufsiz <= 0)
+        return -EINVAL;
+    long ret = path_from_user(u_path, &path);
+    if (ret < 0)
+        return ret;
+    ret = vfs_lookup_at(dirfd, path, 0, &lk);
+    core_free(path);
+    if (ret)
+        return ret;
+    if (!S_ISLNK(lk.inode->mode)) {
+        ret = -EINVAL;
+    } else {
+        size_t n = strlen(lk.inode->lnk.target);
+        n = n < (size_t)bufsiz ? n : (size_t)bufsiz;
+        ret = core_copy_to_user(u_buf, lk.inode->lnk.target, n) ? -EFAULT : (long)n;
+    }
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_readlink(uaddr_t u_path, uaddr_t u_buf, int bufsiz)
+{
+    return sys_readlinkat(AT_FDCWD, u_path, u_buf, bufsiz);
+}
+
+long sys_getcwd(uaddr_t u_buf, size_t size)
+{
+    char *buf = core_malloc(ABI_PATH_MAX);
+    if (!buf)
+        return -ENOMEM;
+    long ret = vfs_dir_path(abi_proc->cwd, buf, size < ABI_PATH_MAX ? size : ABI_PATH_MAX);
+    if (ret > 0 && core_copy_to_user(u_buf, buf, (size_t)ret))
+        ret = -EFAULT;
+    core_free(buf);
+    return ret;
+}
+
+static long set_cwd(struct inode *d)
+{
+    if (!S_ISDIR(d->mode))
+        return -ENOTDIR;
+    inode_get(d);
+    inode_put(abi_proc->cwd);
+    abi_proc->cwd = d;
+    return 0;
+}
+
+long sys_chdir(uaddr_t u_path)
+{
+    struct lookup lk;
+    char *path;
+    long ret = path_from_user(u_path, &path);
+    if (ret < 0)
+        return ret;
+    ret = vfs_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &lk);
+    core_free(path);
+    if (ret)
+        return ret;
+    ret = set_cwd(lk.inode);
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_fchdir(int fd)
+{
+    struct file *f = fd_get(fd);
+    return f ? set_cwd(f->inode) : -EBADF;
+}

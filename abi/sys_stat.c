@@ -1,0 +1,330 @@
+/* Inode attribute syscalls: stat in its forms, statx, access, chmod,
+ * chown, utimensat, statfs.
+ *
+ * Everything runs as root, so access() only refuses X_OK on a file with
+ * no execute bit at all, as Linux does for root.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <asm/stat.h>
+#include <asm/statfs.h>
+#include <linux/magic.h>
+#include <linux/time_types.h>
+#include <core/time.h>
+
+#define TMPFS_DEV 0x16 /* a stable made-up device number */
+#define BOGO_DIRENT 20
+/* Not in the UAPI headers: the utimensat special nanosecond values. */
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
+static uint64_t enc_dev(uint32_t major, uint32_t minor)
+{
+    return (minor & 0xff) | (major << 8) | ((uint64_t)(minor & ~0xffu) << 12);
+}
+
+static uint64_t ino_size(const struct inode *i)
+{
+    return S_ISDIR(i->mode) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
+}
+
+static uint64_t ino_blocks(const struct inode *i)
+{
+    return S_ISREG(i->mode) ? CORE_ALIGN_UP(i->size, CORE_PAGE_SIZE) / 512 : 0;
+}
+
+static void fill_stat(const struct inode *i, struct stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_dev = S_ISCHR(i->mode) ? 5 : TMPFS_DEV;
+    st->st_ino = i->ino;
+    st->st_nlink = i->nlink;
+    st->st_mode = i->mode;
+    st->st_uid = i->uid;
+    st->st_gid = i->gid;
+    st->st_rdev = enc_dev(i->rdev_major, i->rdev_minor);
+    st->st_size = (long)ino_size(i);
+    st->st_blksize = CORE_PAGE_SIZE;
+    st->st_blocks = (long)ino_blocks(i);
+    st->st_atime = i->atime_ns / 1000000000;
+    st->st_atime_nsec = i->atime_ns % 1000000000;
+    st->st_mtime = i->mtime_ns / 1000000000;
+    st->st_mtime_nsec = i->mtime_ns % 1000000000;
+    st->st_ctime = i->ctime_ns / 1000000000;
+    st->st_ctime_nsec = i->ctime_ns % 1000000000;
+}
+
+/* Resolve dirfd + path as the *at calls do, with AT_EMPTY_PATH. */
+static long at_lookup(int dirfd, uaddr_t u_path, int flags, bool follow,
+                      struct lookup *lk)
+{
+    char *path;
+    memset(lk, 0, sizeof(*lk));
+    long ret = path_from_user(u_path, &path);
+    if (ret < 0)
+        return ret;
+    if (ret == 0 && (flags & AT_EMPTY_PATH)) {
+        struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+        struct inode *i = dirfd == AT_FDCWD ? abi_proc->cwd : f ? f->inode : NULL;
+        ret = i ? 0 : -EBADF;
+        if (i) {
+            inode_get(i);
+            lk->inode = i;
+        }
+    } else {
+        ret = vfs_lookup_at(dirfd, path, follow ? LOOKUP_FOLLOW : 0, lk);
+    }
+    core_free(path);
+    return ret;
+}
+
+long sys_newfstatat(int dirfd, uaddr_t u_path, uaddr_t u_st, int flags)
+{
+    struct lookup lk;
+    struct stat st;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+        return -EINVAL;
+    long ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    if (!ret) {
+        fill_stat(lk.inode, &st);
+        ret = core_copy_to_user(u_st, &st, sizeof(st)) ? -EFAULT : 0;
+    }
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_stat(uaddr_t u_path, uaddr_t u_st)
+{
+    return sys_newfstatat(AT_FDCWD, u_path, u_st, 0);
+}
+
+long sys_lstat(uaddr_t u_path, uaddr_t u_st)
+{
+    return sys_newfstatat(AT_FDCWD, u_path, u_st, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fstat(int fd, uaddr_t u_st)
+{
+    struct file *f = fd_get(fd);
+    struct stat st;
+    if (!f)
+        return -EBADF;
+    fill_stat(f->inode, &st);
+    return core_copy_to_user(u_st, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static void ts_fill(struct statx_timestamp *t, uint64_t ns)
+{
+    t->tv_sec = (int64_t)(ns / 1000000000);
+    t->tv_nsec = (uint32_t)(ns % 1000000000);
+}
+
+long sys_statx(int dirfd, uaddr_t u_path, int flags, unsigned mask, uaddr_t u_stx)
+{
+    struct lookup lk;
+    struct statx sx;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+                  AT_STATX_SYNC_TYPE))
+        return -EINVAL;
+    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED))
+        return -EINVAL;
+    long ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    if (ret)
+        goto out;
+    const struct inode *i = lk.inode;
+    memset(&sx, 0, sizeof(sx));
+    sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
+    sx.stx_blksize = CORE_PAGE_SIZE;
+    sx.stx_nlink = i->nlink;
+    sx.stx_uid = i->uid;
+    sx.stx_gid = i->gid;
+    sx.stx_mode = (uint16_t)i->mode;
+    sx.stx_ino = i->ino;
+    sx.stx_size = ino_size(i);
+    sx.stx_blocks = ino_blocks(i);
+    ts_fill(&sx.stx_atime, i->atime_ns);
+    ts_fill(&sx.stx_btime, i->btime_ns);
+    ts_fill(&sx.stx_ctime, i->ctime_ns);
+    ts_fill(&sx.stx_mtime, i->mtime_ns);
+    sx.stx_rdev_major = i->rdev_major;
+    sx.stx_rdev_minor = i->rdev_minor;
+    sx.stx_dev_major = S_ISCHR(i->mode) ? 0 : 0;
+    sx.stx_dev_minor = S_ISCHR(i->mode) ? 5 : TMPFS_DEV;
+    ret = core_copy_to_user(u_stx, &sx, sizeof(sx)) ? -EFAULT : 0;
+out:
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_faccessat2(int dirfd, uaddr_t u_path, int mode, int flags)
+{
+    struct lookup lk;
+    if (mode & ~7)
+        return -EINVAL;
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    long ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    if (!ret && (mode & 1) && !S_ISDIR(lk.inode->mode) && !(lk.inode->mode & 0111))
+        ret = -EACCES;
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_faccessat(int dirfd, uaddr_t u_path, int mode)
+{
+    return sys_faccessat2(dirfd, u_path, mode, 0);
+}
+
+long sys_access(uaddr_t u_path, int mode)
+{
+    return sys_faccessat2(AT_FDCWD, u_path, mode, 0);
+}
+
+static long set_mode(struct inode *i, uint32_t mode)
+{
+    i->mode = (i->mode & S_IFMT) | (mode & 07777);
+    inode_touch(i, false, true);
+    return 0;
+}
+
+long sys_fchmodat(int dirfd, uaddr_t u_path, uint32_t mode)
+{
+    struct lookup lk;
+    long ret = at_lookup(dirfd, u_path, 0, true, &lk);
+    if (!ret)
+        ret = set_mode(lk.inode, mode);
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_chmod(uaddr_t u_path, uint32_t mode)
+{
+    return sys_fchmodat(AT_FDCWD, u_path, mode);
+}
+
+long sys_fchmod(int fd, uint32_t mode)
+{
+    struct file *f = fd_get(fd);
+    return f && !(f->flags & O_PATH) ? set_mode(f->inode, mode) : -EBADF;
+}
+
+static long set_owner(struct inode *i, uint32_t uid, uint32_t gid)
+{
+    if (uid != (uint32_t)-1)
+        i->uid = uid;
+    if (gid != (uint32_t)-1)
+        i->gid = gid;
+    if (!S_ISDIR(i->mode))
+        i->mode &= ~(uint32_t)S_ISUID; /* as Linux clears setuid on chown */
+    inode_touch(i, false, true);
+    return 0;
+}
+
+long sys_fchownat(int dirfd, uaddr_t u_path, uint32_t uid, uint32_t gid, int flags)
+{
+    struct lookup lk;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    long ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    if (!ret)
+        ret = set_owner(lk.inode, uid, gid);
+    lookup_release(&lk);
+    return ret;
+}
+
+long sys_chown(uaddr_t u_path, uint32_t uid, uint32_t gid)
+{
+    return sys_fchownat(AT_FDCWD, u_path, uid, gid, 0);
+}
+
+long sys_lchown(uaddr_t u_path, uint32_t uid, uint32_t gid)
+{
+    return sys_fchownat(AT_FDCWD, u_path, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+    struct file *f = fd_get(fd);
+    return f && !(f->flags & O_PATH) ? set_owner(f->inode, uid, gid) : -EBADF;
+}
+
+static int time_arg(const struct __kernel_timespec *t, uint64_t now, uint64_t *out)
+{
+    if (t->tv_nsec == UTIME_OMIT)
+        return 0;
+    if (t->tv_nsec == UTIME_NOW) {
+        *out = now;
+        return 0;
+    }
+    if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000 || t->tv_sec < 0)
+        return -EINVAL;
+    *out = (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
+    return 0;
+}
+
+long sys_utimensat(int dirfd, uaddr_t u_path, uaddr_t u_times, int flags)
+{
+    struct __kernel_timespec ts[2];
+    struct lookup lk;
+    memset(&lk, 0, sizeof(lk));
+    uint64_t now = core_time_realtime_ns(), at, mt;
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return -EINVAL;
+    if (u_times.addr && core_copy_from_user(ts, u_times, sizeof(ts)))
+        return -EFAULT;
+    if (!u_times.addr)
+        ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+    long ret;
+    if (!u_path.addr) { /* futimens */
+        struct file *f = fd_get(dirfd);
+        ret = f ? 0 : -EBADF;
+        if (f) {
+            lk.inode = f->inode;
+            inode_get(f->inode);
+        }
+    } else {
+        ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    }
+    at = lk.inode ? lk.inode->atime_ns : 0;
+    mt = lk.inode ? lk.inode->mtime_ns : 0;
+    if (!ret)
+        ret = time_arg(&ts[0], now, &at);
+    if (!ret)
+        ret = time_arg(&ts[1], now, &mt);
+    if (!ret) {
+        lk.inode->atime_ns = at;
+        lk.inode->mtime_ns = mt;
+        lk.inode->ctime_ns = now;
+    }
+    lookup_release(&lk);
+    return ret;
+}
+
+static long fill_statfs(uaddr_t u_buf)
+{
+    struct statfs sf;
+    memset(&sf, 0, sizeof(sf));
+    sf.f_type = TMPFS_MAGIC;
+    sf.f_bsize = CORE_PAGE_SIZE;
+    sf.f_frsize = CORE_PAGE_SIZE;
+    sf.f_blocks = core_mem_total_bytes() / CORE_PAGE_SIZE;
+    sf.f_bfree = sf.f_bavail = core_mem_free_bytes() / CORE_PAGE_SIZE;
+    sf.f_files = sf.f_blocks / 2;
+    sf.f_ffree = sf.f_files;
+    sf.f_namelen = ABI_NAME_MAX;
+    return core_copy_to_user(u_buf, &sf, sizeof(sf)) ? -EFAULT : 0;
+}
+
+long sys_statfs(uaddr_t u_path, uaddr_t u_buf)
+{
+    struct lookup lk;
+    long ret = at_lookup(AT_FDCWD, u_path, 0, true, &lk);
+    lookup_release(&lk);
+    return ret ? ret : fill_statfs(u_buf);
+}
+
+long sys_fstatfs(int fd, uaddr_t u_buf)
+{
+    return fd_get(fd) ? fill_statfs(u_buf) : -EBADF;
+}

@@ -1,0 +1,36 @@
+/* mica VMM: build the guest kernel command line (include/mica/cmdline.h). */
+#ifndef MICA_VMM_CMDLINE_H
+#define MICA_VMM_CMDLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define CMDLINE_SEED_BYTES 32
+
+struct cmdline_spec {
+    const char *path;        /* absolute program path in the guest */
+    int argc;
+    char *const *argv;       /* argv[0] as the user typed PROGRAM */
+    char *const *user_env;   /* "NAME=VALUE" from -e, deduplicated */
+    size_t nr_user_env;
+    const char *term;        /* host $TERM or NULL */
+    int verbose;
+    int panic_test;
+    uint64_t time_ns;
+    uint8_t seed[CMDLINE_SEED_BYTES];
+};
+
+/* Fill time, seed, term and panic_test from the host. */
+int cmdline_spec_host(struct cmdline_spec *spec, struct mica_error *err);
+
+/* Percent-encode src into dst (may be NULL to count); returns the length. */
+size_t cmdline_encode(char *dst, const char *src);
+
+/* Build the command line into a malloc'ed NUL-terminated string; fails if it
+ * would not fit in MICA_CMDLINE_MAX bytes. */
+int cmdline_build(const struct cmdline_spec *spec, char **out,
+                  struct mica_error *err);
+
+#endif

@@ -1,0 +1,41 @@
+/* mica VMM: what an engine needs to run one VM, and the engines. */
+#ifndef MICA_VMM_ENGINE_H
+#define MICA_VMM_ENGINE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "options.h"
+
+struct vm_config {
+    const struct mica_options *opts;
+    const uint8_t *kernel; /* the guest kernel ELF image */
+    size_t kernel_size;
+    const uint8_t *initrd; /* cpio newc archive */
+    size_t initrd_size;
+    const char *cmdline;
+    int sigfd; /* signalfd for SIGINT/SIGTERM/SIGHUP (blocked) */
+};
+
+/* Each engine runs the VM to its end and sets *status to what mica exits
+ * with (the program's status, 128+N for a forwarded signal N, 125 for a
+ * guest panic or misbehaviour). A negative return is a mica failure. */
+int engine_qemu_run(const struct vm_config *cfg, int *status,
+                    struct mica_error *err);
+int engine_kvm_run(const struct vm_config *cfg, int *status,
+                   struct mica_error *err);
+
+/* Can the KVM engine work here? 0, or an error whose message is the
+ * reason ("/dev/kvm: No such file or directory"). */
+int engine_kvm_probe(struct mica_error *err);
+
+/* Block SIGINT/SIGTERM/SIGHUP and return a signalfd for them; *old gets the
+ * previous mask (a child restores it before exec). */
+int engine_signals_open(sigset_t *old, struct mica_error *err);
+
+/* Read one pending signal from the signalfd: its number, or 0. */
+int engine_signal_read(int sigfd);
+
+#endif

@@ -1,0 +1,161 @@
+/* mica VMM: run the VM under qemu-system-x86_64 (TCG, microvm, PVH boot).
+ *
+ * The kernel and the initramfs go to QEMU as memfds (/dev/fd/N), so no
+ * temporary file is ever written. QEMU's stdin and stdout are pipes to
+ * mica and its COM1 is connected to them, so the UART carries the console
+ * records in both directions; QEMU's stderr is kept and shown only when
+ * something went wrong (or with -v). The guest ends the VM by writing the
+ * isa-debug-exit port after its EXIT record.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "engine_qemu.h"
+
+static int qemu_memfd(const char *name, const void *data, size_t len,
+                      struct mica_error *err)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return mica_error_sys(err, errno, "memfd_create");
+    rc = conmux_write_full(fd, data, len);
+    if (rc < 0) {
+        close(fd);
+        return mica_error_sys(err, -rc, "cannot fill the %s memfd", name);
+    }
+    return fd;
+}
+
+static void qemu_close(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static void qemu_vm_release(struct qemu_vm *q)
+{
+    int i;
+
+    qemu_close(&q->kernel_fd);
+    qemu_close(&q->initrd_fd);
+    for (i = 0; i < 2; i++) {
+        qemu_close(&q->in_pipe[i]);
+        qemu_close(&q->out_pipe[i]);
+        qemu_close(&q->err_pipe[i]);
+    }
+    free(q->errbuf);
+}
+
+static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
+                           struct mica_error *err)
+{
+    memset(q, 0, sizeof(*q));
+    q->kernel_fd = q->initrd_fd = -1;
+    q->in_pipe[0] = q->in_pipe[1] = q->out_pipe[0] = q->out_pipe[1] = -1;
+    q->err_pipe[0] = q->err_pipe[1] = -1;
+    q->pid = -1;
+    q->cfg = cfg;
+    q->kernel_fd = qemu_memfd("mica-kernel", cfg->kernel, cfg->kernel_size, err);
+    if (q->kernel_fd < 0)
+        return q->kernel_fd;
+    q->initrd_fd = qemu_memfd("mica-initrd", cfg->initrd, cfg->initrd_size, err);
+    if (q->initrd_fd < 0)
+        return q->initrd_fd;
+    if (pipe2(q->in_pipe, O_CLOEXEC) < 0 || pipe2(q->out_pipe, O_CLOEXEC) < 0 ||
+        pipe2(q->err_pipe, O_CLOEXEC) < 0)
+        return mica_error_sys(err, errno, "pipe");
+    return 0;
+}
+
+/* Keep the last QEMU_ERR_KEEP bytes of QEMU's stderr. */
+void qemu_errbuf_add(struct qemu_vm *q, const char *buf, size_t len)
+{
+    char *grown;
+
+    if (q->cfg->opts->verbose)
+        conmux_write_full(2, buf, len);
+    grown = realloc(q->errbuf, q->errlen + len + 1);
+    if (grown == NULL)
+        return;
+    q->errbuf = grown;
+    memcpy(q->errbuf + q->errlen, buf, len);
+    q->errlen += len;
+    if (q->errlen > QEMU_ERR_KEEP) {
+        memmove(q->errbuf, q->errbuf + q->errlen - QEMU_ERR_KEEP, QEMU_ERR_KEEP);
+        q->errlen = QEMU_ERR_KEEP;
+    }
+    q->errbuf[q->errlen] = '\0';
+}
+
+/* The last line of QEMU's stderr, for a one-line error. */
+static const char *qemu_err_tail(struct qemu_vm *q)
+{
+    char *end, *nl;
+
+    if (q->errbuf == NULL || q->errlen == 0)
+        return "(no output from QEMU)";
+    end = q->errbuf + q->errlen;
+    while (end > q->errbuf && (end[-1] == '\n' || end[-1] == '\r'))
+        *--end = '\0';
+    nl = memrchr(q->errbuf, '\n', (size_t)(end - q->errbuf));
+    return nl ? nl + 1 : q->errbuf;
+}
+
+static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
+{
+    int st = conmux_status(&q->cm);
+
+    if (q->signo) {
+        *status = 128 + q->signo;
+        return 0;
+    }
+    if (q->cm.failed) {
+        *err = q->cm.err;
+        return mica_error_status(err, MICA_STATUS_ERROR);
+    }
+    if (st >= 0) {
+        *status = st;
+        return 0;
+    }
+    if (WIFSIGNALED(q->wstatus))
+        return mica_error_set(err, EIO, "QEMU was killed by signal %d before "
+                              "the guest reported an exit status: %s",
+                              WTERMSIG(q->wstatus), qemu_err_tail(q));
+    return mica_error_set(err, EIO, "QEMU exited with status %d before the "
+                          "guest reported an exit status: %s",
+                          WEXITSTATUS(q->wstatus), qemu_err_tail(q));
+}
+
+int engine_qemu_run(const struct vm_config *cfg, int *status,
+                    struct mica_error *err)
+{
+    struct qemu_vm q;
+    int rc;
+
+    rc = qemu_vm_prepare(&q, cfg, err);
+    if (rc == 0)
+        rc = qemu_spawn(&q, err);
+    if (rc == 0)
+        rc = qemu_loop(&q, err);
+    if (rc == 0)
+        rc = qemu_result(&q, status, err);
+    if (q.pid > 0) {
+        kill(q.pid, SIGKILL);
+        waitpid(q.pid, NULL, 0);
+    }
+    qemu_vm_release(&q);
+    if (rc < 0)
+        return mica_error_wrap(err, "qemu engine");
+    return 0;
+}

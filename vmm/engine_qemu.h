@@ -1,0 +1,30 @@
+/* mica VMM: the QEMU engine's private state (engine_qemu*.c, qemu_*.c). */
+#ifndef MICA_VMM_ENGINE_QEMU_H
+#define MICA_VMM_ENGINE_QEMU_H
+
+#include <sys/types.h>
+
+#include "conmux.h"
+#include "engine.h"
+
+#define QEMU_ERR_KEEP 4096
+
+struct qemu_vm {
+    const struct vm_config *cfg;
+    int kernel_fd, initrd_fd;       /* memfds handed to QEMU */
+    int in_pipe[2];                 /* mica -> QEMU stdin (guest COM1 RX) */
+    int out_pipe[2];                /* QEMU stdout (guest COM1 TX) -> mica */
+    int err_pipe[2];                /* QEMU stderr -> mica */
+    pid_t pid;
+    int wstatus;
+    int signo;                      /* forwarded signal that ended the run */
+    struct conmux cm;
+    char *errbuf;                   /* tail of QEMU's stderr */
+    size_t errlen;
+};
+
+int qemu_spawn(struct qemu_vm *q, struct mica_error *err);
+int qemu_loop(struct qemu_vm *q, struct mica_error *err);
+void qemu_errbuf_add(struct qemu_vm *q, const char *buf, size_t len);
+
+#endif

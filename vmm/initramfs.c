@@ -1,0 +1,161 @@
+/* mica VMM: the initramfs of a run: a few standard directories, the
+ * program's parent directories, and the program at its host path.
+ *
+ * The program is copied with its host permission bits and mtime, owned by
+ * root. Directories are written once each, parents before children; the
+ * fixed directories come first so their modes (/tmp 01777, /root 0700) win
+ * over the 0755 given to the program's parents.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "initramfs.h"
+
+#define INITRAMFS_MAX_FILE (1u << 30) /* cpio newc sizes are 32-bit */
+#define INITRAMFS_MAX_DIRS 64
+
+struct dirset {
+    char *names[INITRAMFS_MAX_DIRS];
+    size_t n;
+};
+
+static const struct {
+    const char *name;
+    uint32_t mode;
+} initramfs_fixed_dirs[] = {
+    {"/dev", 0755}, {"/proc", 0755}, {"/root", 0700}, {"/tmp", 01777},
+};
+
+static int dirset_add(struct dirset *ds, struct cpio *c, const char *name,
+                      size_t len, uint32_t mode)
+{
+    struct cpio_entry e = { .mode = S_IFDIR | mode, .mtime = (uint32_t)time(NULL) };
+    size_t i;
+    int rc;
+
+    for (i = 0; i < ds->n; i++)
+        if (strlen(ds->names[i]) == len && memcmp(ds->names[i], name, len) == 0)
+            return 0;
+    if (ds->n == INITRAMFS_MAX_DIRS)
+        return -ENAMETOOLONG;
+    ds->names[ds->n] = strndup(name, len);
+    if (ds->names[ds->n] == NULL)
+        return -ENOMEM;
+    e.name = ds->names[ds->n++];
+    rc = cpio_add(c, &e);
+    return rc;
+}
+
+static void dirset_release(struct dirset *ds)
+{
+    while (ds->n > 0)
+        free(ds->names[--ds->n]);
+}
+
+/* Every proper prefix of path that ends before a '/', e.g. /usr, /usr/bin. */
+static int initramfs_add_parents(struct dirset *ds, struct cpio *c,
+                                 const char *path)
+{
+    const char *p;
+    int rc;
+
+    for (p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+        rc = dirset_add(ds, c, path, (size_t)(p - path), 0755);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int initramfs_read_all(int fd, uint8_t *buf, size_t size)
+{
+    size_t done = 0;
+    ssize_t n;
+
+    while (done < size) {
+        n = pread(fd, buf + done, size - done, (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)
+            return -EIO; /* the file shrank under us */
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static int initramfs_add_program(struct cpio *c, const struct program *prog,
+                                 struct mica_error *err)
+{
+    struct cpio_entry e = { .name = prog->path };
+    struct stat st;
+    uint8_t *data;
+    int rc;
+
+    if (fstat(prog->fd, &st) < 0)
+        return mica_error_sys(err, errno, "%s", prog->path);
+    if ((uint64_t)st.st_size > INITRAMFS_MAX_FILE)
+        return mica_error_set(err, EFBIG, "%s: programs over 1 GiB are not "
+                              "supported", prog->path);
+    data = malloc(st.st_size ? (size_t)st.st_size : 1);
+    if (data == NULL)
+        return mica_error_set(err, ENOMEM, "out of memory");
+    rc = initramfs_read_all(prog->fd, data, (size_t)st.st_size);
+    if (rc < 0) {
+        free(data);
+        return mica_error_sys(err, -rc, "%s: cannot read", prog->path);
+    }
+    e.mode = S_IFREG | (st.st_mode & 07777);
+    e.mtime = (uint32_t)st.st_mtime;
+    e.data = data;
+    e.size = (uint32_t)st.st_size;
+    rc = cpio_add(c, &e);
+    free(data);
+    if (rc < 0)
+        return mica_error_sys(err, -rc, "initramfs: cannot add %s", prog->path);
+    return 0;
+}
+
+static int initramfs_add_dirs(struct dirset *ds, struct cpio *c,
+                              const char *path)
+{
+    size_t i;
+    int rc;
+
+    for (i = 0; i < sizeof(initramfs_fixed_dirs) / sizeof(initramfs_fixed_dirs[0]); i++) {
+        rc = dirset_add(ds, c, initramfs_fixed_dirs[i].name,
+                        strlen(initramfs_fixed_dirs[i].name),
+                        initramfs_fixed_dirs[i].mode);
+        if (rc < 0)
+            return rc;
+    }
+    return initramfs_add_parents(ds, c, path);
+}
+
+int initramfs_build(struct cpio *c, const struct program *prog,
+                    struct mica_error *err)
+{
+    struct dirset ds = { .n = 0 };
+    int rc;
+
+    cpio_init(c);
+    rc = initramfs_add_dirs(&ds, c, prog->path);
+    dirset_release(&ds);
+    if (rc < 0) {
+        cpio_release(c);
+        return mica_error_sys(err, -rc, "initramfs: cannot add the "
+                              "directories of %s", prog->path);
+    }
+    rc = initramfs_add_program(c, prog, err);
+    if (rc == 0 && (rc = cpio_finish(c)) < 0)
+        mica_error_sys(err, -rc, "initramfs");
+    if (rc < 0)
+        cpio_release(c);
+    return rc;
+}

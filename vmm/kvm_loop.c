@@ -1,0 +1,264 @@
+/* mica VMM: run the KVM VM: the vCPU thread and the event loop.
+ *
+ * The vCPU thread runs KVM_RUN and handles the exits that need it: the
+ * debug-exit port (the end), the console "pull" port (the guest waits for
+ * stdin) and the failures. The calling thread is the device thread: it
+ * drains the console out-ring when the ioeventfd doorbell rings, forwards
+ * SIGINT/SIGTERM/SIGHUP and runs the boot watchdog. Either thread stops
+ * the VM through kvm_vm_stop/kvm_guest_fault, which kick the vCPU out of
+ * KVM_RUN with a signal (KVM_CAP_IMMEDIATE_EXIT closes the race).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm_int.h"
+
+#define KVM_STOP_RETRY_MS 100
+
+static int kvm_con_sink(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct kvm_vm *vm = opaque;
+
+    return conmux_feed(&vm->cm, buf, len);
+}
+
+/* Drain the out-ring into the demuxer; any protocol breach stops the VM. */
+void kvm_console_drain(struct kvm_vm *vm)
+{
+    int rc;
+
+    pthread_mutex_lock(&vm->con_lock);
+    rc = console_ring_drain(&vm->ring, kvm_con_sink, vm);
+    pthread_mutex_unlock(&vm->con_lock);
+    if (rc == -EPROTO && vm->cm.failed)
+        kvm_guest_fault(vm, "%s", vm->cm.err.msg);
+    else if (rc == -EPROTO)
+        kvm_guest_fault(vm, "console out-ring producer index is out of range");
+}
+
+/* The guest waits for stdin: answer its request, if it made one. */
+static void kvm_console_pull(struct kvm_vm *vm)
+{
+    kvm_console_drain(vm);
+    if (kvm_vm_is_stopped(vm) || !conmux_stdin_pending(&vm->cm))
+        return;
+    pthread_mutex_lock(&vm->con_lock);
+    conmux_stdin_answer(&vm->cm); /* -EINTR: the guest will pull again */
+    pthread_mutex_unlock(&vm->con_lock);
+}
+
+static void kvm_debug_exit(struct kvm_vm *vm)
+{
+    struct mica_error e;
+    int status;
+
+    kvm_console_drain(vm);
+    status = conmux_status(&vm->cm);
+    if (status >= 0) {
+        kvm_vm_stop(vm, status);
+        return;
+    }
+    mica_error_init(&e);
+    mica_error_set(&e, EIO, "the guest stopped without reporting an exit "
+                   "status");
+    kvm_vm_fail(vm, &e);
+}
+
+static void kvm_exit_io(struct kvm_vm *vm)
+{
+    struct kvm_run *run = vm->run;
+    int out = run->io.direction == KVM_EXIT_IO_OUT;
+
+    if (out && run->io.port == MICA_PORT_DEBUG_EXIT)
+        kvm_debug_exit(vm);
+    else if (out && run->io.port == MICA_PORT_CONSOLE_PULL)
+        kvm_console_pull(vm);
+    else if (out && run->io.port == MICA_PORT_CONSOLE_KICK)
+        kvm_console_drain(vm); /* a doorbell the ioeventfd did not take */
+    else
+        kvm_guest_fault(vm, "unexpected I/O port %s: port 0x%x, %u byte(s)",
+                        out ? "write" : "read", run->io.port, run->io.size);
+}
+
+/* A fatal exit: reason plus registers, status 125. */
+static void kvm_exit_fatal(struct kvm_vm *vm, const char *fmt, unsigned long long a)
+{
+    char regs[1024], what[256];
+    struct mica_error e;
+
+    snprintf(what, sizeof(what), fmt, a);
+    kvm_vcpu_dump(vm, regs, sizeof(regs));
+    mica_error_init(&e);
+    mica_error_set(&e, EIO, "%s\n%s", what, regs);
+    kvm_vm_fail(vm, &e);
+}
+
+static void kvm_exit_dispatch(struct kvm_vm *vm)
+{
+    struct kvm_run *run = vm->run;
+
+    switch (run->exit_reason) {
+    case KVM_EXIT_IO:
+        return kvm_exit_io(vm);
+    case KVM_EXIT_MMIO:
+        return kvm_guest_fault(vm, "unexpected MMIO %s at 0x%llx",
+                               run->mmio.is_write ? "write" : "read",
+                               (unsigned long long)run->mmio.phys_addr);
+    case KVM_EXIT_SHUTDOWN:
+        return kvm_exit_fatal(vm, "guest kernel triple fault (shutdown)%.0llu", 0);
+    case KVM_EXIT_INTERNAL_ERROR:
+        return kvm_exit_fatal(vm, "KVM internal error (suberror %llu)",
+                              run->internal.suberror);
+    case KVM_EXIT_FAIL_ENTRY:
+        return kvm_exit_fatal(vm, "KVM could not enter the guest (reason 0x%llx)",
+                              run->fail_entry.hardware_entry_failure_reason);
+    case KVM_EXIT_HLT:
+        return kvm_guest_fault(vm, "the guest halted for good (hlt with "
+                               "interrupts off)");
+    default:
+        return kvm_exit_fatal(vm, "unexpected KVM exit (reason %llu)",
+                              run->exit_reason);
+    }
+}
+
+static void kvm_vcpu_interrupted(struct kvm_vm *vm)
+{
+    if (vm->watchdog_fired && !kvm_vm_is_stopped(vm))
+        kvm_exit_fatal(vm, "guest kernel did not boot: no console output "
+                       "within %llu s", KVM_WATCHDOG_MS / 1000);
+    vm->run->immediate_exit = 0;
+}
+
+static void *kvm_vcpu_thread(void *opaque)
+{
+    struct kvm_vm *vm = opaque;
+    struct mica_error e;
+    uint64_t one = 1;
+
+    while (!kvm_vm_is_stopped(vm)) {
+        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) == 0) {
+            kvm_exit_dispatch(vm);
+            continue;
+        }
+        if (errno == EINTR || errno == EAGAIN) {
+            kvm_vcpu_interrupted(vm);
+            continue;
+        }
+        mica_error_init(&e);
+        mica_error_sys(&e, errno, "KVM_RUN");
+        kvm_vm_fail(vm, &e);
+    }
+    if (write(vm->done_fd, &one, sizeof(one)) < 0)
+        return NULL;
+    return NULL;
+}
+
+static void kvm_kick_handler(int sig)
+{
+    (void)sig; /* only to make KVM_RUN and read() return EINTR */
+}
+
+void kvm_vcpu_kick(struct kvm_vm *vm)
+{
+    if (vm->run)
+        __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    if (vm->vcpu_started)
+        pthread_kill(vm->vcpu_thread, KVM_KICK_SIGNAL);
+}
+
+static int kvm_loop_start(struct kvm_vm *vm, struct mica_error *err)
+{
+    struct sigaction sa;
+    int rc;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = kvm_kick_handler; /* no SA_RESTART */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(KVM_KICK_SIGNAL, &sa, NULL) < 0)
+        return mica_error_sys(err, errno, "sigaction");
+    conmux_init(&vm->cm, vm->cfg->opts->verbose, kvm_console_send, vm);
+    rc = pthread_create(&vm->vcpu_thread, NULL, kvm_vcpu_thread, vm);
+    if (rc != 0)
+        return mica_error_sys(err, rc, "cannot start the vCPU thread");
+    vm->vcpu_started = 1;
+    return 0;
+}
+
+static int64_t kvm_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Poll timeout: the watchdog's remaining time until the first record,
+ * then forever; once stopping, short retries until the vCPU is out. */
+static int kvm_loop_timeout(struct kvm_vm *vm, int64_t start)
+{
+    int64_t left;
+
+    if (kvm_vm_is_stopped(vm))
+        return KVM_STOP_RETRY_MS;
+    if (vm->cm.nr_records > 0 || vm->cm.have > 0 || vm->watchdog_fired)
+        return -1;
+    left = start + KVM_WATCHDOG_MS - kvm_now_ms();
+    return left > 0 ? (int)left : 0;
+}
+
+static void kvm_loop_events(struct kvm_vm *vm, struct pollfd *p, int n)
+{
+    uint64_t count;
+    int sig;
+
+    if (p[0].revents & POLLIN) {
+        if (read(vm->kick_fd, &count, sizeof(count)) > 0)
+            kvm_console_drain(vm);
+    }
+    if (p[1].revents & POLLIN) {
+        sig = engine_signal_read(vm->cfg->sigfd);
+        if (sig)
+            kvm_vm_stop(vm, 128 + sig);
+    }
+    if (n == 0 && kvm_vm_is_stopped(vm))
+        kvm_vcpu_kick(vm); /* it may have missed the first kick */
+    else if (n == 0 && !vm->watchdog_fired) {
+        vm->watchdog_fired = 1;
+        kvm_vcpu_kick(vm);
+    }
+}
+
+int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
+{
+    struct pollfd p[3];
+    int64_t start = kvm_now_ms();
+    int n, rc;
+
+    rc = kvm_loop_start(vm, err);
+    if (rc < 0)
+        return rc;
+    p[0] = (struct pollfd){ .fd = vm->kick_fd, .events = POLLIN };
+    p[1] = (struct pollfd){ .fd = vm->cfg->sigfd, .events = POLLIN };
+    p[2] = (struct pollfd){ .fd = vm->done_fd, .events = POLLIN };
+    for (;;) {
+        n = poll(p, 3, kvm_loop_timeout(vm, start));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 || (p[2].revents & POLLIN))
+            break;
+        kvm_loop_events(vm, p, n);
+    }
+    pthread_join(vm->vcpu_thread, NULL);
+    vm->vcpu_started = 0;
+    if (!vm->failed)
+        kvm_console_drain(vm); /* whatever the guest wrote last */
+    return 0;
+}

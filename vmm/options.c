@@ -1,0 +1,266 @@
+/* mica VMM: parse the options of `mica run` (getopt_long, stop at PROGRAM).
+ *
+ * Options end at the first non-option word, so the program's own options
+ * (`mica run sh -c 'echo hi'`) pass through untouched.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+const char options_run_usage[] =
+    "Usage: mica run [OPTIONS] PROGRAM [ARG...]\n"
+    "Run a static Linux x86-64 PROGRAM in a fresh microVM.\n"
+    "\n"
+    "  -e, --env NAME=VALUE   set an environment variable in the guest\n"
+    "  -e, --env NAME         copy NAME from mica's environment (if set)\n"
+    "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
+    "                         16M..64G)\n"
+    "      --cpus N           number of vCPUs (only 1 for now)\n"
+    "      --kernel FILE      boot FILE instead of the built-in kernel\n"
+    "      --engine ENGINE    auto, kvm or qemu (default auto)\n"
+    "      --platform P       auto, pvm or ring0 (kvm engine only)\n"
+    "      --qemu PATH        QEMU binary for the qemu engine\n"
+    "  -v, --verbose          show the guest kernel's log\n"
+    "  -h, --help             show this help\n";
+
+enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
+       OPT_QEMU };
+
+static const struct option run_longopts[] = {
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"kernel", required_argument, NULL, OPT_KERNEL},
+    {"env", required_argument, NULL, 'e'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"engine", required_argument, NULL, OPT_ENGINE},
+    {"platform", required_argument, NULL, OPT_PLATFORM},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"qemu", required_argument, NULL, OPT_QEMU},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static uint64_t size_suffix_shift(const char *end)
+{
+    if (end[0] == '\0')
+        return 0;
+    if (end[1] != '\0')
+        return 64;
+    switch (end[0]) {
+    case 'k': case 'K': return 10;
+    case 'm': case 'M': return 20;
+    case 'g': case 'G': return 30;
+    default: return 64;
+    }
+}
+
+int options_size_parse(const char *s, uint64_t *out)
+{
+    unsigned long long v;
+    uint64_t shift;
+    char *end;
+
+    if (s[0] < '0' || s[0] > '9')
+        return -EINVAL;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return -ERANGE;
+    shift = size_suffix_shift(end);
+    if (shift == 64)
+        return -EINVAL;
+    if (shift && v > (UINT64_MAX >> shift))
+        return -ERANGE;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int options_memory_set(struct mica_options *opts, const char *arg,
+                              struct mica_error *err)
+{
+    uint64_t size;
+
+    if (options_size_parse(arg, &size) < 0)
+        return mica_error_set(err, EINVAL,
+                              "--memory %s: expected a size such as 256M or 1G",
+                              arg);
+    if (size < MICA_MEM_MIN || size > MICA_MEM_MAX)
+        return mica_error_set(err, EINVAL,
+                              "--memory %s: must be between 16M and 64G", arg);
+    if (size & ((1u << 20) - 1))
+        return mica_error_set(err, EINVAL,
+                              "--memory %s: must be a multiple of 1M", arg);
+    opts->mem_size = size;
+    return 0;
+}
+
+static void options_env_drop(struct mica_options *opts, const char *name,
+                             size_t len)
+{
+    size_t i, j = 0;
+
+    for (i = 0; i < opts->nr_env; i++) {
+        if (strncmp(opts->env[i], name, len) == 0 && opts->env[i][len] == '=')
+            free(opts->env[i]);
+        else
+            opts->env[j++] = opts->env[i];
+    }
+    opts->nr_env = j;
+}
+
+static int options_env_add(struct mica_options *opts, const char *arg,
+                           struct mica_error *err)
+{
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const char *host;
+    char **grown, *entry;
+
+    if (len == 0 || memchr(arg, ' ', len) != NULL)
+        return mica_error_set(err, EINVAL,
+                              "-e %s: expected NAME=VALUE or NAME", arg);
+    if (eq == NULL) {
+        host = getenv(arg);
+        if (host == NULL)
+            return 0; /* NAME unset on the host: not set in the guest */
+        if (asprintf(&entry, "%s=%s", arg, host) < 0)
+            return mica_error_set(err, ENOMEM, "out of memory");
+    } else if ((entry = strdup(arg)) == NULL) {
+        return mica_error_set(err, ENOMEM, "out of memory");
+    }
+    options_env_drop(opts, arg, len); /* a later -e NAME wins */
+    grown = realloc(opts->env, (opts->nr_env + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        free(entry);
+        return mica_error_set(err, ENOMEM, "out of memory");
+    }
+    opts->env = grown;
+    opts->env[opts->nr_env++] = entry;
+    return 0;
+}
+
+static int options_engine_set(struct mica_options *opts, const char *arg,
+                              struct mica_error *err)
+{
+    if (strcmp(arg, "auto") == 0)
+        opts->engine = MICA_ENGINE_AUTO;
+    else if (strcmp(arg, "kvm") == 0)
+        opts->engine = MICA_ENGINE_KVM;
+    else if (strcmp(arg, "qemu") == 0)
+        opts->engine = MICA_ENGINE_QEMU;
+    else
+        return mica_error_set(err, EINVAL,
+                              "--engine %s: expected auto, kvm or qemu", arg);
+    return 0;
+}
+
+static int options_platform_set(struct mica_options *opts, const char *arg,
+                                struct mica_error *err)
+{
+    if (strcmp(arg, "auto") == 0)
+        opts->platform = MICA_PLATFORM_CHOICE_AUTO;
+    else if (strcmp(arg, "pvm") == 0)
+        opts->platform = MICA_PLATFORM_CHOICE_PVM;
+    else if (strcmp(arg, "ring0") == 0)
+        opts->platform = MICA_PLATFORM_CHOICE_RING0;
+    else
+        return mica_error_set(err, EINVAL,
+                              "--platform %s: expected auto, pvm or ring0",
+                              arg);
+    return 0;
+}
+
+static int options_cpus_set(struct mica_options *opts, const char *arg,
+                            struct mica_error *err)
+{
+    if (strcmp(arg, "1") != 0)
+        return mica_error_set(err, EINVAL,
+                              "--cpus %s: only 1 vCPU is supported for now",
+                              arg);
+    opts->cpus = 1;
+    return 0;
+}
+
+static void options_defaults(struct mica_options *opts)
+{
+    const char *qemu = getenv("MICA_QEMU");
+
+    memset(opts, 0, sizeof(*opts));
+    opts->mem_size = MICA_MEM_DEFAULT;
+    opts->cpus = 1;
+    opts->qemu_path = qemu && qemu[0] ? qemu : MICA_QEMU_DEFAULT;
+}
+
+static int options_one(struct mica_options *opts, int c, const char *arg,
+                       const char *word, struct mica_error *err)
+{
+    switch (c) {
+    case 'e': return options_env_add(opts, arg, err);
+    case 'v': opts->verbose = 1; return 0;
+    case 'h': opts->help = 1; return 0;
+    case OPT_MEMORY: return options_memory_set(opts, arg, err);
+    case OPT_KERNEL: opts->kernel_path = arg; return 0;
+    case OPT_ENGINE: return options_engine_set(opts, arg, err);
+    case OPT_PLATFORM: return options_platform_set(opts, arg, err);
+    case OPT_CPUS: return options_cpus_set(opts, arg, err);
+    case OPT_QEMU: opts->qemu_path = arg; return 0;
+    case ':':
+        return mica_error_set(err, EINVAL, "option '%s' needs a value", word);
+    default:
+        return mica_error_set(err, EINVAL, "unknown option '%s'", word);
+    }
+}
+
+int options_parse(struct mica_options *opts, int argc, char **argv,
+                  struct mica_error *err)
+{
+    int c, rc;
+
+    options_defaults(opts);
+    optind = 0; /* full re-initialisation of getopt (glibc) */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:e:vh", run_longopts, NULL)) != -1) {
+        char word[8];
+        const char *w = argv[optind - 1];
+
+        if ((c == '?' || c == ':') && optopt > 0 && optopt < 256) {
+            snprintf(word, sizeof(word), "-%c", optopt);
+            w = word;
+        }
+        rc = options_one(opts, c, optarg, w, err);
+        if (rc < 0) {
+            options_free(opts);
+            return rc;
+        }
+    }
+    opts->prog_argc = argc - optind;
+    opts->prog_argv = argv + optind;
+    if (opts->prog_argc == 0 && !opts->help) {
+        options_free(opts);
+        return mica_error_set(err, EINVAL, "run: missing PROGRAM");
+    }
+    if (opts->platform != MICA_PLATFORM_CHOICE_AUTO &&
+        opts->engine == MICA_ENGINE_QEMU) {
+        options_free(opts);
+        return mica_error_set(err, EINVAL,
+                              "--platform applies to the kvm engine only");
+    }
+    return 0;
+}
+
+void options_free(struct mica_options *opts)
+{
+    size_t i;
+
+    for (i = 0; i < opts->nr_env; i++)
+        free(opts->env[i]);
+    free(opts->env);
+    opts->env = NULL;
+    opts->nr_env = 0;
+}

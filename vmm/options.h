@@ -1,0 +1,48 @@
+/* mica VMM: the options of `mica run`. */
+#ifndef MICA_VMM_OPTIONS_H
+#define MICA_VMM_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define MICA_MEM_DEFAULT (256ull << 20)
+#define MICA_MEM_MIN (16ull << 20)
+#define MICA_MEM_MAX (64ull << 30)
+
+enum mica_engine_kind { MICA_ENGINE_AUTO, MICA_ENGINE_KVM, MICA_ENGINE_QEMU };
+enum mica_platform_choice {
+    MICA_PLATFORM_CHOICE_AUTO,
+    MICA_PLATFORM_CHOICE_PVM,
+    MICA_PLATFORM_CHOICE_RING0,
+};
+
+struct mica_options {
+    uint64_t mem_size;       /* bytes, a multiple of 1 MiB */
+    const char *kernel_path; /* NULL: the built-in kernel */
+    const char *qemu_path;
+    char **env;              /* "NAME=VALUE" from -e, in order, owned */
+    size_t nr_env;
+    int verbose;
+    int help;
+    unsigned cpus;
+    enum mica_engine_kind engine;
+    enum mica_platform_choice platform;
+    int prog_argc;           /* PROGRAM and its arguments */
+    char **prog_argv;
+};
+
+/* Parse `run` options: argv[0] is "run"; parsing stops at PROGRAM.
+ * On success prog_argv points into argv. Failures have status 125. */
+int options_parse(struct mica_options *opts, int argc, char **argv,
+                  struct mica_error *err);
+void options_free(struct mica_options *opts);
+
+/* "256M", "1G", "65536K", "16777216": bytes; 0 on success. */
+int options_size_parse(const char *s, uint64_t *out);
+
+/* The help text of `mica run`. */
+extern const char options_run_usage[];
+
+#endif

@@ -1,0 +1,129 @@
+/* mica VMM: the QEMU engine's event loop.
+ *
+ * poll() over QEMU's stdout (the guest's console records), QEMU's stderr,
+ * the signalfd, and mica's stdin while the guest waits for input. The run
+ * ends when QEMU closes its stdout (it exited), on a forwarded signal, or
+ * when the guest breaks the console protocol.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine_qemu.h"
+
+#define QEMU_EXIT_GRACE_MS 5000 /* after the EXIT record, QEMU must go */
+
+enum { PFD_OUT, PFD_ERR, PFD_SIG, PFD_IN, PFD_COUNT };
+
+static int qemu_send(void *opaque, const void *rec, size_t len)
+{
+    struct qemu_vm *q = opaque;
+
+    return conmux_write_full(q->in_pipe[1], rec, len);
+}
+
+static void qemu_stop(struct qemu_vm *q)
+{
+    if (q->pid <= 0)
+        return;
+    kill(q->pid, SIGKILL);
+    while (waitpid(q->pid, &q->wstatus, 0) < 0 && errno == EINTR)
+        ;
+    q->pid = -1;
+}
+
+/* Read one chunk from fd; returns bytes, 0 on EOF, -EAGAIN to retry. */
+static ssize_t qemu_read(int fd, char *buf, size_t len)
+{
+    ssize_t n = read(fd, buf, len);
+
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return -EAGAIN;
+    return n < 0 ? 0 : n;
+}
+
+static void qemu_drain_err(struct qemu_vm *q)
+{
+    char buf[4096];
+    ssize_t n;
+
+    if (q->err_pipe[0] < 0)
+        return;
+    while ((n = qemu_read(q->err_pipe[0], buf, sizeof(buf))) > 0)
+        qemu_errbuf_add(q, buf, (size_t)n);
+    close(q->err_pipe[0]);
+    q->err_pipe[0] = -1;
+}
+
+static void qemu_pollfds(struct qemu_vm *q, struct pollfd *p)
+{
+    p[PFD_OUT] = (struct pollfd){ .fd = q->out_pipe[0], .events = POLLIN };
+    p[PFD_ERR] = (struct pollfd){ .fd = q->err_pipe[0], .events = POLLIN };
+    p[PFD_SIG] = (struct pollfd){ .fd = q->cfg->sigfd, .events = POLLIN };
+    p[PFD_IN] = (struct pollfd){ .fd = conmux_stdin_pending(&q->cm) ? 0 : -1,
+                                 .events = POLLIN };
+}
+
+/* One round of events: 1 to go on, 0 when the run is over. */
+static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
+{
+    char buf[65536];
+    ssize_t n;
+
+    if (p[PFD_SIG].revents & POLLIN) {
+        q->signo = engine_signal_read(q->cfg->sigfd);
+        if (q->signo)
+            return 0;
+    }
+    if (p[PFD_ERR].revents) {
+        n = qemu_read(q->err_pipe[0], buf, sizeof(buf));
+        if (n > 0)
+            qemu_errbuf_add(q, buf, (size_t)n);
+        else if (n == 0) {
+            close(q->err_pipe[0]);
+            q->err_pipe[0] = -1;
+        }
+    }
+    if (p[PFD_OUT].revents) {
+        n = qemu_read(q->out_pipe[0], buf, sizeof(buf));
+        if (n == 0)
+            *eof = 1;
+        if (n > 0 && conmux_feed(&q->cm, buf, (size_t)n) == -EPROTO)
+            return 0;
+    }
+    if (p[PFD_IN].revents)
+        conmux_stdin_answer(&q->cm);
+    return !*eof;
+}
+
+int qemu_loop(struct qemu_vm *q, struct mica_error *err)
+{
+    struct pollfd p[PFD_COUNT];
+    int eof = 0, n;
+
+    conmux_init(&q->cm, q->cfg->opts->verbose, qemu_send, q);
+    for (;;) {
+        qemu_pollfds(q, p);
+        n = poll(p, PFD_COUNT, q->cm.exited ? QEMU_EXIT_GRACE_MS : -1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return mica_error_sys(err, errno, "poll");
+        if (n == 0 || !qemu_events(q, p, &eof))
+            break;
+    }
+    if (eof) {
+        qemu_drain_err(q);
+        while (waitpid(q->pid, &q->wstatus, 0) < 0 && errno == EINTR)
+            ;
+        q->pid = -1;
+    } else {
+        qemu_stop(q);
+        qemu_drain_err(q);
+    }
+    return 0;
+}

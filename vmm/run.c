@@ -1,0 +1,131 @@
+/* mica VMM: `mica run`: program, initramfs, command line, engine, VM. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmdline.h"
+#include "initramfs.h"
+#include "run.h"
+
+/* Room the kernel needs besides the initramfs (image, heap, page tables). */
+#define RUN_MEM_RESERVE (12ull << 20)
+
+static int run_build_cmdline(struct run *r, struct mica_error *err)
+{
+    struct cmdline_spec spec;
+    int rc;
+
+    memset(&spec, 0, sizeof(spec));
+    rc = cmdline_spec_host(&spec, err);
+    if (rc < 0)
+        return rc;
+    spec.path = r->prog.path;
+    spec.argc = r->opts->prog_argc;
+    spec.argv = r->opts->prog_argv;
+    spec.user_env = r->opts->env;
+    spec.nr_user_env = r->opts->nr_env;
+    spec.verbose = r->opts->verbose;
+    return cmdline_build(&spec, &r->cmdline, err);
+}
+
+static int run_check_fit(struct run *r, struct mica_error *err)
+{
+    uint64_t need = r->initrd.len + r->kernel.size + RUN_MEM_RESERVE;
+
+    if (need <= r->opts->mem_size)
+        return 0;
+    return mica_error_set(err, ENOMEM, "%s (%zu KiB) does not fit in %llu MiB "
+                          "of guest memory; give a larger --memory",
+                          r->prog.path, r->initrd.len >> 10,
+                          (unsigned long long)(r->opts->mem_size >> 20));
+}
+
+/* --engine auto: KVM when /dev/kvm works, else QEMU with a notice. */
+static int run_choose_engine(struct run *r, struct mica_error *err)
+{
+    struct mica_error why;
+
+    mica_error_init(&why);
+    r->notice[0] = '\0';
+    if (r->opts->engine == MICA_ENGINE_QEMU) {
+        r->engine = MICA_ENGINE_QEMU;
+        return 0;
+    }
+    if (engine_kvm_probe(&why) == 0) {
+        r->engine = MICA_ENGINE_KVM;
+        return 0;
+    }
+    if (r->opts->engine == MICA_ENGINE_KVM)
+        return mica_error_set(err, why.err, "--engine kvm: /dev/kvm not "
+                              "available (%.900s); use --engine qemu, or load "
+                              "kvm and check the permissions of /dev/kvm",
+                              why.msg);
+    r->engine = MICA_ENGINE_QEMU;
+    snprintf(r->notice, sizeof(r->notice), "/dev/kvm not available (%s); "
+             "using the QEMU engine (slow)", why.msg);
+    return 0;
+}
+
+int run_prepare(struct run *r, const struct mica_options *opts,
+                struct mica_error *err)
+{
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    r->opts = opts;
+    r->prog.fd = -1;
+    r->sigfd = -1;
+    cpio_init(&r->initrd);
+    rc = program_resolve(&r->prog, opts->prog_argv[0], err);
+    if (rc == 0)
+        rc = initramfs_build(&r->initrd, &r->prog, err);
+    if (rc == 0)
+        rc = run_build_cmdline(r, err);
+    if (rc == 0)
+        rc = kernel_image_open(&r->kernel, opts->kernel_path, err);
+    if (rc == 0)
+        rc = run_check_fit(r, err);
+    if (rc == 0)
+        rc = run_choose_engine(r, err);
+    return rc;
+}
+
+int run_execute(struct run *r, int *status, struct mica_error *err)
+{
+    struct vm_config cfg = {
+        .opts = r->opts,
+        .kernel = r->kernel.data,
+        .kernel_size = r->kernel.size,
+        .initrd = r->initrd.buf,
+        .initrd_size = r->initrd.len,
+        .cmdline = r->cmdline,
+    };
+    int rc;
+
+    r->sigfd = engine_signals_open(&r->old_mask, err);
+    if (r->sigfd < 0)
+        return r->sigfd;
+    cfg.sigfd = r->sigfd;
+    if (r->engine == MICA_ENGINE_KVM)
+        rc = engine_kvm_run(&cfg, status, err);
+    else
+        rc = engine_qemu_run(&cfg, status, err);
+    return rc;
+}
+
+void run_release(struct run *r)
+{
+    if (r->sigfd >= 0) {
+        close(r->sigfd);
+        sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+    }
+    r->sigfd = -1;
+    program_release(&r->prog);
+    cpio_release(&r->initrd);
+    kernel_image_release(&r->kernel);
+    free(r->cmdline);
+    r->cmdline = NULL;
+}

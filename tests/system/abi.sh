@@ -1,0 +1,47 @@
+#!/bin/sh
+# abi.sh: every ABI program, as built with musl and with glibc (and a few as
+# static-PIE), run on the host and in mica; stdout, stderr and status must
+# match. One line per program, variant and arguments.
+. "${srcdir:-.}/tests/system/lib.sh"
+
+ABI_DIR=${ABI_BUILDDIR:-$(pwd)/tests/abi}
+case $ABI_DIR in /*) ;; *) ABI_DIR=$(pwd)/$ABI_DIR ;; esac
+[ -x "$ABI_DIR/args_env.musl" ] || skip "ABI programs not built in $ABI_DIR (make check builds them)"
+mica_setup
+make_input "$WORK/input"
+
+# check NAME STDIN CMP_STDERR [ARG...]: one program in each variant built.
+check() {
+    _prog=$1 _stdin=$2 _err=$3
+    shift 3
+    for _v in musl glibc pie; do
+        _bin=$ABI_DIR/$_prog.$_v
+        [ -x "$_bin" ] || continue
+        compare "$_prog.$_v${*:+ $*}" "$_stdin" "$_err" "$_bin" "$@"
+    done
+}
+
+N=/dev/null
+check args_env $N yes
+check args_env $N yes one 'two words' '' "$(printf 'tab\there')" -e --memory
+check clocks $N yes
+check dirs $N yes
+check errors $N yes
+check fds $N yes
+check files $N yes
+check memory $N yes
+check memory $N no wfault
+check memory $N no rfault
+check misc $N yes
+check signals $N yes
+check stdio "$WORK/input" yes
+check stdio $N yes
+check symlinks $N yes
+for how in "ret 0" "ret 1" "exit 42" "_exit 7" "group 255" "thread 9" "exit 256"; do
+    # shellcheck disable=SC2086 # split "how" into its two words
+    check exits $N yes $how
+done
+for where in ktext kdirect kwrite kjump null; do
+    check kernel_probe $N no $where
+done
+finish

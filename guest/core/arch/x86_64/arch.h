@@ -1,0 +1,154 @@
+/* x86-64 primitives for the core: registers, MSRs, per-CPU data, and the
+ * platform switch (ring 0 or PVM). Private to guest/core/. */
+#ifndef ARCH_H
+#define ARCH_H
+
+#include <core/types.h>
+#include "asm_offsets.h"
+#include "pvm.h"
+
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_SFMASK 0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+#define PTE_P (1ul << 0)
+#define PTE_W (1ul << 1)
+#define PTE_U (1ul << 2)
+#define PTE_PS (1ul << 7)
+#define PTE_G (1ul << 8)
+#define PTE_NX (1ul << 63)
+#define PTE_ADDR 0x000ffffffffff000ul
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} __attribute__((packed));
+
+/* Per-CPU data, at %gs:0 in the kernel. The first fields are used by the
+ * entry code (asm_offsets.h). */
+struct cpu {
+    struct cpu *self;
+    uint64_t kstack_top;
+    uint64_t user_rsp;
+    volatile uint8_t *vif; /* PVM: this CPU's VIF page */
+    uint64_t user_fs;
+    uint32_t id;
+    uint64_t gdt[16] __attribute__((aligned(16)));
+    struct tss tss __attribute__((aligned(16)));
+};
+
+extern bool arch_pvm; /* set once at boot, before anything else */
+extern struct cpu cpu0;
+
+static inline struct cpu *this_cpu(void)
+{
+    struct cpu *c;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port) : "memory");
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_relax(void)
+{
+    __asm__ volatile("pause" ::: "memory");
+}
+
+static inline uint64_t read_cr0(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static inline uint64_t pvm_hypercall(uint64_t nr, uint64_t a, uint64_t b, uint64_t c)
+{
+    __asm__ volatile("int $0x1b"
+                     : "+a"(nr), "+b"(a), "+c"(b), "+d"(c)
+                     :
+                     : "memory", "rsi", "rdi", "r8", "r9", "r10", "r11");
+    return nr;
+}
+
+/* Platform operations: each picks the PVM or the ring-0 way. */
+void arch_wrmsr(uint32_t msr, uint64_t v);
+void arch_cpuid(uint32_t leaf, uint32_t sub, uint32_t out[4]);
+void arch_load_cr3(uint64_t pa);
+void arch_flush_tlb_one(uint64_t va);
+void arch_flush_tlb_all(void);
+void arch_halt(void);
+void arch_irq_disable(void);
+uint64_t arch_fault_address(void);
+
+/* Setup (cpu.c, platform_*.c, paging.c, traps.c) */
+void arch_cpu_init(struct cpu *c, uint64_t kstack_top);
+void arch_pvm_early(uint64_t vif_pa);
+void arch_ring0_cpu_features(void);
+void paging_init(uint64_t ram_end, uint64_t kernel_phys_end);
+uint64_t paging_kernel_root(void);
+void traps_init(void);
+
+static inline void *phys_to_virt(uint64_t pa)
+{
+    return (void *)(pa + PHYS_BASE);
+}
+
+static inline uint64_t virt_to_phys(const void *va)
+{
+    uint64_t v = (uint64_t)va;
+    if (v >= KERNEL_VMA)
+        return v - KERNEL_VMA;
+    return v - PHYS_BASE;
+}
+
+/* Entry code symbols (entry.S) */
+extern char idt_stubs[];
+extern char syscall_entry_ring0[], syscall_entry_pvm[];
+__noreturn void arch_return_to_user(struct core_uregs *frame);
+
+#endif

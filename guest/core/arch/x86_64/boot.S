@@ -1,0 +1,134 @@
+/* Kernel entry points.
+ *
+ * _start64: mica's own VMM enters here in 64-bit mode on its boot page
+ * tables (identity map of low memory plus the -2 GiB kernel window), with
+ * RDI = MICA_BOOT_MAGIC and RSI = physical address of the boot info. On PVM
+ * every instruction is emulated until the VIF page is registered, so that
+ * is the very first thing done, in a handful of instructions.
+ *
+ * pvh_start32: QEMU's -kernel enters here (PVH ABI, XEN_ELFNOTE_PHYS32_ENTRY)
+ * in 32-bit protected mode with paging off and EBX = hvm_start_info. We
+ * switch to long mode on static page tables and join the 64-bit path.
+ */
+#include "asm_offsets.h"
+#include "pvm.h"
+
+#define PHYS(x) ((x) - KERNEL_VMA)
+
+    .section .note.pvh, "a"
+    .align 4
+    .long 4                 /* name size: "Xen\0" */
+    .long 4                 /* descriptor size */
+    .long 18                /* XEN_ELFNOTE_PHYS32_ENTRY */
+    .asciz "Xen"
+    .long PHYS(pvh_start32)
+
+    .section .text.boot32, "ax"
+    .code32
+    .globl pvh_start32
+pvh_start32:
+    cli
+    cld
+    mov %ebx, %esi                  /* hvm_start_info (physical) */
+    mov $PHYS(boot_pml4), %eax
+    mov %eax, %cr3
+    mov %cr4, %eax
+    or $0x20, %eax                  /* PAE */
+    mov %eax, %cr4
+    mov $0xc0000080, %ecx           /* EFER: LME | SCE | NXE */
+    rdmsr
+    or $0x901, %eax
+    wrmsr
+    mov %cr0, %eax
+    or $0x80000001, %eax            /* PG | PE */
+    and $~0x60000000, %eax          /* caches on: clear CD, NW */
+    mov %eax, %cr0
+    lgdt PHYS(boot_gdtr)
+    ljmp $SEL_KCODE, $PHYS(pvh_start64_low)
+
+    .code64
+pvh_start64_low:
+    mov $SEL_KDATA, %eax
+    mov %eax, %ds
+    mov %eax, %es
+    mov %eax, %ss
+    movabs $pvh_start64_high, %rax
+    jmp *%rax
+
+    .section .text.boot, "ax"
+pvh_start64_high:
+    lea boot_stack_top(%rip), %rsp
+    xor %ebp, %ebp
+    mov %esi, %edi                  /* zero-extends: start_info physical */
+    call pvh_boot                   /* builds the boot info; never returns */
+    ud2
+
+    .globl _start64
+_start64:
+    cmpl $1, 12(%rsi)               /* boot_info.platform == MICA_PLATFORM_PVM */
+    jne 1f
+    lea pvm_vif0(%rip), %rax        /* register the VIF page: go native */
+    movabs $KERNEL_VMA, %rdx
+    sub %rdx, %rax
+    or $PVM_FEATURES, %rax
+    mov %rax, %rdx
+    shr $32, %rdx
+    mov $PVM_MSR_CONTROL, %ecx
+    wrmsr
+1:  lea boot_stack_top(%rip), %rsp
+    xor %ebp, %ebp
+    mov %rsi, %rdi
+    call mica_boot                  /* never returns */
+    ud2
+
+    /* Boot GDT for the PVH path: same selectors as the real one. */
+    .section .rodata
+    .align 16
+boot_gdt:
+    .quad 0
+    .quad 0
+    .quad 0x00af9a000000ffff        /* 0x10: kernel code, 64-bit */
+    .quad 0x00cf92000000ffff        /* 0x18: kernel data */
+boot_gdt_end:
+boot_gdtr:
+    .word boot_gdt_end - boot_gdt - 1
+    .long PHYS(boot_gdt)
+
+    /* PVH boot page tables: identity and -2 GiB windows over 0..1 GiB. */
+    .section .data.pagetables, "aw"
+    .align 4096
+boot_pml4:
+    .quad PHYS(boot_pdpt_low) + 3
+    .fill 510, 8, 0
+    .quad PHYS(boot_pdpt_high) + 3
+boot_pdpt_low:
+    .quad PHYS(boot_pd) + 3
+    .fill 511, 8, 0
+boot_pdpt_high:
+    .fill 510, 8, 0
+    .quad PHYS(boot_pd) + 3
+    .quad 0
+boot_pd:
+    .set i, 0
+    .rept 512
+    .quad (i << 21) + 0x83
+    .set i, i + 1
+    .endr
+
+    .section .bss.page_aligned, "aw", @nobits
+    .align 4096
+    .globl pvm_vif0
+pvm_vif0:
+    .skip 4096
+    .globl boot_stack_top
+boot_stack:
+    .skip 16384
+boot_stack_top:
+    .globl df_stack_top
+df_stack:
+    .skip 8192
+df_stack_top:
+    .globl kstack0_top
+kstack0:
+    .skip 32768
+kstack0_top:

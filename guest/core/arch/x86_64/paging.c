@@ -1,0 +1,254 @@
+/* Page tables: the kernel's half, and user address spaces (core/as.h).
+ *
+ * Kernel half, shared by every root: all RAM at PHYS_BASE (2 MiB pages),
+ * and the kernel image window at KERNEL_VMA over physical 0..1 GiB.
+ * PML4 slot 256 is never used (PVM cannot map it).
+ *
+ * Each address space owns an 8 KiB-aligned pair of PML4 pages: K (kernel
+ * half plus user entries) and U = K + 0x1000 (user entries only). On PVM
+ * the hypervisor's KPTI mode runs user code on U and the kernel on K; the
+ * kernel only ever loads K. On ring 0 U is unused and kernel pages are
+ * simply U=0. User entries are therefore written to both roots; the lower
+ * levels are shared.
+ *
+ * On PVM every kernel mapping must be U=1: the guest kernel runs at
+ * hardware CPL 3 (docs/pvm.md section 7).
+ */
+#include "arch.h"
+#include "../../core_int.h"
+#include <core/as.h>
+#include <core/errno.h>
+#include <core/mem.h>
+#include <lib/string.h>
+
+struct core_as {
+    uint64_t root_pa; /* K; U = K + 0x1000 */
+};
+
+static uint64_t kernel_root_pa;
+static struct core_as *current_as;
+
+static uint64_t kflags(void)
+{
+    return PTE_P | PTE_W | (arch_pvm ? PTE_U : 0);
+}
+
+static uint64_t *pt_virt(uint64_t pa)
+{
+    return phys_to_virt(pa);
+}
+
+/* Early: page-table pages come from the bump allocator and are reached
+ * through the kernel window (boot page tables map it). */
+static uint64_t *early_virt(uint64_t pa)
+{
+    return (uint64_t *)(pa + KERNEL_VMA);
+}
+
+static void map_2m_range(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len,
+                         uint64_t extra)
+{
+    for (uint64_t off = 0; off < len; off += 1ul << 21) {
+        uint64_t v = va + off;
+        uint64_t *e4 = &pml4[(v >> 39) & 511];
+        if (!(*e4 & PTE_P))
+            *e4 = early_alloc_pages(1) | kflags();
+        uint64_t *pdpt = early_virt(*e4 & PTE_ADDR);
+        uint64_t *e3 = &pdpt[(v >> 30) & 511];
+        if (!(*e3 & PTE_P))
+            *e3 = early_alloc_pages(1) | kflags();
+        uint64_t *pd = early_virt(*e3 & PTE_ADDR);
+        pd[(v >> 21) & 511] = (pa + off) | kflags() | PTE_PS | extra;
+    }
+}
+
+void paging_init(uint64_t ram_end, uint64_t kernel_phys_end)
+{
+    uint64_t window = 1ul << 30;
+    (void)kernel_phys_end;
+
+    kernel_root_pa = early_alloc_pages(2);
+    uint64_t *pml4 = early_virt(kernel_root_pa);
+    ram_end = CORE_ALIGN_UP(ram_end, 1ul << 21);
+    map_2m_range(pml4, PHYS_BASE, 0, ram_end, PTE_NX);
+    if (ram_end < window)
+        window = ram_end;
+    map_2m_range(pml4, KERNEL_VMA, 0, window, 0);
+    arch_load_cr3(kernel_root_pa);
+}
+
+uint64_t paging_kernel_root(void)
+{
+    return kernel_root_pa;
+}
+
+struct core_as *core_as_create(void)
+{
+    struct core_as *as = core_zalloc(sizeof(*as));
+    if (!as)
+        return NULL;
+    as->root_pa = frames_alloc(2); /* the allocator aligns pairs to 8 KiB */
+    if (!as->root_pa) {
+        core_free(as);
+        return NULL;
+    }
+    uint64_t *k = pt_virt(as->root_pa), *u = pt_virt(as->root_pa + 4096);
+    memset(k, 0, 4096);
+    memset(u, 0, 4096);
+    memcpy(k + 256, pt_virt(kernel_root_pa) + 256, 256 * 8);
+    return as;
+}
+
+static uint64_t *pte_walk(struct core_as *as, uint64_t va, bool create, int *err)
+{
+    uint64_t *table = pt_virt(as->root_pa);
+    for (int level = 3; level > 0; level--) {
+        unsigned idx = (va >> (12 + 9 * level)) & 511;
+        uint64_t e = table[idx];
+        if (!(e & PTE_P)) {
+            if (!create)
+                return NULL;
+            void *page = core_page_alloc();
+            if (!page) {
+                *err = -ENOMEM;
+                return NULL;
+            }
+            e = virt_to_phys(page) | PTE_P | PTE_W | PTE_U;
+            table[idx] = e;
+            if (level == 3) /* mirror user PML4 entries into U */
+                pt_virt(as->root_pa + 4096)[idx] = e;
+        }
+        table = pt_virt(e & PTE_ADDR);
+    }
+    return &table[(va >> 12) & 511];
+}
+
+static uint64_t pte_make(void *page, unsigned prot)
+{
+    uint64_t e = virt_to_phys(page) | PTE_P | PTE_U;
+    if (prot & CORE_PROT_WRITE)
+        e |= PTE_W;
+    if (!(prot & CORE_PROT_EXEC))
+        e |= PTE_NX;
+    return e;
+}
+
+static void flush_if_current(struct core_as *as, uint64_t va)
+{
+    if (as == current_as)
+        arch_flush_tlb_one(va);
+}
+
+static bool va_ok(uaddr_t va)
+{
+    return va.addr < CORE_USER_END && !(va.addr & (CORE_PAGE_SIZE - 1));
+}
+
+void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot, int *err)
+{
+    *err = 0;
+    if (!va_ok(va)) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    uint64_t *pte = pte_walk(as, va.addr, true, err);
+    if (!pte)
+        return NULL;
+    uint64_t old = *pte;
+    *pte = pte_make(page, prot);
+    if (old & PTE_P) {
+        flush_if_current(as, va.addr);
+        return phys_to_virt(old & PTE_ADDR);
+    }
+    return NULL;
+}
+
+void *core_as_unmap(struct core_as *as, uaddr_t va)
+{
+    int err = 0;
+    if (!va_ok(va))
+        return NULL;
+    uint64_t *pte = pte_walk(as, va.addr, false, &err);
+    if (!pte || !(*pte & PTE_P))
+        return NULL;
+    uint64_t old = *pte;
+    *pte = 0;
+    flush_if_current(as, va.addr);
+    return phys_to_virt(old & PTE_ADDR);
+}
+
+bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot)
+{
+    int err = 0;
+    if (!va_ok(va))
+        return false;
+    uint64_t *pte = pte_walk(as, va.addr, false, &err);
+    if (!pte || !(*pte & PTE_P))
+        return false;
+    *pte = pte_make(phys_to_virt(*pte & PTE_ADDR), prot);
+    flush_if_current(as, va.addr);
+    return true;
+}
+
+void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
+{
+    int err = 0;
+    if (!va_ok(va))
+        return NULL;
+    uint64_t *pte = pte_walk(as, va.addr, false, &err);
+    if (!pte || !(*pte & PTE_P))
+        return NULL;
+    if (prot)
+        *prot = CORE_PROT_READ | ((*pte & PTE_W) ? CORE_PROT_WRITE : 0) |
+                ((*pte & PTE_NX) ? 0 : CORE_PROT_EXEC);
+    return phys_to_virt(*pte & PTE_ADDR);
+}
+
+static void free_level(uint64_t *table, int level, void (*page_put)(void *))
+{
+    for (unsigned i = 0; i < 512; i++) {
+        uint64_t e = table[i];
+        if (!(e & PTE_P))
+            continue;
+        void *next = phys_to_virt(e & PTE_ADDR);
+        if (level == 0) {
+            if (page_put)
+                page_put(next);
+        } else {
+            free_level(next, level - 1, page_put);
+            core_page_free(next);
+        }
+        table[i] = 0;
+    }
+}
+
+void core_as_destroy(struct core_as *as, void (*page_put)(void *page))
+{
+    if (as == current_as)
+        core_as_activate(NULL);
+    uint64_t *k = pt_virt(as->root_pa);
+    for (unsigned i = 0; i < 256; i++) {
+        uint64_t e = k[i];
+        if (!(e & PTE_P))
+            continue;
+        uint64_t *pdpt = phys_to_virt(e & PTE_ADDR);
+        free_level(pdpt, 2, page_put);
+        core_page_free(pdpt);
+        k[i] = 0;
+    }
+    frames_free(as->root_pa, 2);
+    core_free(as);
+}
+
+void core_as_activate(struct core_as *as)
+{
+    if (as == current_as)
+        return;
+    current_as = as;
+    arch_load_cr3(as ? as->root_pa : kernel_root_pa);
+}
+
+struct core_as *core_as_current(void)
+{
+    return current_as;
+}

@@ -1,0 +1,105 @@
+/* Trap and syscall dispatch from the entry code.
+ *
+ * User page faults go to the services' fault policy first (demand paging),
+ * then to their trap handler (signals). Kernel page faults on user
+ * addresses inside a copy primitive (listed in __ex_table) get the same
+ * policy and otherwise resume at the primitive's fixup (-EFAULT). Any other
+ * kernel exception is a kernel bug: panic with the registers. */
+#include "arch.h"
+#include "../../core_int.h"
+#include <core/panic.h>
+
+core_syscall_fn syscall_fn;
+core_fault_fn fault_fn;
+core_trap_fn trap_fn;
+
+struct ex_entry {
+    uint64_t insn, fixup;
+};
+extern const struct ex_entry __ex_table_start[], __ex_table_end[];
+
+void core_set_syscall_handler(core_syscall_fn fn)
+{
+    syscall_fn = fn;
+}
+
+void core_set_fault_handler(core_fault_fn fn)
+{
+    fault_fn = fn;
+}
+
+void core_set_trap_handler(core_trap_fn fn)
+{
+    trap_fn = fn;
+}
+
+static const struct ex_entry *ex_lookup(uint64_t rip)
+{
+    for (const struct ex_entry *e = __ex_table_start; e < __ex_table_end; e++)
+        if (e->insn == rip)
+            return e;
+    return NULL;
+}
+
+static const char *const vector_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+    "invalid opcode", "device not available", "double fault", "coprocessor",
+    "invalid TSS", "segment not present", "stack fault", "general protection",
+    "page fault", "reserved", "x87 FP error", "alignment check", "machine check",
+    "SIMD FP error", "virtualization", "control protection",
+};
+
+static const char *vector_name(uint64_t v)
+{
+    if (v < 32 && vector_names[v])
+        return vector_names[v];
+    return "interrupt";
+}
+
+static void kernel_page_fault(struct core_uregs *f, uint64_t err, uint64_t addr)
+{
+    const struct ex_entry *e = ex_lookup(f->rip);
+    if (e && addr < CORE_USER_END) {
+        if (fault_fn && fault_fn(uaddr(addr), (unsigned)err, false) == 0)
+            return;
+        f->rip = e->fixup;
+        return;
+    }
+    panic_frame(f, "kernel page fault at address %#lx (error %#lx)", addr, err);
+}
+
+static void user_trap(struct core_uregs *f, uint64_t vec, uint64_t err, uint64_t addr)
+{
+    if (vec == 14 && fault_fn && addr < CORE_USER_END &&
+        fault_fn(uaddr(addr), (unsigned)err, true) == 0)
+        return;
+    if (!trap_fn)
+        panic_frame(f, "user %s with no trap handler", vector_name(vec));
+    trap_fn((int)vec, err, addr, f);
+}
+
+void trap_dispatch(struct core_uregs *f)
+{
+    uint64_t vec = f->core_vector, err = f->orig_rax;
+    uint64_t addr = vec == 14 ? arch_fault_address() : 0;
+
+    f->orig_rax = (uint64_t)-1;
+    if (f->cs & 3) {
+        user_trap(f, vec, err, addr);
+        return;
+    }
+    if (vec == 14) {
+        kernel_page_fault(f, err, addr);
+        return;
+    }
+    if (vec >= 32) /* stray interrupt: nothing is armed in this kernel yet */
+        return;
+    panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
+}
+
+void syscall_dispatch(struct core_uregs *f)
+{
+    if (unlikely(!syscall_fn))
+        panic_frame(f, "syscall %lu before the ABI registered", f->orig_rax);
+    f->rax = (uint64_t)syscall_fn(f);
+}

@@ -1,0 +1,21 @@
+/* The COM1 16550 UART, polled: the console transport under QEMU. */
+#include "arch.h"
+#include <mica/boot.h>
+
+#define LSR 5
+#define LSR_DR 0x01
+#define LSR_THRE 0x20
+
+void uart_putc(uint8_t c)
+{
+    while (!(inb(MICA_PORT_COM1 + LSR) & LSR_THRE))
+        cpu_relax();
+    outb(MICA_PORT_COM1, c);
+}
+
+int uart_getc(void)
+{
+    while (!(inb(MICA_PORT_COM1 + LSR) & LSR_DR))
+        cpu_relax();
+    return inb(MICA_PORT_COM1);
+}

@@ -1,0 +1,171 @@
+/* Console: framed records to the host (include/mica/console.h).
+ *
+ * Two transports carry the same byte stream: the COM1 UART (QEMU) and the
+ * shared rings with a doorbell (mica's VMM). A record is written whole, so
+ * stdout, stderr and log records never interleave inside a record. */
+#include "arch/x86_64/arch.h"
+#include "core_int.h"
+#include <core/console.h>
+#include <core/panic.h>
+#include <lib/string.h>
+#include <mica/console.h>
+
+static struct mica_console_rings *rings;
+static bool verbose;
+
+void console_init(void)
+{
+    if (boot_info.console == MICA_CONSOLE_RING)
+        rings = phys_to_virt(boot_info.console_gpa);
+}
+
+static void ring_put(const uint8_t *p, size_t n)
+{
+    struct mica_ring *r = &rings->out;
+    while (n) {
+        uint32_t prod = r->prod;
+        uint32_t space = MICA_RING_SIZE - (prod - __atomic_load_n(&r->cons, __ATOMIC_ACQUIRE));
+        if (space == 0) { /* full: wake the host and wait for it to drain */
+            outb(MICA_PORT_CONSOLE_KICK, 0);
+            cpu_relax();
+            continue;
+        }
+        size_t chunk = n < space ? n : space;
+        for (size_t i = 0; i < chunk; i++)
+            r->data[(prod + i) & (MICA_RING_SIZE - 1)] = p[i];
+        __atomic_store_n(&r->prod, prod + (uint32_t)chunk, __ATOMIC_RELEASE);
+        p += chunk;
+        n -= chunk;
+    }
+}
+
+static void stream_put(const void *buf, size_t n)
+{
+    const uint8_t *p = buf;
+    if (rings) {
+        ring_put(p, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        uart_putc(p[i]);
+}
+
+static void stream_kick(void)
+{
+    if (rings)
+        outb(MICA_PORT_CONSOLE_KICK, 0);
+}
+
+static void record_put(uint8_t type, const void *payload, size_t len)
+{
+    const uint8_t *p = payload;
+    do {
+        size_t n = len < MICA_CON_MAX_PAYLOAD ? len : MICA_CON_MAX_PAYLOAD;
+        uint8_t hdr[MICA_CON_HDR_SIZE] = {type, 0, (uint8_t)n, (uint8_t)(n >> 8)};
+        stream_put(hdr, sizeof(hdr));
+        stream_put(p, n);
+        p += n;
+        len -= n;
+    } while (len);
+}
+
+size_t core_console_write(int stream, const void *buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    record_put(stream == CORE_STDERR ? MICA_CON_STDERR : MICA_CON_STDOUT, buf, len);
+    stream_kick();
+    return len;
+}
+
+void core_console_flush(void)
+{
+    stream_kick();
+}
+
+static void stream_get(void *buf, size_t n)
+{
+    uint8_t *p = buf;
+    if (!rings) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (uint8_t)uart_getc();
+        return;
+    }
+    struct mica_ring *r = &rings->in;
+    for (size_t i = 0; i < n; i++) {
+        while (__atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) == r->cons) {
+            outb(MICA_PORT_CONSOLE_PULL, 0); /* synchronous: host fills in */
+            cpu_relax();
+        }
+        p[i] = r->data[r->cons & (MICA_RING_SIZE - 1)];
+        __atomic_store_n(&r->cons, r->cons + 1, __ATOMIC_RELEASE);
+    }
+}
+
+size_t core_console_read(void *buf, size_t len)
+{
+    uint32_t want = len > MICA_CON_MAX_PAYLOAD ? MICA_CON_MAX_PAYLOAD : (uint32_t)len;
+    uint8_t hdr[MICA_CON_HDR_SIZE];
+
+    if (len == 0)
+        return 0;
+    record_put(MICA_CON_STDIN_REQ, &want, sizeof(want));
+    stream_kick();
+    for (;;) {
+        stream_get(hdr, sizeof(hdr));
+        size_t n = hdr[2] | ((size_t)hdr[3] << 8);
+        if (hdr[0] == MICA_CON_STDIN_EOF)
+            return 0;
+        if (hdr[0] != MICA_CON_STDIN || n > want)
+            core_panic("console: bad record from host (type %u, length %zu)", hdr[0], n);
+        stream_get(buf, n);
+        if (n)
+            return n;
+    }
+}
+
+void console_configure(const char *cmdline)
+{
+    verbose = cmdline_find(cmdline, "mica.verbose") != NULL;
+}
+
+bool core_verbose(void)
+{
+    return verbose;
+}
+
+void core_log(const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    if (!verbose)
+        return;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    record_put(MICA_CON_LOG, buf, (size_t)n);
+    stream_kick();
+}
+
+void core_report_unimplemented(const char *name)
+{
+    if (!verbose)
+        return;
+    record_put(MICA_CON_UNIMPL, name, strlen(name));
+    stream_kick();
+}
+
+void console_panic_write(const char *s, size_t len)
+{
+    record_put(MICA_CON_PANIC, s, len);
+    stream_kick();
+}
+
+void console_exit_record(int status)
+{
+    int32_t s = status;
+    record_put(MICA_CON_EXIT, &s, sizeof(s));
+    stream_kick();
+}

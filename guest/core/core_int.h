@@ -1,0 +1,57 @@
+/* Private declarations shared inside guest/core/. Never included by
+ * services. */
+#ifndef CORE_INT_H
+#define CORE_INT_H
+
+#include <core/types.h>
+#include <core/task.h>
+#include <mica/boot.h>
+
+extern struct mica_boot_info boot_info;
+extern char __kernel_start[], __kernel_end[];
+
+__noreturn void core_start(void);
+
+/* early.c-style bump allocator (main.c), before the frame allocator */
+uint64_t early_alloc_pages(size_t n);
+
+/* frames.c */
+void frames_init(void);
+uint64_t frames_alloc(size_t n); /* physical address, 0 on failure */
+void frames_free(uint64_t pa, size_t n);
+void frames_reserve(uint64_t pa, uint64_t len);
+void frame_set_npages(uint64_t pa, uint32_t n);
+uint32_t frame_npages(uint64_t pa);
+uint64_t frames_ram_end(void);
+
+/* heap.c */
+void heap_init(void);
+
+/* console.c */
+void console_init(void);
+void console_panic_write(const char *s, size_t len);
+
+/* time.c */
+void time_init(void);
+extern uint64_t tsc_khz;
+
+/* random.c */
+void random_init(const char *cmdline);
+
+/* panic.c */
+__noreturn void panic_frame(const struct core_uregs *f, const char *fmt, ...)
+    __printf(2, 3);
+
+/* uart.c */
+void uart_putc(uint8_t c);
+int uart_getc(void); /* blocks */
+
+/* handlers registered by services (traps.c) */
+extern core_syscall_fn syscall_fn;
+extern core_fault_fn fault_fn;
+extern core_trap_fn trap_fn;
+
+/* command-line helper */
+const char *cmdline_find(const char *cmdline, const char *key);
+
+#endif

@@ -1,0 +1,100 @@
+# The guest kernel: core (privileged), lib (plain C), services (abi/,
+# guest/drivers/). Built freestanding into guest/mica-kernel.elf, which the
+# mica binary embeds. Services are compiled with only guest/include/ and
+# the Linux UAPI headers on their include path.
+
+GUEST_CORE_SRCS = \
+	guest/core/arch/x86_64/entry.S \
+	guest/core/arch/x86_64/boot.S \
+	guest/core/arch/x86_64/uaccess.S \
+	guest/core/arch/x86_64/cpu.c \
+	guest/core/arch/x86_64/platform_ring0.c \
+	guest/core/arch/x86_64/platform_pvm.c \
+	guest/core/arch/x86_64/paging.c \
+	guest/core/arch/x86_64/traps.c \
+	guest/core/arch/x86_64/pvh.c \
+	guest/core/arch/x86_64/uart.c \
+	guest/core/main.c \
+	guest/core/frames.c \
+	guest/core/heap.c \
+	guest/core/console.c \
+	guest/core/uaccess.c \
+	guest/core/panic.c \
+	guest/core/time.c \
+	guest/core/random.c
+
+GUEST_LIB_SRCS = \
+	guest/lib/string.c \
+	guest/lib/printf.c
+
+GUEST_CORE_HDRS = \
+	guest/core/core_int.h \
+	guest/core/arch/x86_64/arch.h \
+	guest/core/arch/x86_64/asm_offsets.h \
+	guest/core/arch/x86_64/pvm.h \
+	guest/include/core/types.h guest/include/core/errno.h \
+	guest/include/core/console.h guest/include/core/panic.h \
+	guest/include/core/mem.h guest/include/core/as.h \
+	guest/include/core/uaccess.h guest/include/core/task.h \
+	guest/include/core/time.h guest/include/core/random.h \
+	guest/include/core/boot.h guest/include/lib/string.h
+
+GUEST_UAPI = guest-uapi
+GUEST_COMMON_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
+	-Werror=implicit-function-declaration \
+	-ffreestanding -nostdinc -isystem $(GUEST_GCC_INCLUDE) -isystem $(GUEST_UAPI) \
+	-mcmodel=kernel -mno-red-zone -fno-pic -fno-pie -mgeneral-regs-only \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-common -fcf-protection=none \
+	-I$(top_srcdir)/guest/include -I$(top_srcdir)/include
+GUEST_CORE_CFLAGS = $(GUEST_COMMON_CFLAGS) -I$(top_srcdir)/guest/core \
+	-I$(top_srcdir)/guest/core/arch/x86_64
+GUEST_SERVICE_CFLAGS = $(GUEST_COMMON_CFLAGS)
+
+GUEST_CORE_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(GUEST_CORE_SRCS)))
+GUEST_LIB_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(GUEST_LIB_SRCS)))
+GUEST_SERVICE_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(ABI_SRCS)))
+GUEST_OBJS = $(GUEST_CORE_OBJS) $(GUEST_LIB_OBJS) $(GUEST_SERVICE_OBJS)
+
+$(GUEST_UAPI)/stamp:
+	$(AM_V_GEN)rm -rf $(GUEST_UAPI) && mkdir -p $(GUEST_UAPI) && \
+	ln -s $(GUEST_UAPI_LINUX) $(GUEST_UAPI)/linux && \
+	ln -s $(GUEST_UAPI_ASM) $(GUEST_UAPI)/asm && \
+	ln -s $(GUEST_UAPI_ASMGEN) $(GUEST_UAPI)/asm-generic && touch $@
+
+guest-obj/guest/core/%.o: $(srcdir)/guest/core/%.c $(GUEST_UAPI)/stamp
+	@mkdir -p $(@D)
+	$(AM_V_CC)$(CC) $(GUEST_CORE_CFLAGS) -MMD -MP -c -o $@ $<
+guest-obj/guest/core/%.o: $(srcdir)/guest/core/%.S $(GUEST_UAPI)/stamp
+	@mkdir -p $(@D)
+	$(AM_V_CC)$(CC) $(GUEST_CORE_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c -o $@ $<
+guest-obj/guest/lib/%.o: $(srcdir)/guest/lib/%.c $(GUEST_UAPI)/stamp
+	@mkdir -p $(@D)
+	$(AM_V_CC)$(CC) $(GUEST_SERVICE_CFLAGS) -MMD -MP -c -o $@ $<
+guest-obj/abi/%.o: $(srcdir)/abi/%.c $(GUEST_UAPI)/stamp abi/syscall_names.h
+	@mkdir -p $(@D)
+	$(AM_V_CC)$(CC) $(GUEST_SERVICE_CFLAGS) -Iabi -I$(srcdir)/abi -MMD -MP -c -o $@ $<
+
+# Syscall names, generated from the UAPI header (for -v reports).
+abi/syscall_names.h: $(srcdir)/tools/gen-syscall-names.sh $(GUEST_UAPI)/stamp
+	@mkdir -p abi
+	$(AM_V_GEN)$(SHELL) $(srcdir)/tools/gen-syscall-names.sh $(GUEST_UAPI_ASM)/unistd_64.h > $@.tmp && mv $@.tmp $@
+
+guest/mica-kernel.elf: $(GUEST_OBJS) $(srcdir)/guest/kernel.ld
+	@mkdir -p guest
+	$(AM_V_CCLD)$(LD) -T $(srcdir)/guest/kernel.ld -nostdlib -static -z max-page-size=4096 \
+		-z noexecstack --no-warn-rwx-segments -o $@ $(GUEST_OBJS)
+
+-include $(GUEST_OBJS:.o=.d)
+
+noinst_DATA = guest/mica-kernel.elf
+EXTRA_DIST += $(GUEST_CORE_SRCS) $(GUEST_LIB_SRCS) $(GUEST_CORE_HDRS) guest/kernel.ld \
+	tools/gen-syscall-names.sh tools/check-split.sh
+CLEANFILES += guest/mica-kernel.elf abi/syscall_names.h
+clean-local: clean-guest
+clean-guest:
+	rm -rf guest-obj $(GUEST_UAPI)
+.PHONY: clean-guest
+
+# The framekernel split: nothing outside guest/core/ reaches past the core API.
+TESTS += tools/check-split.sh

@@ -1,0 +1,31 @@
+/* mica kernel command line: how the program, argv and environment travel.
+ *
+ * Space-separated words. Values are percent-encoded: every byte outside
+ * [A-Za-z0-9._/=:,+-] is written as %XX, so any argument (spaces, quotes,
+ * newlines, UTF-8) survives QEMU's -append and our parser alike.
+ *
+ *   mica.path=ENC      absolute path of the program inside the guest
+ *   mica.arg=ENC       one per argv element, in order (argv[0] first)
+ *   mica.env=ENC       one per environment entry "NAME=VALUE", in order
+ *   mica.verbose       the kernel logs to the console and reports
+ *                      unimplemented syscalls
+ *   mica.time=NS       host CLOCK_REALTIME in ns when the VM was created
+ *   mica.seed=HEX      64 hex digits of host randomness (AT_RANDOM, getrandom)
+ *   mica.cwd=ENC       initial working directory (default "/")
+ *   mica.panic_test    the kernel panics on purpose after boot (tests)
+ *
+ * Unknown words are ignored, so older kernels boot newer command lines.
+ */
+#ifndef MICA_CMDLINE_H
+#define MICA_CMDLINE_H
+
+#define MICA_CMDLINE_PATH "mica.path="
+#define MICA_CMDLINE_ARG "mica.arg="
+#define MICA_CMDLINE_ENV "mica.env="
+#define MICA_CMDLINE_VERBOSE "mica.verbose"
+#define MICA_CMDLINE_TIME "mica.time="
+#define MICA_CMDLINE_SEED "mica.seed="
+#define MICA_CMDLINE_CWD "mica.cwd="
+#define MICA_CMDLINE_PANIC_TEST "mica.panic_test"
+
+#endif

@@ -1,0 +1,100 @@
+/* Address spaces and demand paging.
+ *
+ * A struct mm pairs the core's page tables with our VMA list. Pages are
+ * allocated on first touch: the core reports a fault at a user address
+ * (from user mode, or inside a core_copy_*), and if a VMA covers it with
+ * a protection that allows the access, a zeroed page is mapped with the
+ * VMA's protection and the access retried. Anything else is an error the
+ * core turns into a signal (user mode) or -EFAULT (a copy).
+ */
+#include "abi_int.h"
+
+#include <linux/mman.h>
+
+struct mm *mm_new(void)
+{
+    struct mm *mm = core_zalloc(sizeof(*mm));
+    if (!mm)
+        return NULL;
+    mm->as = core_as_create();
+    if (!mm->as) {
+        core_free(mm);
+        return NULL;
+    }
+    mm->stack_top = MM_STACK_TOP;
+    return mm;
+}
+
+void mm_destroy(struct mm *mm)
+{
+    if (!mm)
+        return;
+    core_as_destroy(mm->as, core_page_free);
+    struct vma *v = mm->vmas;
+    while (v) {
+        struct vma *n = v->next;
+        core_free(v);
+        v = n;
+    }
+    core_free(mm);
+}
+
+static bool prot_allows(unsigned prot, unsigned err)
+{
+    if (err & CORE_FAULT_WRITE)
+        return prot & PROT_WRITE;
+    if (err & CORE_FAULT_EXEC)
+        return prot & PROT_EXEC;
+    return prot != PROT_NONE; /* x86: write or exec imply read */
+}
+
+static int map_zero_page(struct mm *mm, uint64_t va, unsigned prot)
+{
+    void *pg = core_page_alloc();
+    if (!pg)
+        return -ENOMEM;
+    int err = 0;
+    void *old = core_as_map(mm->as, uaddr(va), pg, prot, &err);
+    if (err) {
+        core_page_free(pg);
+        return err;
+    }
+    if (old) /* cannot happen: we only map where nothing is */
+        core_page_free(old);
+    return 0;
+}
+
+int mm_fault(uaddr_t addr, unsigned err, bool user)
+{
+    struct mm *mm = abi_proc ? abi_proc->mm : NULL;
+    if (!mm)
+        return -EFAULT;
+    struct vma *v = vma_find(mm, addr.addr);
+    if (!v || !prot_allows(v->prot, err))
+        return -EFAULT;
+    uint64_t va = CORE_ALIGN_DOWN(addr.addr, CORE_PAGE_SIZE);
+    unsigned cur;
+    if (core_as_lookup(mm->as, uaddr(va), &cur)) {
+        /* Present with a narrower protection than the VMA: refresh it. */
+        if (cur == v->prot)
+            return -EFAULT;
+        core_as_protect(mm->as, uaddr(va), v->prot);
+        return 0;
+    }
+    return map_zero_page(mm, va, v->prot);
+}
+
+/* Fault in every page of [start, end) that is not mapped yet. */
+int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
+{
+    unsigned cur;
+    for (uint64_t va = start; va < end; va += CORE_PAGE_SIZE) {
+        struct vma *v = vma_find(mm, va);
+        if (!v || v->prot == PROT_NONE || core_as_lookup(mm->as, uaddr(va), &cur))
+            continue;
+        int err = map_zero_page(mm, va, v->prot);
+        if (err)
+            return err;
+    }
+    return 0;
+}

@@ -1,0 +1,273 @@
+/* Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise.
+ *
+ * Anonymous memory is demand paged (mm.c). A private file mapping is a
+ * copy made at mmap time: tmpfs pages are read into fresh pages, so later
+ * writes to either side are not seen by the other, which is what
+ * MAP_PRIVATE promises. MAP_SHARED anonymous memory is private memory
+ * while there is one process. A writable shared file mapping would need
+ * the page cache to be mapped directly: refused with ENODEV for now.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <linux/mman.h>
+
+#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+long sys_brk(uint64_t addr)
+{
+    struct mm *mm = abi_proc->mm;
+    uint64_t old_end = CORE_ALIGN_UP(mm->brk, CORE_PAGE_SIZE);
+    uint64_t lim = abi_proc->rlim[RLIMIT_DATA].rlim_cur;
+    if (addr < mm->brk_start || addr > CORE_USER_END)
+        return (long)mm->brk;
+    if (lim != RLIM64_INFINITY && addr - mm->brk_start > lim)
+        return (long)mm->brk;
+    uint64_t new_end = CORE_ALIGN_UP(addr, CORE_PAGE_SIZE);
+    if (new_end > old_end) {
+        if (!vma_range_free(mm, old_end, new_end))
+            return (long)mm->brk;
+        struct vma *v = old_end > mm->brk_start ? vma_find(mm, old_end - 1) : NULL;
+        if (v && (v->flags & VMA_BRK) && v->end == old_end)
+            v->end = new_end;
+        else if (vma_insert(mm, old_end, new_end, PROT_READ | PROT_WRITE, VMA_BRK))
+            return (long)mm->brk;
+    } else if (new_end < old_end && vma_remove(mm, new_end, old_end)) {
+        return (long)mm->brk;
+    }
+    mm->brk = addr;
+    return (long)addr;
+}
+
+static int mmap_copy_file(struct mm *mm, struct inode *ino, uint64_t start,
+                          uint64_t len, uint64_t off, unsigned prot)
+{
+    for (uint64_t i = 0; i < len && off + i < ino->size; i += CORE_PAGE_SIZE) {
+        void *pg = core_page_alloc();
+        if (!pg)
+            return -ENOMEM;
+        if (tmpfs_read_kernel(ino, off + i, pg, CORE_PAGE_SIZE) < 0) {
+            core_page_free(pg);
+            return -EIO;
+        }
+        int err = 0;
+        void *old = core_as_map(mm->as, uaddr(start + i), pg, prot, &err);
+        if (err) {
+            core_page_free(pg);
+            return err;
+        }
+        if (old)
+            core_page_free(old);
+    }
+    return 0;
+}
+
+static long mmap_check_file(int fd, unsigned prot, unsigned type,
+                            struct inode **ino)
+{
+    struct file *f = fd_get(fd);
+    if (!f || (f->flags & O_PATH))
+        return -EBADF;
+    if (!S_ISREG(f->inode->mode))
+        return S_ISCHR(f->inode->mode) ? -ENODEV : -EACCES;
+    if (!FILE_READABLE(f))
+        return -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE))
+        return FILE_WRITABLE(f) ? -ENODEV : -EACCES;
+    *ino = f->inode;
+    return 0;
+}
+
+static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, unsigned flags,
+                       uint64_t *out)
+{
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (addr % CORE_PAGE_SIZE)
+            return -EINVAL;
+        if (addr < CORE_USER_MIN || addr > CORE_USER_END - len)
+            return (flags & MAP_FIXED) ? -EINVAL : -ENOMEM;
+        if (!(flags & MAP_FIXED) && !vma_range_free(mm, addr, addr + len))
+            return -EEXIST;
+        *out = addr;
+        return 0;
+    }
+    addr = CORE_ALIGN_DOWN(addr, CORE_PAGE_SIZE);
+    if (addr && addr <= CORE_USER_END - len && vma_range_free(mm, addr, addr + len)) {
+        *out = addr;
+        return 0;
+    }
+    uint64_t a = vma_find_gap(mm, len, mm->stack_top - MM_STACK_GAP);
+    if (!a)
+        a = vma_find_gap(mm, len, CORE_USER_END);
+    if (!a)
+        return -ENOMEM;
+    *out = a;
+    return 0;
+}
+
+long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd,
+              uint64_t off)
+{
+    struct mm *mm = abi_proc->mm;
+    struct inode *ino = NULL;
+    unsigned type = flags & MAP_TYPE;
+    uint64_t start;
+    if (!len || (off % CORE_PAGE_SIZE) || (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
+        return -EINVAL;
+    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (len > CORE_USER_END)
+        return -ENOMEM;
+    len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
+    if (off + len < off)
+        return -EOVERFLOW;
+    long ret = (flags & MAP_ANONYMOUS) ? 0 : mmap_check_file(fd, prot, type, &ino);
+    if (!ret)
+        ret = mmap_place(mm, addr, len, flags, &start);
+    if (ret)
+        return ret;
+    prot &= PROT_ALL;
+    if ((flags & MAP_FIXED) && vma_remove(mm, start, start + len))
+        return -ENOMEM;
+    unsigned vflags = (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0) |
+                      (type != MAP_PRIVATE ? VMA_SHARED : 0);
+    if (vma_insert(mm, start, start + len, prot, vflags))
+        return -ENOMEM;
+    ret = 0;
+    if (ino && prot != PROT_NONE)
+        ret = mmap_copy_file(mm, ino, start, len, off, prot);
+    else if (flags & (MAP_POPULATE | MAP_LOCKED))
+        ret = mm_populate(mm, start, start + len);
+    if (ret) {
+        if (vma_remove(mm, start, start + len))
+            mm_unmap_pages(mm, start, start + len);
+        return ret;
+    }
+    return (long)start;
+}
+
+long sys_munmap(uint64_t addr, uint64_t len)
+{
+    if ((addr % CORE_PAGE_SIZE) || !len || len > CORE_USER_END)
+        return -EINVAL;
+    len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
+    if (addr > CORE_USER_END - len)
+        return -EINVAL;
+    return vma_remove(abi_proc->mm, addr, addr + len);
+}
+
+long sys_mprotect(uint64_t addr, uint64_t len, unsigned prot)
+{
+    if ((addr % CORE_PAGE_SIZE) || (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
+        return -EINVAL;
+    if (len > CORE_USER_END)
+        return -ENOMEM;
+    len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
+    if (!len)
+        return 0;
+    if (addr + len > CORE_USER_END || addr < CORE_USER_MIN)
+        return -ENOMEM;
+    return vma_protect(abi_proc->mm, addr, addr + len, prot & PROT_ALL);
+}
+
+/* Move the pages of [old, old+len) to new (already a fresh VMA). */
+static void move_pages(struct mm *mm, uint64_t old, uint64_t new, uint64_t len,
+                       unsigned prot)
+{
+    for (uint64_t i = 0; i < len; i += CORE_PAGE_SIZE) {
+        void *pg = core_as_unmap(mm->as, uaddr(old + i));
+        int err = 0;
+        if (!pg)
+            continue;
+        void *prev = core_as_map(mm->as, uaddr(new + i), pg, prot, &err);
+        if (err) /* out of page-table memory: the data is lost, as a fault */
+            core_page_free(pg);
+        if (prev)
+            core_page_free(prev);
+    }
+}
+
+long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
+                uint64_t new_addr)
+{
+    struct mm *mm = abi_proc->mm;
+    if ((old % CORE_PAGE_SIZE) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
+        return -EINVAL;
+    if (((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || !new_len || !old_len)
+        return -EINVAL;
+    if (old_len > CORE_USER_END || new_len > CORE_USER_END)
+        return -ENOMEM;
+    old_len = CORE_ALIGN_UP(old_len, CORE_PAGE_SIZE);
+    new_len = CORE_ALIGN_UP(new_len, CORE_PAGE_SIZE);
+    struct vma *v = vma_find(mm, old);
+    if (!v || old + old_len > v->end)
+        return -EFAULT;
+    unsigned prot = v->prot, vflags = v->flags;
+    if (!(flags & MREMAP_FIXED)) {
+        if (new_len <= old_len)
+            return vma_remove(mm, old + new_len, old + old_len) ? -ENOMEM : (long)old;
+        if (v->end == old + old_len && vma_range_free(mm, old + old_len, old + new_len)) {
+            v->end = old + new_len;
+            return (long)old;
+        }
+        if (!(flags & MREMAP_MAYMOVE))
+            return -ENOMEM;
+    }
+    uint64_t dst;
+    long ret = mmap_place(mm, (flags & MREMAP_FIXED) ? new_addr : 0, new_len, (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &dst);
+    if (ret)
+        return ret;
+    if ((flags & MREMAP_FIXED) && dst < old + old_len && old < dst + new_len)
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && vma_remove(mm, dst, dst + new_len))
+        return -ENOMEM;
+    if (vma_insert(mm, dst, dst + new_len, prot, vflags))
+        return -ENOMEM;
+    move_pages(mm, old, dst, old_len < new_len ? old_len : new_len, prot);
+    if (vma_remove(mm, old, old + old_len))
+        mm_unmap_pages(mm, old, old + old_len);
+    return (long)dst;
+}
+
+long sys_madvise(uint64_t addr, uint64_t len, int advice)
+{
+    struct mm *mm = abi_proc->mm;
+    if (addr % CORE_PAGE_SIZE)
+        return -EINVAL;
+    len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
+    switch (advice) {
+    case MADV_DONTNEED:
+    case MADV_FREE:
+        /* Drop the pages; the next touch faults in zeros. */
+        for (uint64_t va = addr; va < addr + len; va += CORE_PAGE_SIZE) {
+            struct vma *v = vma_find(mm, va);
+            if (v && !(v->flags & VMA_SHARED))
+                mm_unmap_pages(mm, va, va + CORE_PAGE_SIZE);
+        }
+        return 0;
+    case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
+    case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE: case MADV_UNMERGEABLE:
+    case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
+    case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_mlock(uint64_t addr, uint64_t len)
+{
+    return 0; /* nothing is ever swapped */
+}
+
+long sys_munlock(uint64_t addr, uint64_t len)
+{
+    return 0;
+}
+
+long sys_msync(uint64_t addr, uint64_t len, int flags)
+{
+    if ((addr % CORE_PAGE_SIZE) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)))
+        return -EINVAL;
+    return 0;
+}

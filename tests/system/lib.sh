@@ -74,8 +74,8 @@ fail() {
 }
 
 # Show how two outputs differ, briefly, for the log.
-show_diff() {
-    diff -u --label "$3 (host)" --label "$3 (mica)" "$1" "$2" | head -n 25 |
+show_diff() { # show_diff WANT GOT WHAT [WANT_LABEL]
+    diff -u --label "$3 (${4:-host})" --label "$3 (mica)" "$1" "$2" | head -n 25 |
         sed 's/^/    /'
     _n=$(cmp "$1" "$2" 2>&1 | head -n 1)
     [ -n "$_n" ] && echo "    cmp: $_n"
@@ -129,7 +129,7 @@ expect() {
         return 0
     fi
     fail "$_name: $_why"
-    [ -n "$_wo" ] && show_diff "$_wo" "$WORK/m.out" stdout
+    [ -n "$_wo" ] && show_diff "$_wo" "$WORK/m.out" stdout expected
     sed -n '1,10s/^/    mica stderr: /p' "$WORK/m.err"
     return 1
 }

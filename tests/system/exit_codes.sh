@@ -1,0 +1,77 @@
+#!/bin/sh
+# exit_codes.sh: mica's own exit statuses, as shells report them: 127 for a
+# program that is not there, 126 for one that cannot be executed, 125 for
+# mica's own errors and for a guest kernel panic; each with exactly one
+# line on stderr that says what went wrong (the panic may say more).
+. "${srcdir:-.}/tests/system/lib.sh"
+
+ABI_DIR=${ABI_BUILDDIR:-$(pwd)/tests/abi}
+case $ABI_DIR in /*) ;; *) ABI_DIR=$(pwd)/$ABI_DIR ;; esac
+PROG=$ABI_DIR/exits.musl
+[ -x "$PROG" ] || skip "$PROG not built (make check builds it)"
+mica_setup
+
+# status_of NAME WANT LINES [mica run args...]: LINES is "1" for exactly
+# one line on stderr, "+" for at least one, "0" for none.
+status_of() {
+    _name=$1 _want=$2 _lines=$3
+    shift 3
+    mica_run "$WORK/out" "$WORK/err" /dev/null "$@"
+    _n=$(wc -l <"$WORK/err")
+    # A message without its newline still counts as one line.
+    [ -s "$WORK/err" ] && [ "$_n" = 0 ] && _n=1
+    _why=
+    [ "$status" = "$_want" ] || _why="status want $_want, got $status;"
+    case $_lines in
+    1) [ "$_n" = 1 ] || _why="$_why $_n lines on stderr, want 1;" ;;
+    +) [ "$_n" -ge 1 ] || _why="$_why nothing on stderr;" ;;
+    0) [ "$_n" = 0 ] || _why="$_why $_n lines on stderr, want none;" ;;
+    esac
+    if [ "$_want" -ge 125 ] && [ -s "$WORK/out" ]; then
+        _why="$_why output on stdout;"
+    fi
+    if [ -z "$_why" ]; then
+        pass "$_name (status $status)"
+    else
+        fail "$_name: $_why"
+        sed -n '1,10s/^/    stderr: /p' "$WORK/err"
+        sed -n '1,5s/^/    stdout: /p' "$WORK/out"
+    fi
+}
+
+# Programs that cannot be run.
+status_of "missing program" 127 1 /nonexistent/program
+status_of "missing program on PATH" 127 1 no-such-command-for-mica-test
+printf 'echo this is text, not a program\n' >"$WORK/text"
+chmod +x "$WORK/text"
+status_of "text file without #!" 126 1 "$WORK/text"
+cp "$PROG" "$WORK/noexec"
+chmod 644 "$WORK/noexec"
+status_of "program without execute permission" 126 1 "$WORK/noexec"
+head -c 100 "$PROG" >"$WORK/truncated"
+chmod +x "$WORK/truncated"
+status_of "truncated ELF (100 bytes)" 126 1 "$WORK/truncated"
+: >"$WORK/empty"
+chmod +x "$WORK/empty"
+status_of "empty file" 126 1 "$WORK/empty"
+mkdir "$WORK/dir"
+status_of "directory" 126 1 "$WORK/dir"
+
+# mica's own errors.
+status_of "unknown option" 125 1 --no-such-option "$PROG" ret 0
+status_of "--memory garbage" 125 1 --memory garbage "$PROG" ret 0
+status_of "--memory 0" 125 1 --memory 0 "$PROG" ret 0
+status_of "--engine nonsense" 125 1 --engine nonsense "$PROG" ret 0
+status_of "--kernel missing file" 125 1 --kernel /nonexistent/kernel "$PROG" ret 0
+status_of "no program" 125 1
+
+# A guest kernel panic (forced at boot): 125 and a message, never a hang.
+MICA_TEST_PANIC=1
+export MICA_TEST_PANIC
+status_of "guest kernel panic" 125 + "$PROG" ret 0
+unset MICA_TEST_PANIC
+
+# And the ordinary way out, for contrast.
+status_of "program exit 0" 0 0 "$PROG" ret 0
+status_of "program exit 42" 42 0 "$PROG" exit 42
+finish

@@ -6,6 +6,7 @@
 #include <core/types.h>
 #include "asm_offsets.h"
 #include "pvm.h"
+#include <core/task.h>
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081

@@ -80,6 +80,8 @@ void arch_cpu_init(struct cpu *c, uint64_t kstack_top)
 
     arch_wrmsr(MSR_GS_BASE, (uint64_t)c);
     arch_wrmsr(MSR_KERNEL_GS_BASE, 0);
+    if (arch_pvm) /* FSGSBASE runs natively there; set the kernel's bank too */
+        __asm__ volatile("wrgsbase %0" ::"r"((uint64_t)c) : "memory");
     arch_wrmsr(MSR_STAR, ((uint64_t)SEL_UCODE32 << 48) | ((uint64_t)SEL_KCODE << 32));
     arch_wrmsr(MSR_LSTAR, arch_pvm ? (uint64_t)syscall_entry_pvm
                                    : (uint64_t)syscall_entry_ring0);

@@ -1,0 +1,91 @@
+#!/bin/sh
+# bench.sh: mica against the host, one table. Start-up (median wall time of
+# a static program that exits at once), mica's peak RSS, and, inside the
+# guest beside the host, a null syscall and a first-touch page fault.
+# BENCH_RUNS sets the number of start-up runs (default 20).
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${srcdir:-$here/../..}
+. "$here/../system/lib.sh"
+
+RUNS=${BENCH_RUNS:-20}
+DIR=${BENCH_DIR:-$(pwd)/tests/bench}
+case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
+for f in nop.musl nullsys.musl pagefault.musl rss; do
+    [ -x "$DIR/$f" ] || skip "$DIR/$f not built (run: make bench)"
+done
+mica_setup
+RSS=$DIR/rss
+
+median() { # the median of the numbers on stdin
+    sort -n | awk '{ v[NR] = $1 } END {
+        if (NR == 0) { print "n/a"; exit }
+        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# startup SIDE: RUNS lines of "ns kib status" for the nop program.
+startup() {
+    i=0
+    while [ $i -lt "$RUNS" ]; do
+        if [ "$1" = host ]; then
+            "$RSS" "$DIR/nop.musl"
+        else
+            "$RSS" "$MICA" run $ENGINE_OPTS "$DIR/nop.musl"
+        fi
+        i=$((i + 1))
+    done
+}
+
+# inside SIDE PROG [ARG...]: the median of 3 runs of a program that prints
+# one number.
+inside() {
+    _side=$1
+    shift
+    for _k in 1 2 3; do
+        if [ "$_side" = host ]; then
+            "$@" </dev/null
+        else
+            timeout 300 "$MICA" run $ENGINE_OPTS "$@" </dev/null
+        fi
+    done 2>/dev/null | grep -E '^[0-9.]+$' | median
+}
+
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        if (a + 0 > 0 && b + 0 > 0) printf "%.1fx", b / a; else print "n/a" }'
+}
+
+row() { # row WHAT HOST MICA
+    printf '%-34s | %12s | %12s | %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+}
+
+startup host >"$WORK/host"
+startup mica >"$WORK/mica"
+bad=$(awk '$3 != 0' "$WORK/mica" | wc -l)
+h_ms=$(awk '{ print $1 / 1e6 }' "$WORK/host" | median)
+m_ms=$(awk '$3 == 0 { print $1 / 1e6 }' "$WORK/mica" | median)
+h_rss=$(awk '{ print $2 }' "$WORK/host" | median)
+m_rss=$(awk '$3 == 0 { print $2 }' "$WORK/mica" | median)
+rss_how="ru_maxrss"
+if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M -o "$WORK/time" "$MICA" run $ENGINE_OPTS \
+        "$DIR/nop.musl" </dev/null >/dev/null 2>&1 &&
+        m_rss=$(tail -n 1 "$WORK/time") && rss_how="/usr/bin/time %M"
+    /usr/bin/time -f %M -o "$WORK/time" "$DIR/nop.musl" </dev/null &&
+        h_rss=$(tail -n 1 "$WORK/time")
+fi
+
+echo
+echo "mica benchmark: engine $ENGINE, $RUNS start-up runs, $(date -u '+%Y-%m-%d %H:%M UTC')"
+[ "$ENGINE" = qemu ] && echo "(QEMU engine: mica's RSS does not include the QEMU process)"
+[ "$bad" -gt 0 ] && echo "warning: $bad of $RUNS mica runs did not exit 0; they are left out"
+echo
+printf '%-34s | %12s | %12s | %8s\n' what host mica ratio
+printf '%-34s-+-%12s-+-%12s-+-%8s\n' ---------------------------------- \
+    ------------ ------------ --------
+row "start + exit, median wall (ms)" "$(printf %.3f "$h_ms")" \
+    "$(printf %.3f "$m_ms" 2>/dev/null || echo n/a)"
+row "peak RSS (KiB, $rss_how)" "$h_rss" "$m_rss"
+row "null syscall getpid (ns/call)" "$(inside host "$DIR/nullsys.musl")" \
+    "$(inside mica "$DIR/nullsys.musl")"
+row "page fault, 64 MiB (ns/page)" "$(inside host "$DIR/pagefault.musl" 64)" \
+    "$(inside mica "$DIR/pagefault.musl" 64)"

@@ -1,0 +1,154 @@
+/* execve: replace the process image with a new program.
+ *
+ * The new image is built completely in a fresh address space (ELF
+ * segments, stack, brk) while the old one still runs; only when nothing
+ * can fail any more is it switched in and the old one destroyed. Then
+ * the point of no return: close-on-exec descriptors go, caught signals
+ * revert to their defaults, the FS base is cleared, and the registers are
+ * those of a new program. The first program is started the same way.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#define MAX_ARG_STRLEN (32 * CORE_PAGE_SIZE)
+#define MAX_ARG_TOTAL (MM_STACK_SIZE / 4)
+
+static int exec_resolve(const char *path, struct inode **out, const char **why)
+{
+    struct lookup lk;
+    int err = vfs_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &lk);
+    if (err) {
+        *why = err == -ENOENT ? "No such file or directory" : "cannot resolve path";
+        return err;
+    }
+    *why = "Permission denied";
+    if (S_ISDIR(lk.inode->mode) || !S_ISREG(lk.inode->mode) || !(lk.inode->mode & 0111)) {
+        lookup_release(&lk);
+        return -EACCES;
+    }
+    *out = lk.inode; /* keeps the reference */
+    return 0;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b && b[1] ? b + 1 : path;
+}
+
+static void exec_commit(struct mm *mm, const char *path, const struct elf_image *img,
+                        uint64_t rsp, struct core_uregs *regs)
+{
+    struct mm *old = abi_proc->mm;
+    abi_proc->mm = mm;
+    core_as_activate(mm->as);
+    mm_destroy(old);
+    fd_close_on_exec();
+    signals_reset_on_exec(abi_proc);
+    core_set_user_fs(0);
+    strlcpy(abi_proc->comm, base_name(path), sizeof(abi_proc->comm));
+    uint64_t cs = regs->cs, ss = regs->ss;
+    memset(regs, 0, sizeof(*regs));
+    regs->cs = cs;
+    regs->ss = ss;
+    regs->orig_rax = (uint64_t)-1;
+    regs->rip = img->entry;
+    regs->rsp = rsp;
+    regs->rflags = 0x202;
+}
+
+int exec_image(const char *path, const struct exec_strings *s,
+               struct core_uregs *regs, const char **why)
+{
+    struct inode *ino = NULL;
+    struct elf_image img;
+    uint64_t rsp;
+    int err = exec_resolve(path, &ino, why);
+    if (err)
+        return err;
+    struct mm *mm = mm_new();
+    err = -ENOMEM;
+    *why = "out of memory";
+    if (!mm)
+        goto out;
+    err = elf_load(ino, mm, &img, why);
+    if (err)
+        goto out;
+    err = stack_build(mm, &img, s, path, &rsp);
+    if (err) {
+        *why = err == -E2BIG ? "argument list too long" : "out of memory";
+        goto out;
+    }
+    mm->brk_start = mm->brk = img.brk_start;
+    exec_commit(mm, path, &img, rsp, regs);
+    mm = NULL;
+    err = 0;
+out:
+    mm_destroy(mm);
+    inode_put(ino);
+    return err;
+}
+
+/* Append the NULL-terminated user array of strings at u_vec to s. */
+static long strings_from_user(struct exec_strings *s, uaddr_t u_vec, size_t *count)
+{
+    char *tmp = core_malloc(MAX_ARG_STRLEN);
+    if (!tmp)
+        return -ENOMEM;
+    long ret = 0;
+    for (size_t i = 0; u_vec.addr; i++) {
+        uint64_t up;
+        if (core_copy_from_user(&up, uaddr_add(u_vec, i * 8), 8)) {
+            ret = -EFAULT;
+            break;
+        }
+        if (!up)
+            break;
+        long n = core_strncpy_from_user(tmp, uaddr(up), MAX_ARG_STRLEN);
+        if (n < 0) {
+            ret = n == -ENAMETOOLONG ? -E2BIG : n;
+            break;
+        }
+        if (s->len + (size_t)n + 1 > MAX_ARG_TOTAL) {
+            ret = -E2BIG;
+            break;
+        }
+        char *nb = core_realloc(s->buf, s->len + (size_t)n + 1);
+        if (!nb) {
+            ret = -ENOMEM;
+            break;
+        }
+        s->buf = nb;
+        memcpy(s->buf + s->len, tmp, (size_t)n + 1);
+        s->len += (size_t)n + 1;
+        (*count)++;
+    }
+    core_free(tmp);
+    return ret;
+}
+
+long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_uregs *regs)
+{
+    struct exec_strings s = {0};
+    char *path = NULL;
+    const char *why;
+    long ret = path_from_user(u_path, &path);
+    if (ret < 0)
+        return ret;
+    ret = strings_from_user(&s, u_argv, &s.argc);
+    if (!ret)
+        ret = strings_from_user(&s, u_envp, &s.envc);
+    if (!ret)
+        ret = exec_image(path, &s, regs, &why);
+    core_free(s.buf);
+    core_free(path);
+    return ret;
+}
+
+long sys_execveat(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp,
+                  int flags, struct core_uregs *regs)
+{
+    if (dirfd != AT_FDCWD || flags)
+        return -EINVAL; /* only the execve form for now */
+    return sys_execve(u_path, u_argv, u_envp, regs);
+}

@@ -1,0 +1,176 @@
+/* Clocks and sleeping: clock_gettime and friends, nanosleep.
+ *
+ * All clocks come from the core's TSC-based monotonic and realtime
+ * clocks. The CPU-time clocks report monotonic time for now (the one
+ * thread is always running, as far as we account). Sleeping cannot be
+ * interrupted yet (no signal delivery), so `rem` is never written.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <core/time.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
+#include <linux/times.h>
+
+#define NSEC 1000000000ull
+#define COARSE_RES 4000000ull /* a 250 Hz tick, as Debian kernels have */
+
+static int clock_read(int clk, uint64_t *ns)
+{
+    switch (clk) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME_ALARM:
+        *ns = core_time_realtime_ns();
+        return 0;
+    case CLOCK_TAI:
+        *ns = core_time_realtime_ns() + 37 * NSEC;
+        return 0;
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_BOOTTIME_ALARM:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        *ns = core_time_monotonic_ns();
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static int ts_out(uaddr_t u_ts, uint64_t ns)
+{
+    struct __kernel_timespec ts = {(int64_t)(ns / NSEC), (long long)(ns % NSEC)};
+    return core_copy_to_user(u_ts, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+static int ts_in(uaddr_t u_ts, uint64_t *ns)
+{
+    struct __kernel_timespec ts;
+    if (core_copy_from_user(&ts, u_ts, sizeof(ts)))
+        return -EFAULT;
+    if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
+        return -EINVAL;
+    uint64_t s = (uint64_t)ts.tv_sec;
+    *ns = s > UINT64_MAX / NSEC - 1 ? UINT64_MAX : s * NSEC + (uint64_t)ts.tv_nsec;
+    return 0;
+}
+
+long sys_clock_gettime(int clk, uaddr_t u_ts)
+{
+    uint64_t ns;
+    int err = clock_read(clk, &ns);
+    return err ? err : ts_out(u_ts, ns);
+}
+
+long sys_clock_getres(int clk, uaddr_t u_ts)
+{
+    uint64_t ns;
+    int err = clock_read(clk, &ns);
+    if (err)
+        return err;
+    if (!u_ts.addr)
+        return 0;
+    bool coarse = clk == CLOCK_REALTIME_COARSE || clk == CLOCK_MONOTONIC_COARSE;
+    return ts_out(u_ts, coarse ? COARSE_RES : 1);
+}
+
+long sys_clock_settime(int clk, uaddr_t u_ts)
+{
+    uint64_t ns;
+    if (clk != CLOCK_REALTIME)
+        return -EINVAL;
+    int err = ts_in(u_ts, &ns);
+    if (!err)
+        core_time_set_realtime_ns(ns);
+    return err;
+}
+
+long sys_gettimeofday(uaddr_t u_tv, uaddr_t u_tz)
+{
+    uint64_t ns = core_time_realtime_ns();
+    if (u_tv.addr) {
+        struct __kernel_old_timeval tv = {(long)(ns / NSEC), (long)(ns % NSEC / 1000)};
+        if (core_copy_to_user(u_tv, &tv, sizeof(tv)))
+            return -EFAULT;
+    }
+    if (u_tz.addr) {
+        struct timezone tz = {0, 0};
+        if (core_copy_to_user(u_tz, &tz, sizeof(tz)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+long sys_time(uaddr_t u_t)
+{
+    int64_t t = (int64_t)(core_time_realtime_ns() / NSEC);
+    if (u_t.addr && core_copy_to_user(u_t, &t, sizeof(t)))
+        return -EFAULT;
+    return t;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+    if (ns)
+        core_time_sleep_ns(ns);
+}
+
+long sys_nanosleep(uaddr_t u_req, uaddr_t u_rem)
+{
+    uint64_t ns;
+    int err = ts_in(u_req, &ns);
+    if (!err)
+        sleep_ns(ns);
+    return err;
+}
+
+long sys_clock_nanosleep(int clk, int flags, uaddr_t u_req, uaddr_t u_rem)
+{
+    uint64_t ns, now;
+    if (clk == CLOCK_THREAD_CPUTIME_ID)
+        return -EINVAL;
+    if (clk != CLOCK_REALTIME && clk != CLOCK_MONOTONIC && clk != CLOCK_BOOTTIME &&
+        clk != CLOCK_TAI && clk != CLOCK_PROCESS_CPUTIME_ID)
+        return clk < 0 || clk > CLOCK_TAI ? -EINVAL : -EOPNOTSUPP;
+    if (flags & ~TIMER_ABSTIME)
+        return -EINVAL;
+    int err = ts_in(u_req, &ns);
+    if (err)
+        return err;
+    if (flags & TIMER_ABSTIME) {
+        if (clock_read(clk, &now))
+            return -EINVAL;
+        ns = ns > now ? ns - now : 0;
+    }
+    sleep_ns(ns);
+    return 0;
+}
+
+long sys_times(uaddr_t u_buf)
+{
+    uint64_t ticks = core_time_monotonic_ns() / (NSEC / 100);
+    if (u_buf.addr) {
+        struct tms t = {(long)ticks, 0, 0, 0};
+        if (core_copy_to_user(u_buf, &t, sizeof(t)))
+            return -EFAULT;
+    }
+    return (long)ticks;
+}
+
+long sys_getrusage(int who, uaddr_t u_ru)
+{
+    struct rusage ru;
+    if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+        return -EINVAL;
+    memset(&ru, 0, sizeof(ru));
+    if (who != RUSAGE_CHILDREN) {
+        uint64_t ns = core_time_monotonic_ns();
+        ru.ru_utime.tv_sec = (long)(ns / NSEC);
+        ru.ru_utime.tv_usec = (long)(ns % NSEC / 1000);
+    }
+    return core_copy_to_user(u_ru, &ru, sizeof(ru)) ? -EFAULT : 0;
+}

@@ -38,8 +38,6 @@ bb $N test -d /tmp
 bb $N test -e /nonexistent
 bb $N sleep 0.05
 bb $N date -u +%Y
-bb $N printenv PATH HOME
-bb $N printenv TERM
 bb $N cat /nonexistent
 bb $N stat -c '%s %a %F' "$BB"
 bb $N sha256sum "$BB"
@@ -66,4 +64,48 @@ top=$(echo "$BB" | cut -d/ -f2)
 printf '%s\n' "$top" dev proc root tmp | sort -u >"$WORK/root.want"
 expect "busybox ls / (guest root)" 0 "$WORK/root.want" $N "$BB" ls /
 expect "busybox ls -A /tmp (empty)" 0 "$N" $N "$BB" ls -A /tmp
+
+# mica's environment options, and -v, which must leave stdout alone. The
+# order of the environment is mica's choice; its contents are not.
+env_expect() { # env_expect NAME [NAME=VALUE...] -- [mica run options...]
+    _name=$1
+    shift
+    {
+        printf '%s\n' "PATH=$GUEST_PATH" HOME=/root
+        while [ "$1" != -- ]; do
+            printf '%s\n' "$1"
+            shift
+        done
+    } | sort >"$WORK/env.want"
+    shift
+    mica_run "$WORK/env.out" "$WORK/m.err" /dev/null "$@" "$BB" env
+    sort "$WORK/env.out" >"$WORK/env.got"
+    if [ "$status" = 0 ] && cmp -s "$WORK/env.want" "$WORK/env.got"; then
+        pass "$_name"
+    else
+        fail "$_name: status $status"
+        show_diff "$WORK/env.want" "$WORK/env.got" environment expected
+        sed -n '1,5s/^/    mica stderr: /p' "$WORK/m.err"
+    fi
+}
+
+MICA_TEST_FROM_HOST='from the host'
+export MICA_TEST_FROM_HOST
+env_expect "clean environment (the host's stays out)" --
+env_expect "mica run -e 'FOO=bar baz'" 'FOO=bar baz' -- -e 'FOO=bar baz'
+env_expect "mica run -e NAME (value from the host)" \
+    'MICA_TEST_FROM_HOST=from the host' -- -e MICA_TEST_FROM_HOST
+env_expect "mica run -e A=1 -e B= (two, one empty)" A=1 B= -- -e A=1 -e B=
+printf 'hello\n' >"$WORK/hello.want"
+expect "mica run -v: stdout unchanged" 0 "$WORK/hello.want" $N \
+    -v "$BB" echo hello
+# TERM passes through when set (mica_run clears it for the other checks).
+( TERM=mica-test-term; export TERM
+  timeout -k 5 "$MICA_TEST_TIMEOUT" "$MICA" run $ENGINE_OPTS "$BB" env \
+      </dev/null >"$WORK/term.out" 2>&1 )
+if grep -qx TERM=mica-test-term "$WORK/term.out"; then
+    pass "TERM passes through"
+else
+    fail "TERM passes through: got '$(head -c 300 "$WORK/term.out")'"
+fi
 finish

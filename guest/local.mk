@@ -98,3 +98,16 @@ clean-guest:
 
 # The framekernel split: nothing outside guest/core/ reaches past the core API.
 TESTS += tools/check-split.sh
+
+# Guest logic compiled for the host and unit-tested there (symbols renamed
+# so they do not replace the host C library's).
+check_LIBRARIES += tests/unit/libguesthost.a
+tests_unit_libguesthost_a_SOURCES = guest/lib/string.c guest/lib/printf.c
+tests_unit_libguesthost_a_CPPFLAGS = -include $(srcdir)/tests/unit/guest_host.h \
+	-I$(srcdir)/guest/include
+tests_unit_libguesthost_a_CFLAGS = -std=gnu11 -Wall -fno-builtin
+check_PROGRAMS += tests/unit/test_guest_lib
+TESTS += tests/unit/test_guest_lib
+tests_unit_test_guest_lib_SOURCES = tests/unit/test_guest_lib.c tests/unit/guest_host.h
+tests_unit_test_guest_lib_CPPFLAGS = -I$(srcdir)/guest/include $(CHECK_CFLAGS)
+tests_unit_test_guest_lib_LDADD = tests/unit/libguesthost.a $(CHECK_LIBS)

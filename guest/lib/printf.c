@@ -58,18 +58,21 @@ static void emit_str(struct out *o, const char *s, int width, int prec, bool lef
         emit(o, ' ');
 }
 
+/* lng: 1 for l/ll/z, 0 for none, -1 for h, -2 for hh */
 static uint64_t arg_unsigned(va_list *ap, int lng)
 {
     if (lng >= 1)
         return va_arg(*ap, unsigned long);
-    return va_arg(*ap, unsigned int);
+    unsigned int v = va_arg(*ap, unsigned int);
+    return lng == -1 ? (unsigned short)v : lng == -2 ? (unsigned char)v : v;
 }
 
 static int64_t arg_signed(va_list *ap, int lng)
 {
     if (lng >= 1)
         return va_arg(*ap, long);
-    return va_arg(*ap, int);
+    int v = va_arg(*ap, int);
+    return lng == -1 ? (short)v : lng == -2 ? (signed char)v : v;
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap0)
@@ -107,8 +110,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap0)
                 prec = prec * 10 + (*++fmt - '0');
         }
         while (fmt[1] == 'l' || fmt[1] == 'z' || fmt[1] == 'h') {
-            if (fmt[1] != 'h')
-                lng = 1;
+            lng = fmt[1] != 'h' ? 1 : lng - 1;
             fmt++;
         }
         char c = *++fmt;

@@ -1,2 +1,27 @@
 # The Linux ABI services (guest kernel, unprivileged part).
-ABI_SRCS =
+ABI_SRCS = \
+	abi/main.c \
+	abi/syscall.c \
+	abi/trap.c \
+	abi/vfs_inode.c \
+	abi/vfs_path.c \
+	abi/tmpfs.c \
+	abi/initramfs.c \
+	abi/fd.c \
+	abi/console_file.c \
+	abi/sys_file.c \
+	abi/sys_fd.c \
+	abi/sys_dir.c \
+	abi/sys_stat.c \
+	abi/exec.c \
+	abi/elf.c \
+	abi/stack.c \
+	abi/mm.c \
+	abi/vma.c \
+	abi/sys_mem.c \
+	abi/sys_time.c \
+	abi/sys_info.c \
+	abi/sys_signal.c \
+	abi/sys_proc.c
+
+EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h

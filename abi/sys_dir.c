@@ -353,3 +353,13 @@ long sys_fchdir(int fd)
     struct file *f = fd_get(fd);
     return f ? set_cwd(f->inode) : -EBADF;
 }
+
+long sys_getdents64(int fd, uaddr_t u_dirp, unsigned count)
+{
+    struct file *f = fd_get(fd);
+    if (!f || (f->flags & O_PATH))
+        return -EBADF;
+    if (!S_ISDIR(f->inode->mode) || !f->ops->getdents)
+        return -ENOTDIR;
+    return f->ops->getdents(f, u_dirp, count);
+}

@@ -1,0 +1,301 @@
+/* Process identity and thread-control syscalls for the one process.
+ *
+ * The process is pid 1, its own thread group, process group and session,
+ * with parent 0, running as root. Credentials are stored so the set*id
+ * calls behave (root may set any id). futex has no other thread to wait
+ * for: a wait whose value matches can only end by timeout, and without a
+ * timeout it returns EINTR (a spurious wakeup the caller must handle)
+ * rather than sleeping forever on a wakeup that cannot come.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <core/time.h>
+#include <linux/futex.h>
+#include <linux/prctl.h>
+#include <linux/time_types.h>
+#include <asm/prctl.h>
+
+long sys_exit_group(int status)
+{
+    core_console_flush();
+    core_vm_exit(status & 0xff);
+}
+
+long sys_exit(int status)
+{
+    return sys_exit_group(status); /* the only thread */
+}
+
+long sys_getpid(void) { return 1; }
+long sys_gettid(void) { return 1; }
+long sys_getppid(void) { return 0; }
+long sys_getuid(void) { return abi_proc->ruid; }
+long sys_geteuid(void) { return abi_proc->euid; }
+long sys_getgid(void) { return abi_proc->rgid; }
+long sys_getegid(void) { return abi_proc->egid; }
+long sys_getpgrp(void) { return 1; }
+long sys_setsid(void) { return -EPERM; } /* already a session leader */
+
+long sys_getpgid(int pid)
+{
+    return pid == 0 || pid == 1 ? 1 : -ESRCH;
+}
+
+long sys_getsid(int pid)
+{
+    return pid == 0 || pid == 1 ? 1 : -ESRCH;
+}
+
+long sys_setpgid(int pid, int pgid)
+{
+    if (pgid < 0)
+        return -EINVAL;
+    if (pid != 0 && pid != 1)
+        return -ESRCH;
+    return pgid == 0 || pgid == 1 ? 0 : -EPERM;
+}
+
+long sys_getgroups(int size, uaddr_t u_list)
+{
+    return size < 0 ? -EINVAL : 0; /* no supplementary groups */
+}
+
+long sys_setgroups(int size, uaddr_t u_list)
+{
+    return size < 0 || size > 65536 ? -EINVAL : 0;
+}
+
+static long put3(uaddr_t a, uaddr_t b, uaddr_t c, uint32_t x, uint32_t y, uint32_t z)
+{
+    if (core_copy_to_user(a, &x, 4) || core_copy_to_user(b, &y, 4) ||
+        core_copy_to_user(c, &z, 4))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_getresuid(uaddr_t r, uaddr_t e, uaddr_t s)
+{
+    return put3(r, e, s, abi_proc->ruid, abi_proc->euid, abi_proc->suid);
+}
+
+long sys_getresgid(uaddr_t r, uaddr_t e, uaddr_t s)
+{
+    return put3(r, e, s, abi_proc->rgid, abi_proc->egid, abi_proc->sgid);
+}
+
+/* Root sets any id; -1 leaves one alone. (Privilege drop is kept.) */
+static void set_ids(uint32_t *r, uint32_t *e, uint32_t *s, uint32_t *fs,
+                    uint32_t nr, uint32_t ne, uint32_t ns)
+{
+    if (nr != (uint32_t)-1)
+        *r = nr;
+    if (ne != (uint32_t)-1)
+        *e = ne;
+    if (ns != (uint32_t)-1)
+        *s = ns;
+    *fs = *e;
+}
+
+static bool privileged(void)
+{
+    return abi_proc->euid == 0;
+}
+
+long sys_setresuid(uint32_t r, uint32_t e, uint32_t s)
+{
+    struct process *p = abi_proc;
+    if (!privileged()) {
+        uint32_t v[3] = {r, e, s};
+        for (int i = 0; i < 3; i++)
+            if (v[i] != (uint32_t)-1 && v[i] != p->ruid && v[i] != p->euid && v[i] != p->suid)
+                return -EPERM;
+    }
+    set_ids(&p->ruid, &p->euid, &p->suid, &p->fsuid, r, e, s);
+    return 0;
+}
+
+long sys_setresgid(uint32_t r, uint32_t e, uint32_t s)
+{
+    struct process *p = abi_proc;
+    if (!privileged()) {
+        uint32_t v[3] = {r, e, s};
+        for (int i = 0; i < 3; i++)
+            if (v[i] != (uint32_t)-1 && v[i] != p->rgid && v[i] != p->egid && v[i] != p->sgid)
+                return -EPERM;
+    }
+    set_ids(&p->rgid, &p->egid, &p->sgid, &p->fsgid, r, e, s);
+    return 0;
+}
+
+long sys_setuid(uint32_t uid)
+{
+    if (privileged())
+        return sys_setresuid(uid, uid, uid);
+    return sys_setresuid((uint32_t)-1, uid, (uint32_t)-1);
+}
+
+long sys_setgid(uint32_t gid)
+{
+    if (privileged())
+        return sys_setresgid(gid, gid, gid);
+    return sys_setresgid((uint32_t)-1, gid, (uint32_t)-1);
+}
+
+long sys_setreuid(uint32_t r, uint32_t e)
+{
+    return sys_setresuid(r, e, (uint32_t)-1);
+}
+
+long sys_setregid(uint32_t r, uint32_t e)
+{
+    return sys_setresgid(r, e, (uint32_t)-1);
+}
+
+long sys_setfsuid(uint32_t id)
+{
+    uint32_t old = abi_proc->fsuid;
+    if (privileged() && id != (uint32_t)-1)
+        abi_proc->fsuid = id;
+    return old;
+}
+
+long sys_setfsgid(uint32_t id)
+{
+    uint32_t old = abi_proc->fsgid;
+    if (privileged() && id != (uint32_t)-1)
+        abi_proc->fsgid = id;
+    return old;
+}
+
+long sys_set_tid_address(uaddr_t u_tidptr)
+{
+    abi_proc->clear_child_tid = u_tidptr.addr;
+    return 1;
+}
+
+long sys_set_robust_list(uaddr_t u_head, size_t len)
+{
+    if (len != 24) /* sizeof(struct robust_list_head) */
+        return -EINVAL;
+    abi_proc->robust_list = u_head.addr;
+    abi_proc->robust_len = len;
+    return 0;
+}
+
+long sys_get_robust_list(int pid, uaddr_t u_head, uaddr_t u_len)
+{
+    if (pid != 0 && pid != 1)
+        return -ESRCH;
+    if (core_copy_to_user(u_head, &abi_proc->robust_list, 8) ||
+        core_copy_to_user(u_len, &abi_proc->robust_len, 8))
+        return -EFAULT;
+    return 0;
+}
+
+long sys_arch_prctl(int code, uint64_t addr)
+{
+    uint64_t fs;
+    switch (code) {
+    case ARCH_SET_FS:
+        if (addr >= CORE_USER_END)
+            return -EPERM;
+        core_set_user_fs(addr);
+        return 0;
+    case ARCH_GET_FS:
+        fs = core_get_user_fs();
+        return core_copy_to_user(uaddr(addr), &fs, sizeof(fs)) ? -EFAULT : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    char name[16];
+    switch (option) {
+    case PR_SET_NAME: {
+        memset(name, 0, sizeof(name));
+        long n = core_strncpy_from_user(name, uaddr(a2), sizeof(name));
+        if (n == -ENAMETOOLONG) /* longer names are cut to 15 bytes */
+            n = core_copy_from_user(name, uaddr(a2), sizeof(name) - 1) ? -EFAULT : 15;
+        if (n < 0)
+            return -EFAULT;
+        name[15] = 0;
+        memcpy(abi_proc->comm, name, sizeof(name));
+        return 0;
+    }
+    case PR_GET_NAME:
+        return core_copy_to_user(uaddr(a2), abi_proc->comm, 16) ? -EFAULT : 0;
+    case PR_GET_DUMPABLE:
+        return 1;
+    case PR_SET_DUMPABLE:
+        return a2 <= 1 ? 0 : -EINVAL;
+    case PR_SET_NO_NEW_PRIVS:
+        return a2 == 1 && !a3 && !a4 && !a5 ? 0 : -EINVAL;
+    case PR_GET_NO_NEW_PRIVS:
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+static long futex_wait(uaddr_t u_addr, uint32_t val, uaddr_t u_timeout, bool abs_time,
+                       bool realtime)
+{
+    uint32_t cur;
+    struct __kernel_timespec ts;
+    if (u_timeout.addr) {
+        if (core_copy_from_user(&ts, u_timeout, sizeof(ts)))
+            return -EFAULT;
+        if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
+            return -EINVAL;
+    }
+    if (core_copy_from_user(&cur, u_addr, sizeof(cur)))
+        return -EFAULT;
+    if (cur != val)
+        return -EAGAIN;
+    if (!u_timeout.addr)
+        return -EINTR; /* no other thread can ever wake us */
+    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    if (abs_time) {
+        uint64_t now = realtime ? core_time_realtime_ns() : core_time_monotonic_ns();
+        ns = ns > now ? ns - now : 0;
+    }
+    if (ns)
+        core_time_sleep_ns(ns);
+    return -ETIMEDOUT;
+}
+
+long sys_futex(uaddr_t u_addr, int op, uint32_t val, uaddr_t u_timeout,
+               uaddr_t u_addr2, uint32_t val3)
+{
+    int cmd = op & FUTEX_CMD_MASK;
+    bool rt = op & FUTEX_CLOCK_REALTIME;
+    uint32_t cur;
+    if (u_addr.addr % 4)
+        return -EINVAL;
+    switch (cmd) {
+    case FUTEX_WAIT:
+        return futex_wait(u_addr, val, u_timeout, false, rt);
+    case FUTEX_WAIT_BITSET:
+        return val3 ? futex_wait(u_addr, val, u_timeout, true, rt) : -EINVAL;
+    case FUTEX_WAKE:
+        return 0; /* nobody waits */
+    case FUTEX_WAKE_BITSET:
+        return val3 ? 0 : -EINVAL;
+    case FUTEX_REQUEUE:
+        return 0;
+    case FUTEX_CMP_REQUEUE:
+        if (core_copy_from_user(&cur, u_addr, sizeof(cur)))
+            return -EFAULT;
+        return cur == val3 ? 0 : -EAGAIN;
+    default:
+        return -ENOSYS;
+    }
+}
+
+long sys_wait4(int pid, uaddr_t u_status, int options, uaddr_t u_ru)
+{
+    return -ECHILD; /* no children until fork exists */
+}

@@ -80,7 +80,7 @@ trap_common:
 1:  PUSH_REGS
     cld
     mov %rsp, %rdi
-    call trap_dispatch
+    call arch_trap_dispatch
     jmp frame_return
 
 /* Return through the frame at %rsp, to user or kernel mode. */
@@ -121,7 +121,7 @@ arch_return_to_user:
     PUSH_REGS
     cld
     mov %rsp, %rdi
-    call syscall_dispatch
+    call arch_syscall_dispatch
 .endm
 
     .align 16

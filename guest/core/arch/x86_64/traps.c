@@ -78,7 +78,7 @@ static void user_trap(struct core_uregs *f, uint64_t vec, uint64_t err, uint64_t
     trap_fn((int)vec, err, addr, f);
 }
 
-void trap_dispatch(struct core_uregs *f)
+void arch_trap_dispatch(struct core_uregs *f)
 {
     uint64_t vec = f->core_vector, err = f->orig_rax;
     uint64_t addr = vec == 14 ? arch_fault_address() : 0;
@@ -97,7 +97,7 @@ void trap_dispatch(struct core_uregs *f)
     panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
 }
 
-void syscall_dispatch(struct core_uregs *f)
+void arch_syscall_dispatch(struct core_uregs *f)
 {
     if (unlikely(!syscall_fn))
         panic_frame(f, "syscall %lu before the ABI registered", f->orig_rax);

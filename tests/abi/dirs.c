@@ -77,6 +77,45 @@ static void small_buffers(void)
     close(f);
 }
 
+/* The *at calls against a directory descriptor, and getcwd's limits. */
+static void at_calls(void)
+{
+    char buf[256];
+    struct stat st;
+    SHOW(mkdir("at", 0755));
+    int d = SHOW(open("at", O_RDONLY | O_DIRECTORY));
+    int f = SHOW(openat(d, "file", O_WRONLY | O_CREAT | O_EXCL, 0640));
+    SHOW(write(f, "12345", 5));
+    SHOW(close(f));
+    SHOW(fstatat(d, "file", &st, 0));
+    printf("  size %lld mode %04o\n", (long long)st.st_size, st.st_mode & 0777);
+    SHOW(symlinkat("file", d, "link"));
+    SHOW(readlinkat(d, "link", buf, sizeof buf));
+    SHOW(fstatat(d, "link", &st, AT_SYMLINK_NOFOLLOW));
+    YES(S_ISLNK(st.st_mode));
+    SHOW(renameat(d, "file", d, "file2"));
+    SHOW(renameat(d, "file2", AT_FDCWD, "moved"));
+    SHOW(unlinkat(d, "link", 0));
+    SHOW(openat(d, "missing", O_RDONLY));
+    int f2 = open("moved", O_RDONLY);
+    SHOW(openat(f2, "x", O_RDONLY));
+    SHOW(openat(-1, "x", O_RDONLY));
+    SHOW(openat(-1, "/tmp", O_RDONLY | O_DIRECTORY) >= 0);
+    SHOW(close(f2));
+    SHOW(unlink("moved"));
+    SHOW(fchdir(d));
+    pwd();
+    SHOW(chdir(".."));
+    SHOW(close(d));
+    SHOW(unlinkat(AT_FDCWD, "at", AT_REMOVEDIR));
+
+    SHOW(syscall(SYS_getcwd, buf, 1));
+    SHOW(syscall(SYS_getcwd, buf, 0));
+    long n = syscall(SYS_getcwd, buf, sizeof buf);
+    printf("getcwd returns strlen+1: %s\n",
+           n == (long)strlen(buf) + 1 ? "yes" : "no");
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -145,6 +184,7 @@ int main(void)
     closedir(d);
     printf("big has %d entries\n", n);
     small_buffers();
+    at_calls();
 
     /* The cwd can be removed under us; getcwd then fails or says so. */
     SHOW(mkdir("gone", 0755));

@@ -127,7 +127,7 @@ static int unpack_one(char *name, const uint32_t *f, const char *data)
     struct inode *dir, *ino;
     const char *last;
     if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK && type != S_IFCHR) {
-        core_log("initramfs: %s: file type %#o skipped", name, type);
+        core_log("initramfs: %s: file type %#o skipped\n", name, type);
         return 0;
     }
     int err = parent_dir(name, &dir, &last);
@@ -181,7 +181,7 @@ int initramfs_unpack(const void *image, size_t size)
         memcpy(name, h + CPIO_HDR, nsz);
         int err = unpack_one(name, f, base + data_off);
         if (err)
-            core_log("initramfs: %s: error %d", name, err);
+            core_log("initramfs: %s: error %d\n", name, err);
         core_free(name);
         if (err == -ENOMEM || err == -ENOSPC)
             return err;

@@ -184,7 +184,7 @@ __noreturn void service_main(void)
         s.buf = nb;
         s.len += a.envp.len;
     }
-    core_log("mica: exec %s (%zu args, %zu env) on %s", a.path, s.argc, s.envc,
+    core_log("mica: exec %s (%zu args, %zu env) on %s\n", a.path, s.argc, s.envc,
              core_platform_name());
     int err = exec_image(a.path, &s, &regs, &why);
     if (err)

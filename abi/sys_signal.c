@@ -131,10 +131,10 @@ static long signal_self(int sig)
         return 0; /* would stay pending; nothing unblocks it to deliver yet */
     if (h == 0 || sig == SIGKILL || sig == SIGSTOP) {
         core_console_flush();
-        core_log("mica: killed by signal %d (kill)", sig);
+        core_log("mica: killed by signal %d (kill)\n", sig);
         core_vm_exit(128 + sig);
     }
-    core_log("mica: signal %d has a handler; delivery not implemented, dropped", sig);
+    core_log("mica: signal %d has a handler; delivery not implemented, dropped\n", sig);
     return 0;
 }
 

@@ -295,7 +295,7 @@ static long syscall_unknown(uint64_t nr)
         const char *name = nr < CORE_ARRAY_SIZE(syscall_names) ? syscall_names[nr] : NULL;
         core_report_unimplemented(name ? name : "unknown");
     } else if (nr >= NR_SYSCALLS) {
-        core_log("mica: syscall %llu out of range", (unsigned long long)nr);
+        core_log("mica: syscall %llu out of range\n", (unsigned long long)nr);
     }
     return -ENOSYS;
 }

@@ -43,7 +43,7 @@ void trap_handler(int vector, uint64_t err, uint64_t addr, struct core_uregs *re
 {
     int sig = vector_signal(vector);
     core_console_flush();
-    core_log("mica: %s killed by %s at rip %#llx addr %#llx (vector %d, error %#llx)",
+    core_log("mica: %s killed by %s at rip %#llx addr %#llx (vector %d, error %#llx)\n",
              abi_proc->comm, signal_name(sig), (unsigned long long)regs->rip,
              (unsigned long long)addr, vector, (unsigned long long)err);
     core_vm_exit(128 + sig);

@@ -17,13 +17,21 @@ check() {
     for _v in musl glibc pie; do
         _bin=$ABI_DIR/$_prog.$_v
         [ -x "$_bin" ] || continue
-        compare "$_prog.$_v${*:+ $*}" "$_stdin" "$_err" "$_bin" "$@"
+        compare "$_prog.$_v${LABEL:-${*:+ $*}}" "$_stdin" "$_err" "$_bin" "$@"
     done
 }
 
 N=/dev/null
 check args_env $N yes
 check args_env $N yes one 'two words' '' "$(printf 'tab\there')" -e --memory
+# A big initial stack: 2000 arguments, about 100 KiB of strings.
+LABEL=" (2000 arguments)"
+check args_env $N yes $(seq -f 'argument-%g-padded-to-about-fifty-bytes-xxxxxxxxx' 1 2000)
+LABEL=
+# A program whose path has spaces in it.
+mkdir -p "$WORK/dir with spaces"
+cp "$ABI_DIR/args_env.musl" "$WORK/dir with spaces/args env"
+compare "args_env.musl at a path with spaces" $N yes "$WORK/dir with spaces/args env" x
 check clocks $N yes
 check dirs $N yes
 check errors $N yes

@@ -74,4 +74,6 @@ unset MICA_TEST_PANIC
 # And the ordinary way out, for contrast.
 status_of "program exit 0" 0 0 "$PROG" ret 0
 status_of "program exit 42" 42 0 "$PROG" exit 42
+rel=$(echo "$PROG" | sed "s|^$(pwd)/|./|")
+status_of "program by relative path ($rel)" 42 0 "$rel" exit 42
 finish

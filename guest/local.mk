@@ -89,7 +89,7 @@ guest/mica-kernel.elf: $(GUEST_OBJS) $(srcdir)/guest/kernel.ld
 
 noinst_DATA = guest/mica-kernel.elf
 EXTRA_DIST += $(GUEST_CORE_SRCS) $(GUEST_LIB_SRCS) $(GUEST_CORE_HDRS) guest/kernel.ld \
-	tools/gen-syscall-names.sh tools/check-split.sh
+	tools/gen-syscall-names.sh tools/check-split.sh tools/check-split-selftest.sh
 CLEANFILES += guest/mica-kernel.elf abi/syscall_names.h
 clean-local: clean-guest
 clean-guest:
@@ -97,7 +97,7 @@ clean-guest:
 .PHONY: clean-guest
 
 # The framekernel split: nothing outside guest/core/ reaches past the core API.
-TESTS += tools/check-split.sh
+TESTS += tools/check-split.sh tools/check-split-selftest.sh
 
 # Guest logic compiled for the host and unit-tested there (symbols renamed
 # so they do not replace the host C library's).

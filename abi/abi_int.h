@@ -67,6 +67,7 @@ struct inode {
             struct inode *parent; /* ".." (itself for the root) */
             uint64_t next_cookie;
             uint32_t nentries;
+            bool parent_held; /* removed: holds a reference on parent */
         } dir;
         struct { /* S_IFREG: sparse array of pages, NULL = hole */
             void **pages;
@@ -118,6 +119,9 @@ struct lookup {
 
 /* Resolve `path` relative to dirfd (AT_FDCWD or an fd); fills *lk. */
 int vfs_lookup_at(int dirfd, const char *path, unsigned flags,
+                  struct lookup *lk) __must_check;
+/* The same, starting from directory `start` for a relative path. */
+int vfs_lookup_in(struct inode *start, const char *path, unsigned flags,
                   struct lookup *lk) __must_check;
 void lookup_release(struct lookup *lk);
 /* Copy a user path into a kernel buffer of ABI_PATH_MAX bytes (core_malloc). */

@@ -95,8 +95,10 @@ static long remove_entry(struct lookup *lk, bool dir)
     }
     tmpfs_dir_unlink(lk->parent, lk->last, lk->last_len);
     c->nlink = dir ? 0 : c->nlink - 1;
-    if (dir)
-        c->dir.parent = NULL;
+    if (dir) { /* ".." of a removed cwd still works, as on Linux */
+        inode_get(lk->parent);
+        c->dir.parent_held = true;
+    }
     inode_touch(c, false, true);
     return 0; /* lookup_release drops the last reference */
 }

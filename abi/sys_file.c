@@ -52,11 +52,21 @@ static int open_resolve(int dirfd, const char *path, int flags, uint32_t mode,
         return open_create(lk, flags, mode);
     if (flags & O_EXCL)
         return -EEXIST;
-    if (S_ISLNK(lk->inode->mode) && !(flags & O_NOFOLLOW)) {
-        lookup_release(lk);
-        return vfs_lookup_at(dirfd, path, LOOKUP_FOLLOW, lk);
+    /* Follow final symlinks by hand: a dangling one creates its target. */
+    for (int links = 0; lk->inode && S_ISLNK(lk->inode->mode) && !(flags & O_NOFOLLOW);) {
+        if (++links > ABI_SYMLOOP_MAX)
+            return -ELOOP;
+        struct inode *dir = lk->parent, *ln = lk->inode;
+        lk->parent = lk->inode = NULL;
+        err = vfs_lookup_in(dir, ln->lnk.target, LOOKUP_PARENT, lk);
+        inode_put(ln);
+        inode_put(dir);
+        if (err)
+            return err;
+        if (lk->last_len == 0 || (lk->inode && S_ISDIR(lk->inode->mode)))
+            return -EISDIR;
     }
-    return 0;
+    return lk->inode ? 0 : open_create(lk, flags, mode);
 }
 
 static int open_check(struct inode *ino, int flags)
@@ -238,7 +248,7 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
             break;
         }
         ret += n;
-        if ((size_t)n < iov[i].iov_len || !len)
+        if ((size_t)n < iov[i].iov_len) /* short: stop, as Linux does */
             break;
     }
 out:

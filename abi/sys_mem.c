@@ -85,7 +85,7 @@ static long mmap_place(struct mm *mm, uint64_t addr, uint64_t len, unsigned flag
         if (addr % CORE_PAGE_SIZE)
             return -EINVAL;
         if (addr < CORE_USER_MIN || addr > CORE_USER_END - len)
-            return (flags & MAP_FIXED) ? -EINVAL : -ENOMEM;
+            return -ENOMEM;
         if (!(flags & MAP_FIXED) && !vma_range_free(mm, addr, addr + len))
             return -EEXIST;
         *out = addr;
@@ -115,6 +115,8 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd
     if (!len || (off % CORE_PAGE_SIZE) || (prot & ~(PROT_ALL | PROT_GROWSDOWN | PROT_GROWSUP)))
         return -EINVAL;
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if ((flags & MAP_ANONYMOUS) && type == MAP_SHARED_VALIDATE)
         return -EINVAL;
     if (len > CORE_USER_END)
         return -ENOMEM;

@@ -205,6 +205,9 @@ long sys_arch_prctl(int code, uint64_t addr)
     case ARCH_GET_FS:
         fs = core_get_user_fs();
         return core_copy_to_user(uaddr(addr), &fs, sizeof(fs)) ? -EFAULT : 0;
+    case ARCH_GET_GS: /* no core call sets the user GS base: it stays 0 */
+        fs = 0;
+        return core_copy_to_user(uaddr(addr), &fs, sizeof(fs)) ? -EFAULT : 0;
     default:
         return -EINVAL;
     }

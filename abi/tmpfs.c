@@ -99,6 +99,8 @@ static size_t dirent_put(char *buf, size_t room, uint64_t ino, uint64_t off,
 static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
 {
     struct inode *dir = f->inode;
+    if (!core_user_range_ok(u_buf, len))
+        return -EFAULT;
     size_t cap = len < 65536 ? len : 65536;
     char *kbuf = core_malloc(cap ? cap : 1);
     if (!kbuf)
@@ -136,8 +138,12 @@ static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
         f->pos = next;
     }
     f->pos = dir->dir.next_cookie > f->pos ? dir->dir.next_cookie : f->pos;
+    if (used == 0) { /* at the end */
+        ret = 0;
+        goto out;
+    }
 full:
-    if (used == 0) {
+    if (used == 0) { /* not even one entry fits */
         ret = -EINVAL;
         goto out;
     }

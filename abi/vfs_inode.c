@@ -46,6 +46,8 @@ static void inode_free(struct inode *ino)
     else if (S_ISLNK(ino->mode))
         core_free(ino->lnk.target);
     else if (S_ISDIR(ino->mode)) {
+        if (ino->dir.parent_held)
+            inode_put(ino->dir.parent);
         struct dentry *d = ino->dir.head;
         while (d) { /* only reached for a dead, hence empty, directory */
             struct dentry *n = d->next;

@@ -129,26 +129,23 @@ static int lookup_start(int dirfd, const char *path, struct inode **start)
     return 0;
 }
 
-int vfs_lookup_at(int dirfd, const char *path, unsigned flags,
+int vfs_lookup_in(struct inode *start, const char *path, unsigned flags,
                   struct lookup *lk)
 {
-    struct inode *start, *res;
+    struct inode *res;
     int links = 0;
     memset(lk, 0, sizeof(*lk));
     if (path[0] == 0)
         return -ENOENT;
-    int err = lookup_start(dirfd, path, &start);
-    if (err)
-        return err;
     if (!(flags & LOOKUP_PARENT)) {
-        err = walk(start, path, flags, &links, NULL, &res);
+        int err = walk(start, path, flags, &links, NULL, &res);
         if (err)
             return err;
         lk->inode = res;
         inode_get(res);
         return 0;
     }
-    err = walk(start, path, flags, &links, lk, &res);
+    int err = walk(start, path, flags, &links, lk, &res);
     if (err)
         return err;
     lk->parent = res;
@@ -162,6 +159,19 @@ int vfs_lookup_at(int dirfd, const char *path, unsigned flags,
         inode_get(child);
     lk->inode = child;
     return 0;
+}
+
+int vfs_lookup_at(int dirfd, const char *path, unsigned flags,
+                  struct lookup *lk)
+{
+    struct inode *start;
+    memset(lk, 0, sizeof(*lk));
+    if (path[0] == 0)
+        return -ENOENT;
+    int err = lookup_start(dirfd, path, &start);
+    if (err)
+        return err;
+    return vfs_lookup_in(start, path, flags, lk);
 }
 
 void lookup_release(struct lookup *lk)

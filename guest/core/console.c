@@ -7,16 +7,48 @@
 #include "core_int.h"
 #include <core/console.h>
 #include <core/panic.h>
+#include <core/time.h>
 #include <lib/string.h>
 #include <mica/console.h>
 
 static struct mica_console_rings *rings;
+static bool uart_doorbell; /* QEMU engine: doorbells are COM1 bytes */
 static bool verbose;
 
 void console_init(void)
 {
-    if (boot_info.console == MICA_CONSOLE_RING)
-        rings = phys_to_virt(boot_info.console_gpa);
+    if (boot_info.console == MICA_CONSOLE_UART)
+        return;
+    uint64_t end = boot_info.console_gpa + sizeof(*rings);
+    if (boot_info.console_gpa & 4095 || end > frames_ram_end())
+        core_panic("console rings at %#lx are not in RAM", boot_info.console_gpa);
+    rings = phys_to_virt(boot_info.console_gpa);
+    uart_doorbell = boot_info.console == MICA_CONSOLE_RING_UART;
+}
+
+static void doorbell(uint8_t which)
+{
+    if (uart_doorbell)
+        uart_putc(which);
+    else
+        outb(which == MICA_DOORBELL_KICK ? MICA_PORT_CONSOLE_KICK : MICA_PORT_CONSOLE_PULL,
+             0);
+}
+
+/* Wait for the host to move the other index. A full out-ring rings again
+ * about every millisecond in case the host missed it; a stdin pull is
+ * answered exactly once, so it rings once. */
+static void wait_host(volatile uint32_t *idx, uint32_t old, uint8_t which)
+{
+    uint64_t next = core_time_monotonic_ns() + 1000000;
+    doorbell(which);
+    while (__atomic_load_n(idx, __ATOMIC_ACQUIRE) == old) {
+        cpu_relax();
+        if (which == MICA_DOORBELL_KICK && core_time_monotonic_ns() > next) {
+            doorbell(which);
+            next += 1000000;
+        }
+    }
 }
 
 static void ring_put(const uint8_t *p, size_t n)
@@ -26,8 +58,7 @@ static void ring_put(const uint8_t *p, size_t n)
         uint32_t prod = r->prod;
         uint32_t space = MICA_RING_SIZE - (prod - __atomic_load_n(&r->cons, __ATOMIC_ACQUIRE));
         if (space == 0) { /* full: wake the host and wait for it to drain */
-            outb(MICA_PORT_CONSOLE_KICK, 0);
-            cpu_relax();
+            wait_host(&r->cons, r->cons, MICA_DOORBELL_KICK);
             continue;
         }
         size_t chunk = n < space ? n : space;
@@ -53,7 +84,7 @@ static void stream_put(const void *buf, size_t n)
 static void stream_kick(void)
 {
     if (rings)
-        outb(MICA_PORT_CONSOLE_KICK, 0);
+        doorbell(MICA_DOORBELL_KICK);
 }
 
 static void record_put(uint8_t type, const void *payload, size_t len)
@@ -93,10 +124,8 @@ static void stream_get(void *buf, size_t n)
     }
     struct mica_ring *r = &rings->in;
     for (size_t i = 0; i < n; i++) {
-        while (__atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) == r->cons) {
-            outb(MICA_PORT_CONSOLE_PULL, 0); /* synchronous: host fills in */
-            cpu_relax();
-        }
+        if (__atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) == r->cons)
+            wait_host(&r->prod, r->cons, MICA_DOORBELL_PULL);
         p[i] = r->data[r->cons & (MICA_RING_SIZE - 1)];
         __atomic_store_n(&r->cons, r->cons + 1, __ATOMIC_RELEASE);
     }

@@ -10,6 +10,7 @@
 #include <core/mem.h>
 #include <core/panic.h>
 #include <lib/string.h>
+#include <mica/console.h>
 
 struct frame_info {
     uint16_t refs;
@@ -72,6 +73,8 @@ void frames_init(void)
     frames_reserve(0, early_alloc_end()); /* low 1 MiB, kernel, early data */
     frames_reserve(boot_info.initrd_gpa, boot_info.initrd_size);
     frames_reserve(boot_info.cmdline_gpa, boot_info.cmdline_size + 1);
+    if (boot_info.console != MICA_CONSOLE_UART)
+        frames_reserve(boot_info.console_gpa, sizeof(struct mica_console_rings));
 }
 
 static uint64_t find_run(size_t n)

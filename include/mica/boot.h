@@ -42,6 +42,7 @@ enum mica_platform {
 enum mica_console_kind {
     MICA_CONSOLE_UART = 0, /* framed records over the COM1 16550 */
     MICA_CONSOLE_RING = 1, /* framed records over shared rings + doorbell */
+    MICA_CONSOLE_RING_UART = 2, /* shared rings, doorbells over COM1 (QEMU) */
 };
 
 #define MICA_MEM_RAM 1u

@@ -13,6 +13,11 @@
  *   mica.seed=HEX      64 hex digits of host randomness (AT_RANDOM, getrandom)
  *   mica.cwd=ENC       initial working directory (default "/")
  *   mica.panic_test    the kernel panics on purpose after boot (tests)
+ *   mica.ring=HEX      QEMU engine: guest-physical address of the console
+ *                      rings (struct mica_console_rings) in RAM that mica
+ *                      shares; doorbells go over COM1 (boot.h:
+ *                      MICA_CONSOLE_RING_UART). Without it the console
+ *                      records travel over COM1 itself.
  *
  * Unknown words are ignored, so older kernels boot newer command lines.
  */
@@ -27,5 +32,6 @@
 #define MICA_CMDLINE_SEED "mica.seed="
 #define MICA_CMDLINE_CWD "mica.cwd="
 #define MICA_CMDLINE_PANIC_TEST "mica.panic_test"
+#define MICA_CMDLINE_RING "mica.ring="
 
 #endif

@@ -41,7 +41,7 @@ enum mica_con_type {
 /* Exit statuses the guest reports, as mica exits with them. */
 #define MICA_EXIT_PANIC 125
 
-/* Shared rings for MICA_CONSOLE_RING, at boot_info.console_gpa.
+/* Shared rings for MICA_CONSOLE_RING(_UART), at boot_info.console_gpa.
  * Indices are free-running uint32 byte counters; a ring's data area is
  * MICA_RING_SIZE bytes (a power of two). The producer writes data, then
  * publishes with a release store of its index; the consumer reads with an
@@ -60,5 +60,10 @@ struct mica_console_rings {
     struct mica_ring out; /* guest -> host */
     struct mica_ring in;  /* host -> guest */
 };
+
+/* MICA_CONSOLE_RING_UART (the QEMU engine, whose guest RAM mica maps
+ * too): the doorbells are single bytes written to COM1. */
+#define MICA_DOORBELL_KICK 'K' /* the out-ring has new records */
+#define MICA_DOORBELL_PULL 'P' /* answer my STDIN_REQ into the in-ring */
 
 #endif

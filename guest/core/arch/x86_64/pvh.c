@@ -4,6 +4,7 @@
 #include "../../core_int.h"
 #include <core/panic.h>
 #include <lib/string.h>
+#include <mica/cmdline.h>
 
 #define PVH_MAGIC 0x336ec578u
 #define E820_RAM 1u
@@ -54,6 +55,16 @@ static void pvh_memmap(const struct hvm_start_info *si)
     boot_info.nr_mem_ranges = n;
 }
 
+/* mica's QEMU engine shares guest RAM and names the console rings. */
+static void pvh_console(const char *cmdline)
+{
+    const char *ring = cmdline_find(cmdline, MICA_CMDLINE_RING);
+    if (ring) {
+        boot_info.console = MICA_CONSOLE_RING_UART;
+        boot_info.console_gpa = strtoul(ring, NULL, 16);
+    }
+}
+
 __noreturn void pvh_boot(uint64_t si_pa)
 {
     const struct hvm_start_info *si = boot_phys(si_pa);
@@ -70,6 +81,7 @@ __noreturn void pvh_boot(uint64_t si_pa)
         if (si->cmdline_paddr) {
             boot_info.cmdline_gpa = si->cmdline_paddr;
             boot_info.cmdline_size = strlen(boot_phys(si->cmdline_paddr));
+            pvh_console(boot_phys(si->cmdline_paddr));
         }
         if (si->nr_modules && si->modlist_paddr) {
             const struct hvm_modlist_entry *mod = boot_phys(si->modlist_paddr);

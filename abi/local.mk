@@ -22,6 +22,7 @@ ABI_SRCS = \
 	abi/sys_time.c \
 	abi/sys_info.c \
 	abi/sys_signal.c \
-	abi/sys_proc.c
+	abi/sys_proc.c \
+	abi/sys_xattr.c
 
 EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h

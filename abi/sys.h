@@ -36,6 +36,8 @@ long sys_fcntl(int fd, int cmd, uint64_t arg);
 long sys_ioctl(int fd, unsigned cmd, uint64_t arg);
 long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms);
 long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask, size_t sigsetsize);
+long sys_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_tv);
+long sys_pselect6(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_ts, uaddr_t u_sig);
 long sys_ftruncate(int fd, int64_t len);
 long sys_truncate(uaddr_t u_path, int64_t len);
 long sys_fsync(int fd);
@@ -149,5 +151,15 @@ long sys_nanosleep(uaddr_t u_req, uaddr_t u_rem);
 long sys_clock_nanosleep(int clk, int flags, uaddr_t u_req, uaddr_t u_rem);
 long sys_times(uaddr_t u_buf);
 long sys_getrusage(int who, uaddr_t u_ru);
+/* sys_xattr.c */
+long sys_getxattr(uaddr_t u_path, uaddr_t u_name, uaddr_t u_val, size_t size);
+long sys_lgetxattr(uaddr_t u_path, uaddr_t u_name, uaddr_t u_val, size_t size);
+long sys_fgetxattr(int fd, uaddr_t u_name, uaddr_t u_val, size_t size);
+long sys_listxattr(uaddr_t u_path, uaddr_t u_list, size_t size);
+long sys_llistxattr(uaddr_t u_path, uaddr_t u_list, size_t size);
+long sys_flistxattr(int fd, uaddr_t u_list, size_t size);
+long sys_setxattr(uaddr_t u_path, uaddr_t u_name, uaddr_t u_val, size_t size, int flags);
+long sys_lsetxattr(uaddr_t u_path, uaddr_t u_name, uaddr_t u_val, size_t size, int flags);
+long sys_fsetxattr(int fd, uaddr_t u_name, uaddr_t u_val, size_t size, int flags);
 
 #endif

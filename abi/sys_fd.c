@@ -201,6 +201,79 @@ long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask,
     return do_poll(u_fds, nfds, ns);
 }
 
+/* select: bitmaps of nfds bits; every open file is ready as poll says. */
+static long do_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex,
+                      int64_t timeout_ns)
+{
+    uint64_t in[ABI_NR_OPEN / 64] = {0}, out[ABI_NR_OPEN / 64] = {0};
+    uint64_t ex[ABI_NR_OPEN / 64] = {0};
+    if (nfds < 0)
+        return -EINVAL;
+    if ((uint64_t)nfds > ABI_NR_OPEN)
+        nfds = ABI_NR_OPEN;
+    size_t bytes = CORE_ALIGN_UP((size_t)nfds, 64) / 8;
+    if ((u_in.addr && core_copy_from_user(in, u_in, bytes)) ||
+        (u_out.addr && core_copy_from_user(out, u_out, bytes)) ||
+        (u_ex.addr && core_copy_from_user(ex, u_ex, bytes)))
+        return -EFAULT;
+    long ready = 0;
+    for (int fd = 0; fd < nfds; fd++) {
+        uint64_t bit = 1ull << (fd % 64);
+        bool want = (in[fd / 64] | out[fd / 64] | ex[fd / 64]) & bit;
+        if (!want)
+            continue;
+        struct file *f = fd_get(fd);
+        if (!f)
+            return -EBADF;
+        unsigned ev = f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT;
+        if (!(ev & POLLIN))
+            in[fd / 64] &= ~bit;
+        if (!(ev & POLLOUT))
+            out[fd / 64] &= ~bit;
+        ex[fd / 64] &= ~bit;
+        ready += !!(in[fd / 64] & bit) + !!(out[fd / 64] & bit);
+    }
+    if (ready == 0 && timeout_ns < 0)
+        for (;;)
+            core_time_sleep_ns(1000000000ull);
+    if (ready == 0 && timeout_ns > 0)
+        core_time_sleep_ns((uint64_t)timeout_ns);
+    if ((u_in.addr && core_copy_to_user(u_in, in, bytes)) ||
+        (u_out.addr && core_copy_to_user(u_out, out, bytes)) ||
+        (u_ex.addr && core_copy_to_user(u_ex, ex, bytes)))
+        return -EFAULT;
+    return ready;
+}
+
+long sys_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_tv)
+{
+    int64_t ns = -1;
+    if (u_tv.addr) {
+        struct __kernel_old_timeval tv;
+        if (core_copy_from_user(&tv, u_tv, sizeof(tv)))
+            return -EFAULT;
+        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+            return -EINVAL;
+        ns = tv.tv_sec > 1000000000l ? INT64_MAX : tv.tv_sec * 1000000000ll + tv.tv_usec * 1000;
+    }
+    return do_select(nfds, u_in, u_out, u_ex, ns);
+}
+
+long sys_pselect6(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_ts,
+                  uaddr_t u_sig)
+{
+    int64_t ns = -1;
+    if (u_ts.addr) {
+        struct __kernel_timespec ts;
+        if (core_copy_from_user(&ts, u_ts, sizeof(ts)))
+            return -EFAULT;
+        if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
+            return -EINVAL;
+        ns = ts.tv_sec > 1000000000ll ? INT64_MAX : ts.tv_sec * 1000000000ll + ts.tv_nsec;
+    }
+    return do_select(nfds, u_in, u_out, u_ex, ns);
+}
+
 static long do_truncate(struct inode *ino, int64_t len)
 {
     if (S_ISDIR(ino->mode))

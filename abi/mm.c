@@ -75,8 +75,11 @@ int mm_fault(uaddr_t addr, unsigned err, bool user)
     uint64_t va = CORE_ALIGN_DOWN(addr.addr, CORE_PAGE_SIZE);
     unsigned cur;
     if (core_as_lookup(mm->as, uaddr(va), &cur)) {
-        /* Present with a narrower protection than the VMA: refresh it. */
-        if (cur == v->prot)
+        /* Present: refresh only if the entry lacks what this access needs
+         * and the VMA grants it; otherwise retrying would fault forever. */
+        bool lacks = ((err & CORE_FAULT_WRITE) && !(cur & PROT_WRITE)) ||
+                     ((err & CORE_FAULT_EXEC) && !(cur & PROT_EXEC));
+        if (!lacks)
             return -EFAULT;
         core_as_protect(mm->as, uaddr(va), v->prot);
         return 0;

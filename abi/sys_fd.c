@@ -26,13 +26,13 @@ long sys_dup(int fd)
 
 long sys_dup3(int oldfd, int newfd, int flags)
 {
-    struct file *f = fd_get(oldfd);
     if (flags & ~O_CLOEXEC)
         return -EINVAL;
-    if (!f)
-        return -EBADF;
     if (oldfd == newfd)
         return -EINVAL;
+    struct file *f = fd_get(oldfd);
+    if (!f)
+        return -EBADF;
     file_get(f);
     long ret = fd_install_at(f, newfd, flags & O_CLOEXEC);
     if (ret < 0)

@@ -195,7 +195,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
     struct mm *mm = abi_proc->mm;
     if ((old % CORE_PAGE_SIZE) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
         return -EINVAL;
-    if (((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || !new_len || !old_len)
+    if (((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)) || !new_len)
         return -EINVAL;
     if (old_len > CORE_USER_END || new_len > CORE_USER_END)
         return -ENOMEM;
@@ -204,6 +204,8 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
     struct vma *v = vma_find(mm, old);
     if (!v || old + old_len > v->end)
         return -EFAULT;
+    if (!old_len) /* duplicating a shared mapping: not with one process */
+        return -EINVAL;
     unsigned prot = v->prot, vflags = v->flags;
     if (!(flags & MREMAP_FIXED)) {
         if (new_len <= old_len)

@@ -70,14 +70,13 @@ expect "busybox ls -A /tmp (empty)" 0 "$N" $N "$BB" ls -A /tmp
 env_expect() { # env_expect NAME [NAME=VALUE...] -- [mica run options...]
     _name=$1
     shift
-    {
-        printf '%s\n' "PATH=$GUEST_PATH" HOME=/root
-        while [ "$1" != -- ]; do
-            printf '%s\n' "$1"
-            shift
-        done
-    } | sort >"$WORK/env.want"
+    printf '%s\n' "PATH=$GUEST_PATH" HOME=/root >"$WORK/env.list"
+    while [ "$1" != -- ]; do # not in a pipeline: the shifts must stay
+        printf '%s\n' "$1" >>"$WORK/env.list"
+        shift
+    done
     shift
+    sort "$WORK/env.list" >"$WORK/env.want"
     mica_run "$WORK/env.out" "$WORK/m.err" /dev/null "$@" "$BB" env
     sort "$WORK/env.out" >"$WORK/env.got"
     if [ "$status" = 0 ] && cmp -s "$WORK/env.want" "$WORK/env.got"; then

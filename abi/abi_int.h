@@ -60,6 +60,7 @@ struct inode {
     uint64_t size;
     uint64_t atime_ns, mtime_ns, ctime_ns, btime_ns;
     uint32_t rdev_major, rdev_minor;
+    int fd_alias; /* /dev/stdin etc.: opening dups fd (fd_alias - 1) */
     const struct file_ops *fops;
     union {
         struct { /* S_IFDIR */

@@ -90,7 +90,8 @@ out:
 }
 
 /* Append the NULL-terminated user array of strings at u_vec to s. */
-static long strings_from_user(struct exec_strings *s, uaddr_t u_vec, size_t *count)
+static long strings_from_user(struct exec_strings *s, uaddr_t u_vec, size_t *count,
+                              size_t *cap)
 {
     char *tmp = core_malloc(MAX_ARG_STRLEN);
     if (!tmp)
@@ -113,12 +114,18 @@ static long strings_from_user(struct exec_strings *s, uaddr_t u_vec, size_t *cou
             ret = -E2BIG;
             break;
         }
-        char *nb = core_realloc(s->buf, s->len + (size_t)n + 1);
-        if (!nb) {
-            ret = -ENOMEM;
-            break;
+        if (s->len + (size_t)n + 1 > *cap) { /* grow by doubling */
+            size_t want = *cap ? *cap * 2 : 4096;
+            while (want < s->len + (size_t)n + 1)
+                want *= 2;
+            char *nb = core_realloc(s->buf, want);
+            if (!nb) {
+                ret = -ENOMEM;
+                break;
+            }
+            s->buf = nb;
+            *cap = want;
         }
-        s->buf = nb;
         memcpy(s->buf + s->len, tmp, (size_t)n + 1);
         s->len += (size_t)n + 1;
         (*count)++;
@@ -135,9 +142,10 @@ long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_ureg
     long ret = path_from_user(u_path, &path);
     if (ret < 0)
         return ret;
-    ret = strings_from_user(&s, u_argv, &s.argc);
+    size_t cap = 0;
+    ret = strings_from_user(&s, u_argv, &s.argc, &cap);
     if (!ret)
-        ret = strings_from_user(&s, u_envp, &s.envc);
+        ret = strings_from_user(&s, u_envp, &s.envc, &cap);
     if (!ret)
         ret = exec_image(path, &s, regs, &why);
     core_free(s.buf);

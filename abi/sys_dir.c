@@ -183,6 +183,10 @@ long sys_renameat2(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
     if (dst) { /* the older entry of that name is the one replaced */
         tmpfs_dir_unlink(n.parent, n.last, n.last_len);
         dst->nlink = S_ISDIR(dst->mode) ? 0 : dst->nlink - 1;
+        if (S_ISDIR(dst->mode)) { /* like rmdir: ".." keeps working */
+            inode_get(n.parent);
+            dst->dir.parent_held = true;
+        }
         inode_touch(dst, false, true);
     }
     /* Linking a directory moved its parent pointer; unlink fixes counts. */

@@ -97,6 +97,17 @@ long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
     ret = open_check(lk.inode, flags);
     if (ret)
         goto out;
+    if (lk.inode->fd_alias && !(flags & O_PATH)) { /* /dev/stdout and co. */
+        struct file *same = fd_get(lk.inode->fd_alias - 1);
+        ret = -ENXIO;
+        if (!same)
+            goto out;
+        file_get(same);
+        ret = fd_install(same, 0, flags & O_CLOEXEC);
+        if (ret < 0)
+            file_put(same);
+        goto out;
+    }
     uint32_t keep = (flags & O_PATH) ? O_PATH
                     : (uint32_t)flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
     f = file_new(lk.inode, keep | O_LARGEFILE);

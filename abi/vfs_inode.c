@@ -145,6 +145,10 @@ static int mknod_chr(struct inode *dir, const char *name, unsigned major,
         return -ENOMEM;
     n->rdev_major = major;
     n->rdev_minor = minor;
+    if (major == 5) /* tty, console: the console, as stdout */
+        n->fops = &console_ops;
+    if (major == 0) /* stdin, stdout, stderr: stand-ins for /proc/self/fd */
+        n->fd_alias = (int)minor + 1;
     int err = tmpfs_dir_link(dir, name, strlen(name), n);
     if (err) {
         n->nlink = 0;
@@ -174,5 +178,12 @@ int vfs_init_late(void)
         err = mknod_chr(dev, "null", 1, 3);
     if (!err)
         err = mknod_chr(dev, "zero", 1, 5);
+    if (!err)
+        err = mknod_chr(dev, "tty", 5, 0);
+    if (!err)
+        err = mknod_chr(dev, "console", 5, 1);
+    static const char *const std[3] = {"stdin", "stdout", "stderr"};
+    for (unsigned i = 0; i < 3 && !err; i++)
+        err = mknod_chr(dev, std[i], 0, i);
     return err;
 }

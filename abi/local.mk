@@ -23,6 +23,7 @@ ABI_SRCS = \
 	abi/sys_info.c \
 	abi/sys_signal.c \
 	abi/sys_proc.c \
-	abi/sys_xattr.c
+	abi/sys_xattr.c \
+	abi/sys_copy.c
 
 EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h

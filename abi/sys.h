@@ -9,6 +9,10 @@
 /* exec.c */
 long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_uregs *regs);
 long sys_execveat(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, int flags, struct core_uregs *regs);
+/* sys_copy.c */
+long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count);
+long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off, size_t len, unsigned flags);
+long sys_fallocate(int fd, int mode, int64_t off, int64_t len);
 /* sys_dir.c */
 long sys_mkdirat(int dirfd, uaddr_t u_path, uint32_t mode);
 long sys_mkdir(uaddr_t u_path, uint32_t mode);

@@ -38,6 +38,10 @@ W(clock_gettime) { return sys_clock_gettime((int)A0, uaddr(A1)); }
 W(clock_nanosleep) { return sys_clock_nanosleep((int)A0, (int)A1, uaddr(A2), uaddr(A3)); }
 W(clock_settime) { return sys_clock_settime((int)A0, uaddr(A1)); }
 W(close) { return sys_close((int)A0); }
+W(copy_file_range)
+{
+    return sys_copy_file_range((int)A0, uaddr(A1), (int)A2, uaddr(A3), (size_t)A4, (unsigned)A5);
+}
 W(creat) { return sys_creat(uaddr(A0), (uint32_t)A1); }
 W(dup) { return sys_dup((int)A0); }
 W(dup2) { return sys_dup2((int)A0, (int)A1); }
@@ -49,6 +53,7 @@ W(exit_group) { return sys_exit_group((int)A0); }
 W(faccessat) { return sys_faccessat((int)A0, uaddr(A1), (int)A2); }
 W(faccessat2) { return sys_faccessat2((int)A0, uaddr(A1), (int)A2, (int)A3); }
 W(fadvise64) { return sys_fadvise64((int)A0, (int64_t)A1, (int64_t)A2, (int)A3); }
+W(fallocate) { return sys_fallocate((int)A0, (int)A1, (int64_t)A2, (int64_t)A3); }
 W(fchdir) { return sys_fchdir((int)A0); }
 W(fchmod) { return sys_fchmod((int)A0, (uint32_t)A1); }
 W(fchmodat) { return sys_fchmodat((int)A0, uaddr(A1), (uint32_t)A2); }
@@ -147,6 +152,7 @@ W(sched_getaffinity) { return sys_sched_getaffinity((int)A0, (unsigned)A1, uaddr
 W(sched_setaffinity) { return sys_sched_setaffinity((int)A0, (unsigned)A1, uaddr(A2)); }
 W(sched_yield) { return sys_sched_yield(); }
 W(select) { return sys_select((int)A0, uaddr(A1), uaddr(A2), uaddr(A3), uaddr(A4)); }
+W(sendfile) { return sys_sendfile((int)A0, (int)A1, uaddr(A2), (size_t)A3); }
 W(set_robust_list) { return sys_set_robust_list(uaddr(A0), (size_t)A1); }
 W(set_tid_address) { return sys_set_tid_address(uaddr(A0)); }
 W(setfsgid) { return sys_setfsgid((uint32_t)A0); }
@@ -196,6 +202,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_clock_nanosleep] = w_clock_nanosleep,
     [__NR_clock_settime] = w_clock_settime,
     [__NR_close] = w_close,
+    [__NR_copy_file_range] = w_copy_file_range,
     [__NR_creat] = w_creat,
     [__NR_dup] = w_dup,
     [__NR_dup2] = w_dup2,
@@ -207,6 +214,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_faccessat] = w_faccessat,
     [__NR_faccessat2] = w_faccessat2,
     [__NR_fadvise64] = w_fadvise64,
+    [__NR_fallocate] = w_fallocate,
     [__NR_fchdir] = w_fchdir,
     [__NR_fchmod] = w_fchmod,
     [__NR_fchmodat] = w_fchmodat,
@@ -293,6 +301,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_sched_setaffinity] = w_sched_setaffinity,
     [__NR_sched_yield] = w_sched_yield,
     [__NR_select] = w_select,
+    [__NR_sendfile] = w_sendfile,
     [__NR_set_robust_list] = w_set_robust_list,
     [__NR_set_tid_address] = w_set_tid_address,
     [__NR_setfsgid] = w_setfsgid,

@@ -1,0 +1,154 @@
+/* In-kernel copies between files: sendfile, copy_file_range; fallocate.
+ *
+ * Data moves through a kernel bounce buffer. The source must be a tmpfs
+ * file; the destination a tmpfs file, the console or a null device —
+ * the kinds that can take kernel memory. Anything else is EINVAL, which
+ * callers (cat, cp) treat as "fall back to read and write".
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <linux/falloc.h>
+
+#define COPY_CHUNK 65536
+#define COPY_MAX 0x7ffff000ul
+
+static ssize_t sink_write(struct file *out, const void *buf, size_t n)
+{
+    if (out->ops == &console_ops) {
+        core_console_write(out->stream ? out->stream : CORE_STDOUT, buf, n);
+        return (ssize_t)n;
+    }
+    if (out->ops == &null_ops)
+        return (ssize_t)n;
+    if (out->flags & O_APPEND)
+        out->pos = out->inode->size;
+    ssize_t w = tmpfs_write_kernel(out->inode, out->pos, buf, n);
+    if (w > 0)
+        out->pos += (uint64_t)w;
+    return w;
+}
+
+static long copy_loop(struct file *in, uint64_t *in_pos, struct file *out, size_t count)
+{
+    char *buf = core_malloc(COPY_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    size_t done = 0;
+    long err = 0;
+    count = count < COPY_MAX ? count : COPY_MAX;
+    while (done < count) {
+        size_t n = count - done < COPY_CHUNK ? count - done : COPY_CHUNK;
+        ssize_t r = tmpfs_read_kernel(in->inode, *in_pos, buf, n);
+        if (r <= 0)
+            break;
+        ssize_t w = sink_write(out, buf, (size_t)r);
+        if (w < 0) {
+            err = w;
+            break;
+        }
+        *in_pos += (uint64_t)w;
+        done += (size_t)w;
+        if (w < r)
+            break;
+    }
+    core_free(buf);
+    return done ? (long)done : err;
+}
+
+static long copy_files(int in_fd, int out_fd, struct file **in, struct file **out)
+{
+    *in = fd_get(in_fd);
+    *out = fd_get(out_fd);
+    if (!*in || !*out || !FILE_READABLE(*in) || !FILE_WRITABLE(*out) ||
+        ((*in)->flags & O_PATH) || ((*out)->flags & O_PATH))
+        return -EBADF;
+    if (!S_ISREG((*in)->inode->mode))
+        return -EINVAL;
+    bool sink_ok = (*out)->ops == &console_ops || (*out)->ops == &null_ops ||
+                   S_ISREG((*out)->inode->mode);
+    return sink_ok ? 0 : -EINVAL;
+}
+
+long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count)
+{
+    struct file *in, *out;
+    int64_t off;
+    long ret = copy_files(in_fd, out_fd, &in, &out);
+    if (ret)
+        return ret;
+    if (!u_off.addr)
+        return copy_loop(in, &in->pos, out, count);
+    if (core_copy_from_user(&off, u_off, sizeof(off)))
+        return -EFAULT;
+    if (off < 0)
+        return -EINVAL;
+    uint64_t pos = (uint64_t)off;
+    ret = copy_loop(in, &pos, out, count);
+    off = (int64_t)pos;
+    if (ret >= 0 && core_copy_to_user(u_off, &off, sizeof(off)))
+        return -EFAULT;
+    return ret;
+}
+
+long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off,
+                         size_t len, unsigned flags)
+{
+    struct file *in, *out;
+    int64_t ioff = 0, ooff = 0;
+    if (flags)
+        return -EINVAL;
+    long ret = copy_files(in_fd, out_fd, &in, &out);
+    if (ret)
+        return ret;
+    if (!S_ISREG(out->inode->mode) || (out->flags & O_APPEND))
+        return -EINVAL;
+    if ((u_in_off.addr && core_copy_from_user(&ioff, u_in_off, 8)) ||
+        (u_out_off.addr && core_copy_from_user(&ooff, u_out_off, 8)))
+        return -EFAULT;
+    if (ioff < 0 || ooff < 0)
+        return -EINVAL;
+    uint64_t ipos = u_in_off.addr ? (uint64_t)ioff : in->pos;
+    uint64_t saved = out->pos;
+    out->pos = u_out_off.addr ? (uint64_t)ooff : out->pos;
+    if (in->inode == out->inode && ipos < out->pos + len && out->pos < ipos + len) {
+        out->pos = saved;
+        return -EINVAL; /* overlapping ranges of one file */
+    }
+    ret = copy_loop(in, &ipos, out, len);
+    if (u_out_off.addr) {
+        ooff = (int64_t)out->pos;
+        out->pos = saved;
+        if (ret >= 0 && core_copy_to_user(u_out_off, &ooff, 8))
+            return -EFAULT;
+    }
+    if (u_in_off.addr) {
+        ioff = (int64_t)ipos;
+        if (ret >= 0 && core_copy_to_user(u_in_off, &ioff, 8))
+            return -EFAULT;
+    } else {
+        in->pos = ipos;
+    }
+    return ret;
+}
+
+long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
+{
+    struct file *f = fd_get(fd);
+    if (!f || (f->flags & O_PATH) || !FILE_WRITABLE(f))
+        return -EBADF;
+    if (off < 0 || len <= 0)
+        return -EINVAL;
+    if (S_ISDIR(f->inode->mode))
+        return -EISDIR;
+    if (!S_ISREG(f->inode->mode))
+        return -ENODEV;
+    if (mode & ~FALLOC_FL_KEEP_SIZE)
+        return -EOPNOTSUPP;
+    if (off > INT64_MAX - len)
+        return -EFBIG;
+    uint64_t end = (uint64_t)(off + len);
+    if ((mode & FALLOC_FL_KEEP_SIZE) || end <= f->inode->size)
+        return 0; /* pages come on write; nothing to reserve */
+    return tmpfs_truncate(f->inode, end);
+}

@@ -16,6 +16,8 @@ struct core_as; /* opaque */
 #define CORE_PROT_READ 1u
 #define CORE_PROT_WRITE 2u
 #define CORE_PROT_EXEC 4u
+/* prot 0 (PROT_NONE): the page stays mapped to the space but any access
+ * faults; lookup reports it with prot 0. */
 
 struct core_as *core_as_create(void) __must_check;
 /* Unmaps everything; calls page_put(page) for every mapped page. */

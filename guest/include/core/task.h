@@ -47,6 +47,9 @@ __noreturn void core_user_enter(const struct core_uregs *regs);
 /* User FS base (arch_prctl ARCH_SET_FS / ARCH_GET_FS). */
 void core_set_user_fs(uint64_t base);
 uint64_t core_get_user_fs(void);
+/* User GS base (ARCH_SET_GS / ARCH_GET_GS). */
+void core_set_user_gs(uint64_t base);
+uint64_t core_get_user_gs(void);
 
 /* Facts for AT_HWCAP and friends. */
 uint64_t core_cpu_hwcap(void);

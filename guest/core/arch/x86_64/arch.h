@@ -42,6 +42,7 @@ struct cpu {
     uint64_t user_rsp;
     volatile uint8_t *vif; /* PVM: this CPU's VIF page */
     uint64_t user_fs;
+    uint64_t user_gs;
     uint32_t id;
     uint64_t gdt[16] __attribute__((aligned(16)));
     struct tss tss __attribute__((aligned(16)));

@@ -131,3 +131,16 @@ __noreturn void core_user_enter(const struct core_uregs *regs)
     f->orig_rax = (uint64_t)-1;
     arch_return_to_user(f);
 }
+
+/* The user's GS base waits in MSR_KERNEL_GS_BASE while the kernel runs: on
+ * ring 0 SWAPGS brings it back on exit; on PVM the hypervisor does. */
+void core_set_user_gs(uint64_t base)
+{
+    this_cpu()->user_gs = base;
+    arch_wrmsr(MSR_KERNEL_GS_BASE, base);
+}
+
+uint64_t core_get_user_gs(void)
+{
+    return this_cpu()->user_gs;
+}

@@ -123,8 +123,19 @@ static uint64_t *pte_walk(struct core_as *as, uint64_t va, bool create, int *err
     return &table[(va >> 12) & 511];
 }
 
+/* A page kept with no access (PROT_NONE) is a not-present entry that
+ * still holds its frame, marked with a software bit. */
+#define PTE_KEPT (1ul << 9)
+
+static bool pte_has_page(uint64_t e)
+{
+    return e & (PTE_P | PTE_KEPT);
+}
+
 static uint64_t pte_make(void *page, unsigned prot)
 {
+    if (!(prot & (CORE_PROT_READ | CORE_PROT_WRITE | CORE_PROT_EXEC)))
+        return virt_to_phys(page) | PTE_KEPT;
     uint64_t e = virt_to_phys(page) | PTE_P | PTE_U;
     if (prot & CORE_PROT_WRITE)
         e |= PTE_W;
@@ -156,7 +167,7 @@ void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot, int
         return NULL;
     uint64_t old = *pte;
     *pte = pte_make(page, prot);
-    if (old & PTE_P) {
+    if (pte_has_page(old)) {
         flush_if_current(as, va.addr);
         return phys_to_virt(old & PTE_ADDR);
     }
@@ -169,7 +180,7 @@ void *core_as_unmap(struct core_as *as, uaddr_t va)
     if (!va_ok(va))
         return NULL;
     uint64_t *pte = pte_walk(as, va.addr, false, &err);
-    if (!pte || !(*pte & PTE_P))
+    if (!pte || !pte_has_page(*pte))
         return NULL;
     uint64_t old = *pte;
     *pte = 0;
@@ -183,7 +194,7 @@ bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot)
     if (!va_ok(va))
         return false;
     uint64_t *pte = pte_walk(as, va.addr, false, &err);
-    if (!pte || !(*pte & PTE_P))
+    if (!pte || !pte_has_page(*pte))
         return false;
     *pte = pte_make(phys_to_virt(*pte & PTE_ADDR), prot);
     flush_if_current(as, va.addr);
@@ -196,9 +207,11 @@ void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
     if (!va_ok(va))
         return NULL;
     uint64_t *pte = pte_walk(as, va.addr, false, &err);
-    if (!pte || !(*pte & PTE_P))
+    if (!pte || !pte_has_page(*pte))
         return NULL;
-    if (prot)
+    if (prot && !(*pte & PTE_P))
+        *prot = 0;
+    else if (prot)
         *prot = CORE_PROT_READ | ((*pte & PTE_W) ? CORE_PROT_WRITE : 0) |
                 ((*pte & PTE_NX) ? 0 : CORE_PROT_EXEC);
     return phys_to_virt(*pte & PTE_ADDR);
@@ -208,7 +221,7 @@ static void free_level(uint64_t *table, int level, void (*page_put)(void *))
 {
     for (unsigned i = 0; i < 512; i++) {
         uint64_t e = table[i];
-        if (!(e & PTE_P))
+        if (level == 0 ? !pte_has_page(e) : !(e & PTE_P))
             continue;
         void *next = phys_to_virt(e & PTE_ADDR);
         if (level == 0) {

@@ -1,7 +1,9 @@
 /* memory: malloc, brk, mmap/munmap/mprotect/mremap and their errors.
  *
- * "memory" alone runs the checks that must pass; "memory wfault" and
- * "memory rfault" end in a SIGSEGV on purpose (status 139).
+ * "memory" alone runs the checks that must pass; "memory stack" recurses
+ * through 6 MiB of stack (it grows on demand, up to RLIMIT_STACK, 8 MiB by
+ * default); "memory wfault" and "memory rfault" end in a SIGSEGV on purpose
+ * (status 139).
  */
 #include "abi.h"
 #include <sys/mman.h>
@@ -224,9 +226,35 @@ static void fault(int write)
     printf("survived\n");
 }
 
+/* Each frame holds 1 KiB that the compiler cannot drop. */
+static unsigned long deep(unsigned long n)
+{
+    volatile unsigned char frame[1024];
+    frame[0] = (unsigned char)n;
+    frame[1023] = (unsigned char)(n >> 8);
+    if (n == 0)
+        return frame[0];
+    return deep(n - 1) + frame[0] + frame[1023];
+}
+
+static void stack(void)
+{
+    unsigned long n = 6 * 1024; /* about 6.5 MiB with the frames' overhead */
+    unsigned long want = 0;
+    for (unsigned long i = 1; i <= n; i++)
+        want += (unsigned char)i + (unsigned char)(i >> 8);
+    printf("recursing through about 6 MiB of stack\n");
+    fflush(stdout);
+    printf("stack grew and held its data: %s\n", deep(n) == want ? "yes" : "no");
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc > 1 && strcmp(argv[1], "stack") == 0) {
+        stack();
+        return 0;
+    }
     if (argc > 1) {
         fault(strcmp(argv[1], "wfault") == 0);
         return 1;

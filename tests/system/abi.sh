@@ -34,12 +34,15 @@ LABEL=
 mkdir -p "$WORK/dir with spaces"
 cp "$ABI_DIR/args_env.musl" "$WORK/dir with spaces/args env"
 compare "args_env.musl at a path with spaces" $N yes "$WORK/dir with spaces/args env" x
-check clocks $N yes
+LABEL=" (host time)"
+check clocks $N yes "$(date +%s)"
+LABEL=
 check dirs $N yes
 check errors $N yes
 check fds $N yes
 check files $N yes
 check memory $N yes
+VARIANTS="musl glibc" check memory $N yes stack
 VARIANTS=musl check memory $N no wfault
 VARIANTS=pie check memory $N no rfault
 check misc $N yes

@@ -37,7 +37,8 @@ mica_setup() {
 }
 
 # host_run OUT ERR IN PROG [ARG...]: run PROG natively the way mica would:
-# clean environment, umask 022, only fds 0-2, no core dumps. Sets $status.
+# clean environment, umask 022, 8 MiB stack limit, only fds 0-2, no core
+# dumps. Sets $status.
 host_run() {
     _out=$1 _err=$2 _in=$3
     shift 3
@@ -45,6 +46,7 @@ host_run() {
     ( (
         for _fd in 3 4 5 6 7 8 9; do eval "exec $_fd>&-"; done
         ulimit -c 0
+        ulimit -s 8192 2>/dev/null # Linux's default, as in the guest
         umask 022
         exec env -i PATH="$GUEST_PATH" HOME=/root "$@"
     ) >"$_out" 2>"$_err" <"$_in"; exit $? ) 2>/dev/null

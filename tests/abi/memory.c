@@ -3,7 +3,8 @@
  * "memory" alone runs the checks that must pass; "memory stack" recurses
  * through 6 MiB of stack (it grows on demand, up to RLIMIT_STACK, 8 MiB by
  * default); "memory wfault" and "memory rfault" end in a SIGSEGV on purpose
- * (status 139).
+ * (status 139); "memory bomb" touches memory until it runs out (only for
+ * mica with a small --memory: it must end the program, not the kernel).
  */
 #include "abi.h"
 #include <sys/mman.h>
@@ -251,6 +252,19 @@ static void stack(void)
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc > 1 && strcmp(argv[1], "bomb") == 0) {
+        size_t mib = 0;
+        for (;;) {
+            char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED || mib >= 65536)
+                break;
+            memset(p, 1, 1 << 20);
+            mib++;
+        }
+        printf("memory ran out cleanly (mmap failed)\n");
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "stack") == 0) {
         stack();
         return 0;

@@ -71,6 +71,20 @@ export MICA_TEST_PANIC
 status_of "guest kernel panic" 125 + "$PROG" ret 0
 unset MICA_TEST_PANIC
 
+# A memory bomb in a small guest ends the program (Linux would OOM-kill it:
+# 137; a SIGSEGV, 139, or a clean ENOMEM, 0, will do), never the kernel.
+MEMPROG=$ABI_DIR/memory.musl
+if [ -x "$MEMPROG" ]; then
+    mica_run "$WORK/out" "$WORK/err" /dev/null --memory 32M "$MEMPROG" bomb
+    case $status in
+    0 | 137 | 139) pass "memory bomb in 32 MiB ends the program (status $status)" ;;
+    *)
+        fail "memory bomb in 32 MiB: status $status, want 137, 139 or 0"
+        sed -n '1,10s/^/    stderr: /p' "$WORK/err"
+        ;;
+    esac
+fi
+
 # And the ordinary way out, for contrast.
 status_of "program exit 0" 0 0 "$PROG" ret 0
 status_of "program exit 42" 42 0 "$PROG" exit 42

@@ -76,7 +76,8 @@ fi
 
 echo
 echo "mica benchmark: engine $ENGINE, $RUNS start-up runs, $(date -u '+%Y-%m-%d %H:%M UTC')"
-[ "$ENGINE" = qemu ] && echo "(QEMU engine: mica's RSS does not include the QEMU process)"
+[ "$ENGINE" = qemu ] &&
+    echo "(QEMU engine: peak RSS is the larger of mica's and QEMU's, as ru_maxrss counts waited-for children)"
 [ "$bad" -gt 0 ] && echo "warning: $bad of $RUNS mica runs did not exit 0; they are left out"
 echo
 printf '%-34s | %12s | %12s | %8s\n' what host mica ratio

@@ -1,6 +1,7 @@
 /* rss: run a command once; print its wall time in ns, its peak RSS in KiB
  * (ru_maxrss from wait4: the largest of the child and the descendants it
- * waited for, such as QEMU) and its exit status. The command's own output goes to /dev/null.
+ * waited for, such as QEMU) and its exit status. The command's own output
+ * goes to /dev/null.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>

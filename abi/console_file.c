@@ -33,13 +33,17 @@ struct inode *console_inode(void)
 static ssize_t console_read(struct file *f, uaddr_t u_buf, size_t len,
                             uint64_t *pos)
 {
-    char buf[256];
     if (len == 0)
         return 0;
-    size_t n = core_console_read(buf, len < sizeof(buf) ? len : sizeof(buf));
+    char *buf = core_malloc(CONSOLE_CHUNK);
+    if (!buf)
+        return -ENOMEM;
+    size_t n = core_console_read(buf, len < CONSOLE_CHUNK ? len : CONSOLE_CHUNK);
+    ssize_t ret = (ssize_t)n;
     if (n && core_copy_to_user(u_buf, buf, n))
-        return -EFAULT;
-    return (ssize_t)n;
+        ret = -EFAULT; /* the bytes are lost, as on a pipe read that faults */
+    core_free(buf);
+    return ret;
 }
 
 static ssize_t console_write(struct file *f, uaddr_t u_buf, size_t len,

@@ -21,20 +21,33 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* clang-format off */
+#define ABI_E(x) {x, #x}
+/* clang-format on */
+static const struct {
+    int e;
+    const char *name;
+} abi_errnos[] = {
+    ABI_E(EPERM),      ABI_E(ENOENT),    ABI_E(ESRCH),   ABI_E(EINTR),
+    ABI_E(EIO),        ABI_E(ENXIO),     ABI_E(E2BIG),   ABI_E(ENOEXEC),
+    ABI_E(EBADF),      ABI_E(ECHILD),    ABI_E(EAGAIN),  ABI_E(ENOMEM),
+    ABI_E(EACCES),     ABI_E(EFAULT),    ABI_E(EBUSY),   ABI_E(EEXIST),
+    ABI_E(EXDEV),      ABI_E(ENODEV),    ABI_E(ENOTDIR), ABI_E(EISDIR),
+    ABI_E(EINVAL),     ABI_E(ENFILE),    ABI_E(EMFILE),  ABI_E(ENOTTY),
+    ABI_E(EFBIG),      ABI_E(ENOSPC),    ABI_E(ESPIPE),  ABI_E(EROFS),
+    ABI_E(EMLINK),     ABI_E(EPIPE),     ABI_E(ERANGE),  ABI_E(ENAMETOOLONG),
+    ABI_E(ENOSYS),     ABI_E(ENOTEMPTY), ABI_E(ELOOP),   ABI_E(EOVERFLOW),
+    ABI_E(EOPNOTSUPP),
+};
+
 static inline const char *errname(int e)
 {
-    switch (e) {
-#define E(x) case x: return #x;
-    E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG)
-    E(ENOEXEC) E(EBADF) E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT)
-    E(EBUSY) E(EEXIST) E(EXDEV) E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL)
-    E(ENFILE) E(EMFILE) E(ENOTTY) E(EFBIG) E(ENOSPC) E(ESPIPE) E(EROFS)
-    E(EMLINK) E(EPIPE) E(ERANGE) E(ENAMETOOLONG) E(ENOSYS) E(ENOTEMPTY)
-    E(ELOOP) E(EOVERFLOW) E(EOPNOTSUPP)
-#undef E
-    case 0: return "0";
-    default: return "E?";
-    }
+    if (e == 0)
+        return "0";
+    for (size_t i = 0; i < sizeof abi_errnos / sizeof abi_errnos[0]; i++)
+        if (abi_errnos[i].e == e)
+            return abi_errnos[i].name;
+    return "E?";
 }
 
 /* Print "what = value" or "what = -1 ENAME"; errno is read before printf. */
@@ -70,19 +83,18 @@ static inline void abi_yes(const char *what, int cond)
 #define YES(cond) abi_yes(#cond, (cond))
 
 /* Stop at once: a broken precondition makes the rest meaningless. */
-#define REQUIRE(cond)                                                          \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            printf("REQUIRE failed at line %d: %s (errno %s)\n", __LINE__,     \
-                   #cond, errname(errno));                                     \
-            exit(99);                                                          \
-        }                                                                      \
+#define REQUIRE(cond)                                                                    \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            printf("REQUIRE failed at line %d: %s (errno %s)\n", __LINE__, #cond,        \
+                   errname(errno));                                                      \
+            exit(99);                                                                    \
+        }                                                                                \
     } while (0)
 
 static char abi_dir[64];
 
-static int abi_rm_one(const char *p, const struct stat *st, int type,
-                      struct FTW *f)
+static int abi_rm_one(const char *p, const struct stat *st, int type, struct FTW *f)
 {
     (void)st, (void)f;
     return type == FTW_DP ? rmdir(p) : unlink(p);

@@ -36,7 +36,7 @@ static char **show_env(char **envp)
     return envp + n + 1; /* the auxv follows envp's NULL */
 }
 
-static void show_auxv(ElfW(auxv_t) *av, int argc, char **argv)
+static void show_auxv(ElfW(auxv_t) * av, int argc, char **argv)
 {
     unsigned long pagesz = 0, rnd = 0, execfn = 0;
     int n = 0;

@@ -19,8 +19,10 @@ static void list(const char *path)
     }
     struct dirent *e;
     while ((e = readdir(d)) && n < 64) {
-        char t = e->d_type == DT_DIR ? 'd' : e->d_type == DT_REG ? 'f'
-               : e->d_type == DT_LNK ? 'l' : '?';
+        char t = e->d_type == DT_DIR   ? 'd'
+                 : e->d_type == DT_REG ? 'f'
+                 : e->d_type == DT_LNK ? 'l'
+                                       : '?';
         if (asprintf(&names[n], "%s(%c)", e->d_name, t) > 0)
             n++;
     }
@@ -112,8 +114,7 @@ static void at_calls(void)
     SHOW(syscall(SYS_getcwd, buf, 1));
     SHOW(syscall(SYS_getcwd, buf, 0));
     long n = syscall(SYS_getcwd, buf, sizeof buf);
-    printf("getcwd returns strlen+1: %s\n",
-           n == (long)strlen(buf) + 1 ? "yes" : "no");
+    printf("getcwd returns strlen+1: %s\n", n == (long)strlen(buf) + 1 ? "yes" : "no");
 }
 
 int main(void)
@@ -156,8 +157,8 @@ int main(void)
     SHOW(chdir("/.."));
     pwd();
     struct stat r1, r2;
-    YES(stat("/", &r1) == 0 && stat("/../tmp/..", &r2) == 0 &&
-        r1.st_ino == r2.st_ino && r1.st_dev == r2.st_dev);
+    YES(stat("/", &r1) == 0 && stat("/../tmp/..", &r2) == 0 && r1.st_ino == r2.st_ino &&
+        r1.st_dev == r2.st_dev);
     SHOW(chdir(abi_dir));
 
     SHOW(rmdir("a/b"));

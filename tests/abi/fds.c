@@ -121,8 +121,7 @@ static void exhaust(void)
     for (;;) {
         int fd = open("g", O_RDONLY);
         if (fd < 0) {
-            printf("open #%d: -1 %s, last fd %d\n", n + 1, errname(errno),
-                   last);
+            printf("open #%d: -1 %s, last fd %d\n", n + 1, errname(errno), last);
             break;
         }
         last = fd;

@@ -84,8 +84,8 @@ static void brk_tests(void)
 static void mmap_basics(void)
 {
     size_t n = 16 * PG;
-    unsigned char *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *p =
+        mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(p != MAP_FAILED);
     YES(((unsigned long)p & (PG - 1)) == 0);
     YES(zeros(p, n));
@@ -101,8 +101,7 @@ static void mmap_basics(void)
 
     /* A hint is only a hint, but a free page-aligned hint is honoured. */
     SHOW(munmap(p + 8 * PG, PG));
-    q = mmap(p + 8 * PG, PG, PROT_READ | PROT_WRITE,
-             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    q = mmap(p + 8 * PG, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     YES(q == p + 8 * PG);
     SHOW(munmap(p, n));
     SHOW(munmap(p, n)); /* unmapping nothing is fine */
@@ -140,8 +139,8 @@ static void mmap_basics(void)
 
 static void mremap_tests(void)
 {
-    unsigned char *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *p =
+        mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(p != MAP_FAILED);
     fill(p, 4 * PG, 3);
     /* Shrink in place. */
@@ -149,7 +148,8 @@ static void mremap_tests(void)
     YES(q == p);
     YES(check(p, 2 * PG, 3));
     /* Grow in place may fail if blocked; block it and check ENOMEM. */
-    void *blk = mmap(p + 2 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    void *blk =
+        mmap(p + 2 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     REQUIRE(blk == p + 2 * PG);
     q = mremap(p, 2 * PG, 8 * PG, 0);
     printf("mremap grow blocked without MAYMOVE: %s\n",
@@ -209,8 +209,8 @@ static void errors(void)
 
 static void fault(int write)
 {
-    unsigned char *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    unsigned char *p =
+        mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     REQUIRE(p != MAP_FAILED);
     p[0] = 1;
     if (write) {

@@ -9,7 +9,10 @@
 static void small_writes(void)
 {
     struct iovec iov[4] = {
-        {"writev ", 7}, {"", 0}, {"to ", 3}, {"stdout\n", 7},
+        {"writev ", 7},
+        {"", 0},
+        {"to ", 3},
+        {"stdout\n", 7},
     };
     SHOW(write(1, "write to stdout\n", 16));
     SHOW(write(2, "write to stderr\n", 16));
@@ -63,8 +66,8 @@ static void read_stdin(void)
             lines += buf[i] == '\n';
         total += n;
     }
-    printf("stdin: %ld bytes, %ld lines, fnv %08x, last read %s\n", total,
-           lines, h, n == 0 ? "0 (EOF)" : errname(errno));
+    printf("stdin: %ld bytes, %ld lines, fnv %08x, last read %s\n", total, lines, h,
+           n == 0 ? "0 (EOF)" : errname(errno));
     SHOW(read(0, buf, sizeof buf)); /* EOF stays EOF */
 }
 

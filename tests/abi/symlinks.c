@@ -17,10 +17,15 @@ static void kinds(const char *path)
     int rs = stat(path, &s), es = errno;
     int rl_ = lstat(path, &l), el = errno;
     printf("%s: stat %s, lstat %s\n", path,
-           rs < 0 ? errname(es) : S_ISDIR(s.st_mode) ? "dir"
-           : S_ISREG(s.st_mode) ? "reg" : "other",
-           rl_ < 0 ? errname(el) : S_ISLNK(l.st_mode) ? "lnk"
-           : S_ISDIR(l.st_mode) ? "dir" : S_ISREG(l.st_mode) ? "reg" : "other");
+           rs < 0               ? errname(es)
+           : S_ISDIR(s.st_mode) ? "dir"
+           : S_ISREG(s.st_mode) ? "reg"
+                                : "other",
+           rl_ < 0              ? errname(el)
+           : S_ISLNK(l.st_mode) ? "lnk"
+           : S_ISDIR(l.st_mode) ? "dir"
+           : S_ISREG(l.st_mode) ? "reg"
+                                : "other");
     if (rl_ == 0 && S_ISLNK(l.st_mode))
         printf("  lstat size %lld\n", (long long)l.st_size);
 }

@@ -203,6 +203,7 @@ int vma_protect(struct mm *mm, uint64_t start, uint64_t end,
 uint64_t vma_find_gap(struct mm *mm, uint64_t len, uint64_t below);
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int mm_fault(uaddr_t addr, unsigned err, bool user);
+extern bool mm_oom_kill;
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
 
 /* ---- exec (exec.c, elf.c, stack.c) ---- */

@@ -64,6 +64,10 @@ static int map_zero_page(struct mm *mm, uint64_t va, unsigned prot)
     return 0;
 }
 
+/* Set when a user fault failed for lack of memory: the trap handler then
+ * kills with SIGKILL, as Linux's OOM killer would, not SIGSEGV. */
+bool mm_oom_kill;
+
 int mm_fault(uaddr_t addr, unsigned err, bool user)
 {
     struct mm *mm = abi_proc ? abi_proc->mm : NULL;
@@ -84,7 +88,10 @@ int mm_fault(uaddr_t addr, unsigned err, bool user)
         core_as_protect(mm->as, uaddr(va), v->prot);
         return 0;
     }
-    return map_zero_page(mm, va, v->prot);
+    int ret = map_zero_page(mm, va, v->prot);
+    if (ret == -ENOMEM && user)
+        mm_oom_kill = true;
+    return ret;
 }
 
 /* Fault in every page of [start, end) that is not mapped yet. */

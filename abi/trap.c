@@ -43,6 +43,11 @@ void trap_handler(int vector, uint64_t err, uint64_t addr, struct core_uregs *re
 {
     int sig = vector_signal(vector);
     core_console_flush();
+    if (vector == 14 && mm_oom_kill) {
+        core_log("mica: %s killed (SIGKILL): out of memory at addr %#llx\n", abi_proc->comm,
+                 (unsigned long long)addr);
+        core_vm_exit(128 + SIGKILL);
+    }
     core_log("mica: %s killed by %s at rip %#llx addr %#llx (vector %d, error %#llx)\n",
              abi_proc->comm, signal_name(sig), (unsigned long long)regs->rip,
              (unsigned long long)addr, vector, (unsigned long long)err);

@@ -91,12 +91,14 @@ long sys_prlimit64(int pid, unsigned res, uaddr_t u_new, uaddr_t u_old)
             return -EINVAL;
         if (res == RLIMIT_NOFILE && nl.rlim_max > NR_OPEN_MAX)
             return -EPERM;
+        if (abi_proc->euid != 0 && nl.rlim_max > abi_proc->rlim[res].rlim_max)
+            return -EPERM; /* only root (CAP_SYS_RESOURCE) raises a hard limit */
     }
     ol = abi_proc->rlim[res];
     if (u_old.addr && core_copy_to_user(u_old, &ol, sizeof(ol)))
         return -EFAULT;
     if (u_new.addr)
-        abi_proc->rlim[res] = nl; /* root may raise hard limits */
+        abi_proc->rlim[res] = nl;
     return 0;
 }
 

@@ -85,6 +85,21 @@ if [ -x "$MEMPROG" ]; then
     esac
 fi
 
+# An unimplemented syscall: ENOSYS, and under -v its name, once.
+ERRPROG=$ABI_DIR/errors.musl
+if [ -x "$ERRPROG" ]; then
+    echo "kexec_load: -1 ENOSYS, -1 ENOSYS" >"$WORK/nosys.want"
+    mica_run "$WORK/out" "$WORK/err" /dev/null -v "$ERRPROG" nosys
+    _named=$(grep -c kexec_load "$WORK/err")
+    if [ "$status" = 0 ] && cmp -s "$WORK/nosys.want" "$WORK/out" &&
+        [ "$_named" = 1 ]; then
+        pass "unimplemented syscall: ENOSYS, named once under -v"
+    else
+        fail "unimplemented syscall: status $status, named $_named times under -v"
+        sed -n '1,3s/^/    stdout: /p' "$WORK/out"
+    fi
+fi
+
 # And the ordinary way out, for contrast.
 status_of "program exit 0" 0 0 "$PROG" ret 0
 status_of "program exit 42" 42 0 "$PROG" exit 42

@@ -48,6 +48,7 @@ long sys_fsync(int fd);
 long sys_fdatasync(int fd);
 long sys_sync(void);
 long sys_fadvise64(int fd, int64_t off, int64_t len, int advice);
+long sys_flock(int fd, unsigned op);
 /* sys_file.c */
 long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode);
 long sys_open(uaddr_t u_path, int flags, uint32_t mode);

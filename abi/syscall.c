@@ -63,6 +63,7 @@ W(fcntl) { return sys_fcntl((int)A0, (int)A1, (uint64_t)A2); }
 W(fdatasync) { return sys_fdatasync((int)A0); }
 W(fgetxattr) { return sys_fgetxattr((int)A0, uaddr(A1), uaddr(A2), (size_t)A3); }
 W(flistxattr) { return sys_flistxattr((int)A0, uaddr(A1), (size_t)A2); }
+W(flock) { return sys_flock((int)A0, (unsigned)A1); }
 W(fsetxattr) { return sys_fsetxattr((int)A0, uaddr(A1), uaddr(A2), (size_t)A3, (int)A4); }
 W(fstat) { return sys_fstat((int)A0, uaddr(A1)); }
 W(fstatfs) { return sys_fstatfs((int)A0, uaddr(A1)); }
@@ -224,6 +225,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_fdatasync] = w_fdatasync,
     [__NR_fgetxattr] = w_fgetxattr,
     [__NR_flistxattr] = w_flistxattr,
+    [__NR_flock] = w_flock,
     [__NR_fsetxattr] = w_fsetxattr,
     [__NR_fstat] = w_fstat,
     [__NR_fstatfs] = w_fstatfs,

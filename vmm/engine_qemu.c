@@ -98,13 +98,13 @@ void qemu_errbuf_add(struct qemu_vm *q, const char *buf, size_t len)
     q->errbuf[q->errlen] = '\0';
 }
 
-/* The last line of QEMU's stderr, for a one-line error. */
+/* The last line of QEMU's stderr, for a one-line error ("" if none). */
 static const char *qemu_err_tail(struct qemu_vm *q)
 {
     char *end, *nl;
 
     if (q->errbuf == NULL || q->errlen == 0)
-        return "(no output from QEMU)";
+        return "";
     end = q->errbuf + q->errlen;
     while (end > q->errbuf && (end[-1] == '\n' || end[-1] == '\r'))
         *--end = '\0';
@@ -114,7 +114,9 @@ static const char *qemu_err_tail(struct qemu_vm *q)
 
 static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
 {
+    const char *tail = qemu_err_tail(q);
     int st = conmux_status(&q->cm);
+    char how[64];
 
     if (q->signo) {
         *status = 128 + q->signo;
@@ -129,12 +131,14 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
         return 0;
     }
     if (WIFSIGNALED(q->wstatus))
-        return mica_error_set(err, EIO, "QEMU was killed by signal %d before "
-                              "the guest reported an exit status: %s",
-                              WTERMSIG(q->wstatus), qemu_err_tail(q));
-    return mica_error_set(err, EIO, "QEMU exited with status %d before the "
-                          "guest reported an exit status: %s",
-                          WEXITSTATUS(q->wstatus), qemu_err_tail(q));
+        snprintf(how, sizeof(how), "QEMU was killed by signal %d",
+                 WTERMSIG(q->wstatus));
+    else
+        snprintf(how, sizeof(how), "QEMU exited with status %d",
+                 WEXITSTATUS(q->wstatus));
+    return mica_error_set(err, EIO, "the guest stopped without reporting an "
+                          "exit status (%s)%s%.600s", how, tail[0] ? ": " : "",
+                          tail);
 }
 
 int engine_qemu_run(const struct vm_config *cfg, int *status,

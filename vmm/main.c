@@ -2,6 +2,7 @@
  * Command dispatch; the only place that prints errors and exits. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,8 +73,20 @@ static int main_help(int argc, char **argv)
     return 0;
 }
 
+/* A closed 0, 1 or 2 would be reused by the next open(): give each one
+ * /dev/null, so a closed stdin reads as end of file. */
+static void main_stdio_fill(void)
+{
+    int fd;
+
+    for (fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+            exit(MICA_STATUS_ERROR);
+}
+
 int main(int argc, char **argv)
 {
+    main_stdio_fill();
     signal(SIGPIPE, SIG_IGN); /* a closed stdout is an EPIPE, not a death */
     if (argc < 2) {
         fputs(main_usage, stderr);

@@ -116,6 +116,8 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err)
         if (n == 0 || !qemu_events(q, p, &eof))
             break;
     }
+    if (eof && !q->signo)
+        q->signo = engine_signal_read(q->cfg->sigfd); /* raced with the end */
     if (eof) {
         qemu_drain_err(q);
         while (waitpid(q->pid, &q->wstatus, 0) < 0 && errno == EINTR)

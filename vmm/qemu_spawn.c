@@ -73,6 +73,7 @@ static void qemu_child_setup(const struct qemu_vm *q, pid_t parent)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent)
         _exit(125);
+    setpgid(0, 0); /* terminal signals reach mica only; mica forwards them */
     if (dup2(q->in_pipe[0], 0) < 0 || dup2(q->out_pipe[1], 1) < 0 ||
         dup2(q->err_pipe[1], 2) < 0)
         _exit(125);

@@ -179,9 +179,18 @@ struct vma {
     unsigned flags;      /* VMA_* */
 };
 
+/* A page of a PROT_NONE range, kept out of the page tables (the core maps
+ * prot 0 as readable; see CORE-API-REQUESTS.md) until access returns. */
+struct stashed_page {
+    struct stashed_page *next;
+    uint64_t va;
+    void *page;
+};
+
 struct mm {
     struct core_as *as;
     struct vma *vmas; /* sorted by start, not overlapping */
+    struct stashed_page *stash;
     uint64_t brk_start, brk, brk_max;
     uint64_t stack_top;
 };
@@ -205,6 +214,7 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int mm_fault(uaddr_t addr, unsigned err, bool user);
 extern bool mm_oom_kill;
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
+void mm_stash_move(struct mm *mm, uint64_t old, uint64_t new, uint64_t len);
 
 /* ---- exec (exec.c, elf.c, stack.c) ---- */
 

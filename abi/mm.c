@@ -30,6 +30,12 @@ void mm_destroy(struct mm *mm)
     if (!mm)
         return;
     core_as_destroy(mm->as, core_page_free);
+    while (mm->stash) {
+        struct stashed_page *sp = mm->stash;
+        mm->stash = sp->next;
+        core_page_free(sp->page);
+        core_free(sp);
+    }
     struct vma *v = mm->vmas;
     while (v) {
         struct vma *n = v->next;

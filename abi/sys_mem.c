@@ -228,6 +228,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
     if (vma_insert(mm, dst, dst + new_len, prot, vflags))
         return -ENOMEM;
     move_pages(mm, old, dst, old_len < new_len ? old_len : new_len, prot);
+    mm_stash_move(mm, old, dst, old_len < new_len ? old_len : new_len);
     if (vma_remove(mm, old, old + old_len))
         mm_unmap_pages(mm, old, old + old_len);
     return (long)dst;

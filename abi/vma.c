@@ -52,6 +52,98 @@ void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
         if (pg)
             core_page_free(pg);
     }
+    for (struct stashed_page **pp = &mm->stash; *pp;) {
+        struct stashed_page *sp = *pp;
+        if (sp->va >= start && sp->va < end) {
+            *pp = sp->next;
+            core_page_free(sp->page);
+            core_free(sp);
+        } else {
+            pp = &sp->next;
+        }
+    }
+}
+
+void mm_stash_move(struct mm *mm, uint64_t old, uint64_t new, uint64_t len)
+{
+    for (struct stashed_page *sp = mm->stash; sp; sp = sp->next)
+        if (sp->va >= old && sp->va < old + len)
+            sp->va = sp->va - old + new;
+}
+
+static void mm_stash_nodes_free(struct stashed_page *n)
+{
+    while (n) {
+        struct stashed_page *x = n->next;
+        core_free(n);
+        n = x;
+    }
+}
+
+static void *stash_take(struct mm *mm, uint64_t va)
+{
+    for (struct stashed_page **pp = &mm->stash; *pp; pp = &(*pp)->next) {
+        struct stashed_page *sp = *pp;
+        if (sp->va != va)
+            continue;
+        void *pg = sp->page;
+        *pp = sp->next;
+        core_free(sp);
+        return pg;
+    }
+    return NULL;
+}
+
+/* Nodes to stash every mapped page of [start, end), allocated up front. */
+static int stash_prepare(struct mm *mm, uint64_t start, uint64_t end,
+                         struct stashed_page **nodes)
+{
+    unsigned prot;
+    *nodes = NULL;
+    for (uint64_t va = start; va < end; va += CORE_PAGE_SIZE) {
+        if (!core_as_lookup(mm->as, uaddr(va), &prot))
+            continue;
+        struct stashed_page *sp = core_zalloc(sizeof(*sp));
+        if (!sp) {
+            while (*nodes) {
+                sp = (*nodes)->next;
+                core_free(*nodes);
+                *nodes = sp;
+            }
+            return -ENOMEM;
+        }
+        sp->next = *nodes;
+        *nodes = sp;
+    }
+    return 0;
+}
+
+/* Apply prot to the pages of one VMA: stash them for PROT_NONE, bring
+ * stashed ones back otherwise. */
+static void pages_protect(struct mm *mm, struct vma *v, unsigned prot,
+                          struct stashed_page **nodes)
+{
+    for (uint64_t va = v->start; va < v->end; va += CORE_PAGE_SIZE) {
+        if (prot == 0) {
+            void *pg = core_as_unmap(mm->as, uaddr(va));
+            if (!pg)
+                continue;
+            struct stashed_page *sp = *nodes;
+            *nodes = sp->next;
+            sp->va = va;
+            sp->page = pg;
+            sp->next = mm->stash;
+            mm->stash = sp;
+            continue;
+        }
+        void *pg = stash_take(mm, va);
+        int err = 0;
+        if (!pg) {
+            core_as_protect(mm->as, uaddr(va), prot);
+        } else if (core_as_map(mm->as, uaddr(va), pg, prot, &err), err) {
+            core_page_free(pg); /* no page-table memory: lost, as a fault */
+        }
+    }
 }
 
 /* Split v at addr (strictly inside) using the spare node *spare. */
@@ -143,20 +235,24 @@ static bool vma_covered(struct mm *mm, uint64_t start, uint64_t end)
 int vma_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
 {
     struct vma *spare;
+    struct stashed_page *nodes = NULL;
     if (!vma_covered(mm, start, end))
         return -ENOMEM;
-    if (spares_get(&spare, 2))
+    if (prot == 0 && stash_prepare(mm, start, end, &nodes))
         return -ENOMEM;
+    if (spares_get(&spare, 2)) {
+        mm_stash_nodes_free(nodes);
+        return -ENOMEM;
+    }
     vma_split_at(mm, start, end, &spare);
     for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
         if (v->end <= start)
             continue;
         v->prot = prot;
-        /* Pages keep their data; PROT_NONE (0) makes them inaccessible. */
-        for (uint64_t va = v->start; va < v->end; va += CORE_PAGE_SIZE)
-            core_as_protect(mm->as, uaddr(va), prot);
+        pages_protect(mm, v, prot, &nodes);
     }
     spares_put(spare);
+    mm_stash_nodes_free(nodes);
     return 0;
 }
 

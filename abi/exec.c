@@ -18,7 +18,10 @@ static int exec_resolve(const char *path, struct inode **out, const char **why)
     struct lookup lk;
     int err = vfs_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &lk);
     if (err) {
-        *why = err == -ENOENT ? "No such file or directory" : "cannot resolve path";
+        *why = err == -ENOENT ? "No such file or directory"
+             : err == -ENOTDIR ? "Not a directory"
+             : err == -ELOOP ? "Too many levels of symbolic links"
+             : err == -ENAMETOOLONG ? "File name too long" : "cannot resolve path";
         return err;
     }
     *why = "Permission denied";

@@ -343,6 +343,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
 };
 
 static uint64_t reported[NR_SYSCALLS / 64];
+static bool reported_high;
 
 static long syscall_unknown(uint64_t nr)
 {
@@ -350,7 +351,8 @@ static long syscall_unknown(uint64_t nr)
         reported[nr / 64] |= 1ull << (nr % 64);
         const char *name = nr < CORE_ARRAY_SIZE(syscall_names) ? syscall_names[nr] : NULL;
         core_report_unimplemented(name ? name : "unknown");
-    } else if (nr >= NR_SYSCALLS) {
+    } else if (nr >= NR_SYSCALLS && !reported_high) {
+        reported_high = true; /* once: a loop of them would flood the log */
         core_log("mica: syscall %llu out of range\n", (unsigned long long)nr);
     }
     return -ENOSYS;

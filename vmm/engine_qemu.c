@@ -1,11 +1,12 @@
 /* mica VMM: run the VM under qemu-system-x86_64 (TCG, microvm, PVH boot).
  *
- * The kernel and the initramfs go to QEMU as memfds (/dev/fd/N), so no
- * temporary file is ever written. QEMU's stdin and stdout are pipes to
- * mica and its COM1 is connected to them, so the UART carries the console
- * records in both directions; QEMU's stderr is kept and shown only when
- * something went wrong (or with -v). The guest ends the VM by writing the
- * isa-debug-exit port after its EXIT record.
+ * The kernel, the initramfs and guest RAM go to QEMU as memfds
+ * (/dev/fd/N), so no temporary file is ever written. Guest RAM is shared
+ * with mica, which reads the console records from rings in it
+ * (qemu_ring.c); QEMU's stdin and stdout are pipes to mica connected to
+ * COM1, which carries the doorbells. QEMU's stderr is kept and shown only
+ * when something went wrong (or with -v). The guest ends the VM by writing
+ * the isa-debug-exit port after its EXIT record.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +50,8 @@ static void qemu_vm_release(struct qemu_vm *q)
 
     qemu_close(&q->kernel_fd);
     qemu_close(&q->initrd_fd);
+    qemu_ring_destroy(&q->ring);
+    free(q->cmdline);
     for (i = 0; i < 2; i++) {
         qemu_close(&q->in_pipe[i]);
         qemu_close(&q->out_pipe[i]);
@@ -65,7 +68,15 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     q->in_pipe[0] = q->in_pipe[1] = q->out_pipe[0] = q->out_pipe[1] = -1;
     q->err_pipe[0] = q->err_pipe[1] = -1;
     q->pid = -1;
+    q->ring.memfd = -1;
     q->cfg = cfg;
+    if (qemu_ring_create(&q->ring, cfg->opts->mem_size, err) < 0)
+        return -1;
+    if (asprintf(&q->cmdline, "%s mica.ring=%llx", cfg->cmdline,
+                 (unsigned long long)q->ring.ring_gpa) < 0) {
+        q->cmdline = NULL;
+        return mica_error_set(err, ENOMEM, "out of memory");
+    }
     q->kernel_fd = qemu_memfd("mica-kernel", cfg->kernel, cfg->kernel_size, err);
     if (q->kernel_fd < 0)
         return q->kernel_fd;

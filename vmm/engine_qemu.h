@@ -6,6 +6,7 @@
 
 #include "conmux.h"
 #include "engine.h"
+#include "qemu_ring.h"
 
 #define QEMU_ERR_KEEP 4096
 
@@ -19,6 +20,8 @@ struct qemu_vm {
     int wstatus;
     int signo;                      /* forwarded signal that ended the run */
     struct conmux cm;
+    struct qemu_ring ring;          /* console rings in shared guest RAM */
+    char *cmdline;                  /* the VM's, plus mica.ring= */
     char *errbuf;                   /* tail of QEMU's stderr */
     size_t errlen;
 };

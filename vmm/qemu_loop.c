@@ -1,6 +1,6 @@
 /* mica VMM: the QEMU engine's event loop.
  *
- * poll() over QEMU's stdout (the guest's console records), QEMU's stderr,
+ * poll() over QEMU's stdout (COM1: doorbells for the console rings), QEMU's stderr,
  * the signalfd, and mica's stdin while the guest waits for input. The run
  * ends when QEMU closes its stdout (it exited), on a forwarded signal, or
  * when the guest breaks the console protocol.
@@ -18,13 +18,6 @@
 #define QEMU_EXIT_GRACE_MS 5000 /* after the EXIT record, QEMU must go */
 
 enum { PFD_OUT, PFD_ERR, PFD_SIG, PFD_IN, PFD_COUNT };
-
-static int qemu_send(void *opaque, const void *rec, size_t len)
-{
-    struct qemu_vm *q = opaque;
-
-    return conmux_write_full(q->in_pipe[1], rec, len);
-}
 
 static void qemu_stop(struct qemu_vm *q)
 {
@@ -92,7 +85,8 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
         n = qemu_read(q->out_pipe[0], buf, sizeof(buf));
         if (n == 0)
             *eof = 1;
-        if (n > 0 && conmux_feed(&q->cm, buf, (size_t)n) == -EPROTO)
+        if (n > 0 &&
+            qemu_ring_uart_feed(&q->ring, &q->cm, (uint8_t *)buf, (size_t)n) == -EPROTO)
             return 0;
     }
     if (p[PFD_IN].revents)
@@ -105,7 +99,7 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err)
     struct pollfd p[PFD_COUNT];
     int eof = 0, n;
 
-    conmux_init(&q->cm, q->cfg->opts->verbose, qemu_send, q);
+    conmux_init(&q->cm, q->cfg->opts->verbose, qemu_ring_send, &q->ring);
     for (;;) {
         qemu_pollfds(q, p);
         n = poll(p, PFD_COUNT, q->cm.exited ? QEMU_EXIT_GRACE_MS : -1);
@@ -118,6 +112,8 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err)
     }
     if (eof && !q->signo)
         q->signo = engine_signal_read(q->cfg->sigfd); /* raced with the end */
+    if (!q->cm.failed)
+        qemu_ring_drain(&q->ring, &q->cm); /* records after the last doorbell */
     if (eof) {
         qemu_drain_err(q);
         while (waitpid(q->pid, &q->wstatus, 0) < 0 && errno == EINTR)

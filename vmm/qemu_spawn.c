@@ -1,6 +1,6 @@
 /* mica VMM: start qemu-system-x86_64 for the QEMU engine.
  *
- * Only the two memfds and the three stdio pipes reach QEMU: every other fd
+ * Only the three memfds and the three stdio pipes reach QEMU: every other fd
  * is marked close-on-exec in the child. The child dies with mica
  * (PR_SET_PDEATHSIG). An exec failure is sent back as an errno over a
  * close-on-exec pipe, so mica can say what is wrong with --qemu.
@@ -25,7 +25,7 @@
 struct qemu_argv {
     char *argv[QEMU_MAX_ARGS];
     int argc;
-    char mem[32], kernel[32], initrd[32];
+    char mem[32], kernel[32], initrd[32], ram[96];
 };
 
 static void qemu_arg(struct qemu_argv *a, const char *s)
@@ -38,7 +38,7 @@ static void qemu_arg(struct qemu_argv *a, const char *s)
 static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
 {
     static const char *const fixed[] = {
-        "-M", "microvm,x-option-roms=off,rtc=on", "-accel", "tcg",
+        "-M", "microvm,x-option-roms=off,rtc=on,memory-backend=ram", "-accel", "tcg",
         "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config",
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
@@ -51,17 +51,23 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
              (unsigned long long)(q->cfg->opts->mem_size >> 20));
     snprintf(a->kernel, sizeof(a->kernel), "/dev/fd/%d", q->kernel_fd);
     snprintf(a->initrd, sizeof(a->initrd), "/dev/fd/%d", q->initrd_fd);
+    /* guest RAM is mica's memfd, shared: the console rings live in it */
+    snprintf(a->ram, sizeof(a->ram),
+             "memory-backend-file,id=ram,mem-path=/dev/fd/%d,size=%lluM,share=on",
+             q->ring.memfd, (unsigned long long)(q->cfg->opts->mem_size >> 20));
     qemu_arg(a, q->cfg->opts->qemu_path);
     for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         qemu_arg(a, fixed[i]);
     qemu_arg(a, "-m");
     qemu_arg(a, a->mem);
+    qemu_arg(a, "-object");
+    qemu_arg(a, a->ram);
     qemu_arg(a, "-kernel");
     qemu_arg(a, a->kernel);
     qemu_arg(a, "-initrd");
     qemu_arg(a, a->initrd);
     qemu_arg(a, "-append");
-    qemu_arg(a, q->cfg->cmdline);
+    qemu_arg(a, q->cmdline);
 }
 
 /* In the child: wire stdio, expose only the memfds, reset signals. */
@@ -80,6 +86,7 @@ static void qemu_child_setup(const struct qemu_vm *q, pid_t parent)
     syscall(SYS_close_range, 3u, ~0u, CLOSE_RANGE_CLOEXEC);
     fcntl(q->kernel_fd, F_SETFD, 0);
     fcntl(q->initrd_fd, F_SETFD, 0);
+    fcntl(q->ring.memfd, F_SETFD, 0);
     for (sig = 1; sig < NSIG; sig++)
         signal(sig, SIG_DFL); /* SIGPIPE was ignored in mica */
     sigemptyset(&none);

@@ -90,13 +90,14 @@ check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
-	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c
+	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
+	tests/bench/io.c
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
 # make bench: mica against the host in one table (tests/bench/bench.sh).
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
-	tests/bench/pagefault.musl tests/bench/rss
+	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss
 tests/bench/$(am__dirstamp):
 	@$(MKDIR_P) tests/bench
 	@: > $@
@@ -106,6 +107,8 @@ tests/bench/nullsys.musl: $(srcdir)/tests/bench/nullsys.c tests/bench/$(am__dirs
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/nullsys.c
 tests/bench/pagefault.musl: $(srcdir)/tests/bench/pagefault.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pagefault.c
+tests/bench/io.musl: $(srcdir)/tests/bench/io.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/io.c
 tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/rss.c
 bench: $(BENCH_BINS) mica$(EXEEXT)

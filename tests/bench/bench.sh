@@ -2,7 +2,8 @@
 # bench.sh: mica against the host, one table. Start-up (median wall time of
 # a static program that exits at once), mica's peak RSS, and, inside the
 # guest beside the host, a null syscall and a first-touch page fault.
-# BENCH_RUNS sets the number of start-up runs (default 20).
+# Then console throughput (boot time taken off). BENCH_RUNS sets the number
+# of start-up runs (default 20).
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${srcdir:-$here/../..}
 . "$here/../system/lib.sh"
@@ -10,7 +11,7 @@ srcdir=${srcdir:-$here/../..}
 RUNS=${BENCH_RUNS:-20}
 DIR=${BENCH_DIR:-$(pwd)/tests/bench}
 case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
-for f in nop.musl nullsys.musl pagefault.musl rss; do
+for f in nop.musl nullsys.musl pagefault.musl io.musl rss; do
     [ -x "$DIR/$f" ] || skip "$DIR/$f not built (run: make bench)"
 done
 mica_setup
@@ -49,13 +50,34 @@ inside() {
     done 2>/dev/null | grep -E '^[0-9.]+$' | median
 }
 
+# throughput SIDE UNIT AMOUNT [rss args...]: AMOUNT / (median wall time of
+# 3 runs less the median start-up time of that side), in UNIT per second.
+throughput() {
+    _side=$1 _amount=$3
+    shift 3
+    if [ "$_side" = host ]; then _base=$h_ms; else _base=$m_ms; fi
+    for _k in 1 2 3; do
+        if [ "$_side" = host ]; then
+            "$RSS" "$@"
+        else
+            _in=
+            [ "$1" = -i ] && _in="-i $2" && shift 2
+            # shellcheck disable=SC2086
+            "$RSS" $_in "$MICA" run $ENGINE_OPTS "$@"
+        fi
+    done | awk '$3 == 0 { print $1 / 1e6 }' | median |
+        awk -v base="$_base" -v amount="$_amount" '{
+            t = ($1 - base) / 1000
+            if ($1 == "n/a" || t <= 0) print "n/a"; else printf "%.1f\n", amount / t }'
+}
+
 ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN {
-        if (a + 0 > 0 && b + 0 > 0) printf "%.1fx", b / a; else print "n/a" }'
+        if (a + 0 > 0 && b + 0 > 0) printf "%.3gx", b / a; else print "n/a" }'
 }
 
 row() { # row WHAT HOST MICA
-    printf '%-34s | %12s | %12s | %8s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
+    printf '%-34s | %12s | %12s | %9s\n' "$1" "$2" "$3" "$(ratio "$2" "$3")"
 }
 
 startup host >"$WORK/host"
@@ -80,13 +102,18 @@ echo "mica benchmark: engine $ENGINE, $RUNS start-up runs, $(date -u '+%Y-%m-%d 
     echo "(QEMU engine: peak RSS is the larger of mica's and QEMU's, as ru_maxrss counts waited-for children)"
 [ "$bad" -gt 0 ] && echo "warning: $bad of $RUNS mica runs did not exit 0; they are left out"
 echo
-printf '%-34s | %12s | %12s | %8s\n' what host mica ratio
-printf '%-34s-+-%12s-+-%12s-+-%8s\n' ---------------------------------- \
-    ------------ ------------ --------
+printf '%-34s | %12s | %12s | %9s\n' what host mica "mica/host"
+printf '%-34s-+-%12s-+-%12s-+-%9s\n' ---------------------------------- \
+    ------------ ------------ ---------
 row "start + exit, median wall (ms)" "$(printf %.3f "$h_ms")" \
     "$(printf %.3f "$m_ms" 2>/dev/null || echo n/a)"
 row "peak RSS (KiB, $rss_how)" "$h_rss" "$m_rss"
 row "null syscall getpid (ns/call)" "$(inside host "$DIR/nullsys.musl")" \
     "$(inside mica "$DIR/nullsys.musl")"
+"$DIR/io.musl" out 64 >"$WORK/in64k"
+row "console out, 1 MiB (MiB/s)" "$(throughput host MiB 1 "$DIR/io.musl" out 1024)" \
+    "$(throughput mica MiB 1 "$DIR/io.musl" out 1024)"
+row "console in, 64 KiB (KiB/s)" "$(throughput host KiB 64 -i "$WORK/in64k" "$DIR/io.musl" in)" \
+    "$(throughput mica KiB 64 -i "$WORK/in64k" "$DIR/io.musl" in)"
 row "page fault, 64 MiB (ns/page)" "$(inside host "$DIR/pagefault.musl" 64)" \
     "$(inside mica "$DIR/pagefault.musl" 64)"

@@ -1,11 +1,12 @@
 /* rss: run a command once; print its wall time in ns, its peak RSS in KiB
  * (ru_maxrss from wait4: the largest of the child and the descendants it
  * waited for, such as QEMU) and its exit status. The command's own output
- * goes to /dev/null.
+ * goes to /dev/null; its input is /dev/null, or FILE with "-i FILE".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,8 +21,14 @@ static long long now_ns(void)
 
 int main(int argc, char **argv)
 {
+    const char *in = "/dev/null";
+    if (argc > 2 && strcmp(argv[1], "-i") == 0) {
+        in = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: rss PROGRAM [ARG...]\n");
+        fprintf(stderr, "usage: rss [-i FILE] PROGRAM [ARG...]\n");
         return 2;
     }
     long long t0 = now_ns();
@@ -31,8 +38,13 @@ int main(int argc, char **argv)
         return 1;
     }
     if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
+        int null = open("/dev/null", O_WRONLY);
+        int fd = open(in, O_RDONLY);
+        if (null < 0 || fd < 0) {
+            perror("rss: open");
+            _exit(127);
+        }
+        dup2(fd, 0);
         dup2(null, 1);
         execvp(argv[1], argv + 1);
         perror("rss: exec");

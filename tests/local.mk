@@ -1,3 +1,32 @@
+# --- unit tests ---
+# One Check suite per VMM module (tests/unit/test_<module>.c), linked against
+# vmm/libmica.a; each runs in Check's fork mode.
+MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
+	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
+	tests/unit/test_kvm_boot
+check_PROGRAMS += $(MICA_UNIT_TESTS)
+TESTS += $(MICA_UNIT_TESTS)
+MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
+MICA_UNIT_LDADD = vmm/libmica.a $(LIBELF_LIBS) $(CHECK_LIBS) -lpthread
+tests_unit_test_options_SOURCES = tests/unit/test_options.c
+tests_unit_test_options_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_options_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_cpio_SOURCES = tests/unit/test_cpio.c
+tests_unit_test_cpio_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_cpio_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_cmdline_SOURCES = tests/unit/test_cmdline.c
+tests_unit_test_cmdline_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_cmdline_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_elfinfo_SOURCES = tests/unit/test_elfinfo.c
+tests_unit_test_elfinfo_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_elfinfo_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_conmux_SOURCES = tests/unit/test_conmux.c
+tests_unit_test_conmux_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_conmux_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_kvm_boot_SOURCES = tests/unit/test_kvm_boot.c
+tests_unit_test_kvm_boot_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_kvm_boot_LDADD = $(MICA_UNIT_LDADD)
+
 # --- system tests ---
 # ABI programs (tests/abi/NAME.c), each built statically twice, with musl and
 # with glibc, a few also as static-PIE; tests/system/abi.sh runs each on the

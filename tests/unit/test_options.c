@@ -1,0 +1,207 @@
+/* Unit tests for vmm/options.c: `mica run` option parsing. */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+static int parse(struct mica_options *o, struct mica_error *e, char **argv)
+{
+    int argc = 0;
+
+    while (argv[argc])
+        argc++;
+    mica_error_init(e);
+    return options_parse(o, argc, argv, e);
+}
+
+START_TEST(test_defaults)
+{
+    char *argv[] = { "run", "prog", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_uint_eq(o.mem_size, 256ull << 20);
+    ck_assert_int_eq(o.engine, MICA_ENGINE_AUTO);
+    ck_assert_int_eq(o.platform, MICA_PLATFORM_CHOICE_AUTO);
+    ck_assert_ptr_null(o.kernel_path);
+    ck_assert_int_eq(o.prog_argc, 1);
+    ck_assert_str_eq(o.prog_argv[0], "prog");
+    options_free(&o);
+}
+END_TEST
+
+START_TEST(test_stops_at_program)
+{
+    char *argv[] = { "run", "-v", "sh", "-c", "echo hi", "--memory", "x", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_int_eq(o.verbose, 1);
+    ck_assert_int_eq(o.prog_argc, 5);
+    ck_assert_str_eq(o.prog_argv[1], "-c");
+    ck_assert_str_eq(o.prog_argv[3], "--memory");
+    ck_assert_uint_eq(o.mem_size, 256ull << 20);
+    options_free(&o);
+}
+END_TEST
+
+START_TEST(test_memory_sizes)
+{
+    char *ok[] = { "run", "--memory", "1G", "p", NULL };
+    char *mb[] = { "run", "--memory=16M", "p", NULL };
+    char *small[] = { "run", "--memory", "8M", "p", NULL };
+    char *big[] = { "run", "--memory", "65G", "p", NULL };
+    char *bad[] = { "run", "--memory", "12Q", "p", NULL };
+    char *odd[] = { "run", "--memory", "17000K", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, ok), 0);
+    ck_assert_uint_eq(o.mem_size, 1ull << 30);
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, mb), 0);
+    ck_assert_uint_eq(o.mem_size, 16ull << 20);
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, small), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "between 16M and 64G"));
+    ck_assert_int_lt(parse(&o, &e, big), 0);
+    ck_assert_int_lt(parse(&o, &e, bad), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--memory 12Q"));
+    ck_assert_int_lt(parse(&o, &e, odd), 0);
+    ck_assert_int_eq(e.status, 125);
+}
+END_TEST
+
+START_TEST(test_size_parse)
+{
+    uint64_t v;
+
+    ck_assert_int_eq(options_size_parse("4096", &v), 0);
+    ck_assert_uint_eq(v, 4096);
+    ck_assert_int_eq(options_size_parse("2k", &v), 0);
+    ck_assert_uint_eq(v, 2048);
+    ck_assert_int_lt(options_size_parse("", &v), 0);
+    ck_assert_int_lt(options_size_parse("-1G", &v), 0);
+    ck_assert_int_lt(options_size_parse("1GB", &v), 0);
+    ck_assert_int_lt(options_size_parse("99999999999999999999", &v), 0);
+    ck_assert_int_lt(options_size_parse("99999999999999G", &v), 0);
+}
+END_TEST
+
+START_TEST(test_env)
+{
+    char *argv[] = { "run", "-e", "A=1", "--env", "B=2", "-e", "A=3",
+                     "-e", "MICA_TEST_SET", "-e", "MICA_TEST_UNSET", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    setenv("MICA_TEST_SET", "host value", 1);
+    unsetenv("MICA_TEST_UNSET");
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_uint_eq(o.nr_env, 3);
+    ck_assert_str_eq(o.env[0], "B=2");
+    ck_assert_str_eq(o.env[1], "A=3");
+    ck_assert_str_eq(o.env[2], "MICA_TEST_SET=host value");
+    options_free(&o);
+}
+END_TEST
+
+START_TEST(test_env_bad)
+{
+    char *argv[] = { "run", "-e", "=x", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_lt(parse(&o, &e, argv), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "NAME=VALUE"));
+}
+END_TEST
+
+START_TEST(test_engine_platform_cpus)
+{
+    char *ok[] = { "run", "--engine", "kvm", "--platform", "ring0",
+                   "--cpus", "1", "--kernel", "k.elf", "--qemu", "/q", "p", NULL };
+    char *badeng[] = { "run", "--engine", "xen", "p", NULL };
+    char *cpus[] = { "run", "--cpus", "2", "p", NULL };
+    char *mix[] = { "run", "--engine", "qemu", "--platform", "pvm", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, ok), 0);
+    ck_assert_int_eq(o.engine, MICA_ENGINE_KVM);
+    ck_assert_int_eq(o.platform, MICA_PLATFORM_CHOICE_RING0);
+    ck_assert_str_eq(o.kernel_path, "k.elf");
+    ck_assert_str_eq(o.qemu_path, "/q");
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, badeng), 0);
+    ck_assert_int_lt(parse(&o, &e, cpus), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "only 1"));
+    ck_assert_int_lt(parse(&o, &e, mix), 0);
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    char *unknown[] = { "run", "--frobnicate", "p", NULL };
+    char *shortu[] = { "run", "-x", "p", NULL };
+    char *noarg[] = { "run", "--memory", NULL };
+    char *noprog[] = { "run", "-v", NULL };
+    char *help[] = { "run", "--help", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_lt(parse(&o, &e, unknown), 0);
+    ck_assert_str_eq(e.msg, "unknown option '--frobnicate'");
+    ck_assert_int_lt(parse(&o, &e, shortu), 0);
+    ck_assert_str_eq(e.msg, "unknown option '-x'");
+    ck_assert_int_lt(parse(&o, &e, noarg), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "needs a value"));
+    ck_assert_int_lt(parse(&o, &e, noprog), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "missing PROGRAM"));
+    ck_assert_int_eq(parse(&o, &e, help), 0);
+    ck_assert_int_eq(o.help, 1);
+    options_free(&o);
+}
+END_TEST
+
+START_TEST(test_qemu_env)
+{
+    char *argv[] = { "run", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    setenv("MICA_QEMU", "/opt/qemu", 1);
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_str_eq(o.qemu_path, "/opt/qemu");
+    options_free(&o);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("options");
+    TCase *tc = tcase_create("parse");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_stops_at_program);
+    tcase_add_test(tc, test_memory_sizes);
+    tcase_add_test(tc, test_size_parse);
+    tcase_add_test(tc, test_env);
+    tcase_add_test(tc, test_env_bad);
+    tcase_add_test(tc, test_engine_platform_cpus);
+    tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_qemu_env);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_FORK);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

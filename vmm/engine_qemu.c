@@ -155,9 +155,14 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
 int engine_qemu_run(const struct vm_config *cfg, int *status,
                     struct mica_error *err)
 {
+    size_t len = strlen(cfg->cmdline);
     struct qemu_vm q;
     int rc;
 
+    if (len >= QEMU_CMDLINE_MAX) /* -append is one exec argument */
+        return mica_error_set(err, E2BIG, "arguments and environment are too "
+                              "long for the QEMU engine (%zu bytes encoded, "
+                              "at most %u)", len, QEMU_CMDLINE_MAX - 1);
     rc = qemu_vm_prepare(&q, cfg, err);
     if (rc == 0)
         rc = qemu_spawn(&q, err);

@@ -9,6 +9,7 @@
 #include "qemu_ring.h"
 
 #define QEMU_ERR_KEEP 4096
+#define QEMU_CMDLINE_MAX (32u * 4096u) /* Linux MAX_ARG_STRLEN */
 
 struct qemu_vm {
     const struct vm_config *cfg;

@@ -216,6 +216,30 @@ long sys_pwrite64(int fd, uaddr_t u_buf, size_t count, int64_t off)
     return do_prw(fd, true, u_buf, count, off);
 }
 
+/* Copy in and check an iovec array: count, lengths, total. */
+static long iov_import(uaddr_t u_iov, int iovcnt, struct iovec **out)
+{
+    if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+        return -EINVAL;
+    struct iovec *iov = core_malloc((size_t)iovcnt * sizeof(*iov) + 1);
+    if (!iov)
+        return -ENOMEM;
+    if (core_copy_from_user(iov, u_iov, (size_t)iovcnt * sizeof(*iov))) {
+        core_free(iov);
+        return -EFAULT;
+    }
+    uint64_t total = 0;
+    for (int i = 0; i < iovcnt; i++) {
+        if ((int64_t)iov[i].iov_len < 0 || total + iov[i].iov_len > 0x7fffffffffffffffull) {
+            core_free(iov);
+            return -EINVAL;
+        }
+        total += iov[i].iov_len;
+    }
+    *out = iov;
+    return 0;
+}
+
 static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
 {
     struct file *f;
@@ -231,25 +255,11 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
         return -EINVAL;
     if (iovcnt == 0)
         return 0;
-    iov = core_malloc((size_t)iovcnt * sizeof(*iov));
-    if (!iov)
-        return -ENOMEM;
-    ret = core_copy_from_user(iov, u_iov, (size_t)iovcnt * sizeof(*iov));
-    if (ret) {
-        ret = -EFAULT;
-        goto out;
-    }
-    uint64_t total = 0;
-    for (int i = 0; i < iovcnt; i++) {
-        if ((int64_t)iov[i].iov_len < 0 || total + iov[i].iov_len > 0x7fffffffffffffffull) {
-            ret = -EINVAL;
-            goto out;
-        }
-        total += iov[i].iov_len;
-    }
+    ret = iov_import(u_iov, iovcnt, &iov);
+    if (ret)
+        return ret;
     uint64_t dummy = 0, pos = (uint64_t)off;
     uint64_t *pp = off != -1 ? &pos : f->ops->seekable ? &f->pos : &dummy;
-    ret = 0;
     for (int i = 0; i < iovcnt; i++) {
         uint64_t room = MAX_RW_COUNT - (uint64_t)ret;
         size_t len = iov[i].iov_len < room ? iov[i].iov_len : room;
@@ -262,7 +272,6 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
         if ((size_t)n < iov[i].iov_len) /* short: stop, as Linux does */
             break;
     }
-out:
     core_free(iov);
     return ret;
 }

@@ -11,7 +11,6 @@
  */
 #include "abi_int.h"
 
-#include <core/console.h>
 
 #define LEAF_N (CORE_PAGE_SIZE / sizeof(void *))
 #define TMPFS_MAX_SIZE (1ull << 40)
@@ -96,33 +95,21 @@ static size_t dirent_put(char *buf, size_t room, uint64_t ino, uint64_t off,
     return reclen;
 }
 
-static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
+/* Fill kbuf with entries from position f->pos on; returns bytes used. */
+static size_t dir_fill(struct file *f, char *kbuf, size_t cap)
 {
     struct inode *dir = f->inode;
-    if (!core_user_range_ok(u_buf, len))
-        return -EFAULT;
-    size_t cap = len < 65536 ? len : 65536;
-    char *kbuf = core_malloc(cap ? cap : 1);
-    if (!kbuf)
-        return -ENOMEM;
     size_t used = 0, n;
-    long ret;
-    if (dir->nlink == 0) { /* removed directory lists nothing */
-        ret = 0;
-        goto out;
-    }
     if (f->pos == 0) {
-        n = dirent_put(kbuf, cap, dir->ino, 1, dtype(S_IFDIR), ".");
-        if (!n)
-            goto full;
+        if (!(n = dirent_put(kbuf, cap, dir->ino, 1, dtype(S_IFDIR), ".")))
+            return used;
         used += n;
         f->pos = 1;
     }
     if (f->pos == 1) {
         struct inode *up = dir->dir.parent ? dir->dir.parent : dir;
-        n = dirent_put(kbuf + used, cap - used, up->ino, 2, dtype(S_IFDIR), "..");
-        if (!n)
-            goto full;
+        if (!(n = dirent_put(kbuf + used, cap - used, up->ino, 2, dtype(S_IFDIR), "..")))
+            return used;
         used += n;
         f->pos = 2;
     }
@@ -133,22 +120,39 @@ static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
         n = dirent_put(kbuf + used, cap - used, d->inode->ino, next,
                        dtype(d->inode->mode), d->name);
         if (!n)
-            goto full;
+            return used;
         used += n;
         f->pos = next;
     }
-    f->pos = dir->dir.next_cookie > f->pos ? dir->dir.next_cookie : f->pos;
-    if (used == 0) { /* at the end */
-        ret = 0;
-        goto out;
-    }
-full:
-    if (used == 0) { /* not even one entry fits */
-        ret = -EINVAL;
-        goto out;
-    }
-    ret = core_copy_to_user(u_buf, kbuf, used) ? -EFAULT : (long)used;
-out:
+    if (dir->dir.next_cookie > f->pos)
+        f->pos = dir->dir.next_cookie;
+    return used;
+}
+
+static bool dir_at_end(struct file *f)
+{
+    struct inode *dir = f->inode;
+    if (f->pos < 2)
+        return false;
+    for (struct dentry *d = dir->dir.head; d; d = d->next)
+        if (d->cookie >= f->pos)
+            return false;
+    return true;
+}
+
+static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
+{
+    if (!core_user_range_ok(u_buf, len))
+        return -EFAULT;
+    if (f->inode->nlink == 0 || dir_at_end(f)) /* removed, or listed */
+        return 0;
+    size_t cap = len < 65536 ? len : 65536;
+    char *kbuf = core_malloc(cap ? cap : 1);
+    if (!kbuf)
+        return -ENOMEM;
+    size_t used = dir_fill(f, kbuf, cap);
+    long ret = used == 0 ? -EINVAL /* not even one entry fits */
+             : core_copy_to_user(u_buf, kbuf, used) ? -EFAULT : (long)used;
     core_free(kbuf);
     return ret;
 }

@@ -111,3 +111,7 @@ TESTS += tests/unit/test_guest_lib
 tests_unit_test_guest_lib_SOURCES = tests/unit/test_guest_lib.c tests/unit/guest_host.h
 tests_unit_test_guest_lib_CPPFLAGS = -I$(srcdir)/guest/include $(CHECK_CFLAGS)
 tests_unit_test_guest_lib_LDADD = tests/unit/libguesthost.a $(CHECK_LIBS)
+
+# Kernel faults (panic, kernel #PF, triple fault) are reported, not hung on.
+TESTS += tests/system/faults.sh
+EXTRA_DIST += tests/system/faults.sh

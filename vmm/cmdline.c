@@ -168,6 +168,8 @@ int cmdline_build(const struct cmdline_spec *spec, char **out,
     sb_word(&sb, MICA_CMDLINE_CWD, "/");
     if (spec->panic_test)
         sb_word(&sb, MICA_CMDLINE_PANIC_TEST, NULL);
+    if (spec->fault_test)
+        sb_word(&sb, MICA_CMDLINE_FAULT_TEST, spec->fault_test);
     if (sb.oom) {
         free(sb.s);
         return mica_error_set(err, ENOMEM, "out of memory");
@@ -201,5 +203,6 @@ int cmdline_spec_host(struct cmdline_spec *spec, struct mica_error *err)
     }
     spec->term = getenv("TERM");
     spec->panic_test = panic != NULL && strcmp(panic, "1") == 0;
+    spec->fault_test = getenv("MICA_TEST_FAULT");
     return 0;
 }

@@ -18,6 +18,7 @@ struct cmdline_spec {
     const char *term;        /* host $TERM or NULL */
     int verbose;
     int panic_test;
+    const char *fault_test; /* MICA_TEST_FAULT: core fault to provoke */
     uint64_t time_ns;
     uint8_t seed[CMDLINE_SEED_BYTES];
 };

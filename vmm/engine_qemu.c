@@ -144,6 +144,8 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
     if (WIFSIGNALED(q->wstatus))
         snprintf(how, sizeof(how), "QEMU was killed by signal %d",
                  WTERMSIG(q->wstatus));
+    else if (WEXITSTATUS(q->wstatus) == 0) /* -no-reboot: a reset ends QEMU */
+        snprintf(how, sizeof(how), "the guest reset: a triple fault?");
     else
         snprintf(how, sizeof(how), "QEMU exited with status %d",
                  WEXITSTATUS(q->wstatus));

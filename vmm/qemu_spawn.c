@@ -39,7 +39,7 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
 {
     static const char *const fixed[] = {
         "-M", "microvm,x-option-roms=off,rtc=on,memory-backend=ram", "-accel", "tcg",
-        "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config",
+        "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config", "-no-reboot",
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
         "-device", "isa-debug-exit,iobase=0x501,iosize=2",

@@ -8,6 +8,7 @@
 #include <core/panic.h>
 #include <core/time.h>
 #include <lib/string.h>
+#include <mica/cmdline.h>
 
 extern char kstack0_top[];
 static uint64_t early_next, early_limit;
@@ -71,6 +72,26 @@ const char *cmdline_find(const char *cmdline, const char *key)
     return NULL;
 }
 
+/* Test hooks (mica.fault_test=): faults the host must report, not hang on. */
+static void fault_test(const char *cmdline)
+{
+    const char *kind = cmdline_find(cmdline, MICA_CMDLINE_FAULT_TEST);
+    if (!kind)
+        return;
+    if (!strncmp(kind, "triple", 6)) {
+        struct __attribute__((packed)) {
+            uint16_t limit;
+            uint64_t base;
+        } empty = {0, 0};
+        __asm__ volatile("lidt %0; int3" ::"m"(empty) : "memory");
+    }
+    if (!strncmp(kind, "kernel_pf", 9)) {
+        volatile uint64_t *p = (volatile uint64_t *)8;
+        __asm__ volatile("" : "+r"(p)); /* hide the constant from the compiler */
+        *p = 1;
+    }
+}
+
 __noreturn void core_start(void)
 {
     if (boot_info.magic != MICA_BOOT_MAGIC || boot_info.version != MICA_BOOT_VERSION)
@@ -91,6 +112,7 @@ __noreturn void core_start(void)
     if (t)
         core_time_set_realtime_ns(strtoul(t, NULL, 10));
     random_init(cmdline_copy);
+    fault_test(cmdline_copy);
     core_log("mica: kernel up on %s, %lu MiB RAM, TSC %lu kHz\n", core_platform_name(),
              ram_end >> 20, tsc_khz);
     service_main();

@@ -13,6 +13,9 @@
  *   mica.seed=HEX      64 hex digits of host randomness (AT_RANDOM, getrandom)
  *   mica.cwd=ENC       initial working directory (default "/")
  *   mica.panic_test    the kernel panics on purpose after boot (tests)
+ *   mica.fault_test=K  the core provokes a CPU fault of kind K after boot
+ *                      (tests): "triple" (a triple fault), "kernel_pf" (a
+ *                      kernel page fault, which must panic with registers)
  *   mica.ring=HEX      QEMU engine: guest-physical address of the console
  *                      rings (struct mica_console_rings) in RAM that mica
  *                      shares; doorbells go over COM1 (boot.h:
@@ -33,5 +36,6 @@
 #define MICA_CMDLINE_CWD "mica.cwd="
 #define MICA_CMDLINE_PANIC_TEST "mica.panic_test"
 #define MICA_CMDLINE_RING "mica.ring="
+#define MICA_CMDLINE_FAULT_TEST "mica.fault_test="
 
 #endif

@@ -6,6 +6,9 @@
  * lowest free slot at or above the one asked for.
  */
 #include "abi_int.h"
+#include "sys.h"
+
+#include <linux/close_range.h>
 
 struct file *file_new(struct inode *ino, uint32_t flags)
 {
@@ -107,4 +110,21 @@ void fd_close_on_exec(void)
     for (int fd = 0; fd < ABI_NR_OPEN; fd++)
         if (abi_proc->fds.files[fd] && fd_cloexec(fd) && fd_close(fd))
             CORE_BUG_ON(1);
+}
+
+long sys_close_range(unsigned first, unsigned last, unsigned flags)
+{
+    if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+        return -EINVAL;
+    if (first > last)
+        return -EINVAL;
+    for (uint64_t fd = first; fd <= last && fd < ABI_NR_OPEN; fd++) {
+        if (!abi_proc->fds.files[fd])
+            continue;
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            fd_set_cloexec((int)fd, true);
+        else if (fd_close((int)fd))
+            CORE_BUG_ON(1);
+    }
+    return 0; /* one process: the table is never shared, UNSHARE is a no-op */
 }

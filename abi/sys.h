@@ -9,6 +9,8 @@
 /* exec.c */
 long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_uregs *regs);
 long sys_execveat(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, int flags, struct core_uregs *regs);
+/* fd.c */
+long sys_close_range(unsigned first, unsigned last, unsigned flags);
 /* sys_copy.c */
 long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count);
 long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off, size_t len, unsigned flags);
@@ -75,6 +77,13 @@ long sys_sched_setaffinity(int pid, unsigned len, uaddr_t u_mask);
 long sys_sched_yield(void);
 long sys_getcpu(uaddr_t u_cpu, uaddr_t u_node, uaddr_t u_cache);
 long sys_umask(uint32_t mask);
+long sys_getpriority(int which, int who);
+long sys_setpriority(int which, int who, int prio);
+long sys_sched_getscheduler(int pid);
+long sys_sched_getparam(int pid, uaddr_t u_param);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
+long sys_personality(unsigned persona);
 /* sys_mem.c */
 long sys_brk(uint64_t addr);
 long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd, uint64_t off);
@@ -85,6 +94,7 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice);
 long sys_mlock(uint64_t addr, uint64_t len);
 long sys_munlock(uint64_t addr, uint64_t len);
 long sys_msync(uint64_t addr, uint64_t len, int flags);
+long sys_mincore(uint64_t addr, uint64_t len, uaddr_t u_vec);
 /* sys_proc.c */
 long sys_exit_group(int status);
 long sys_exit(int status);

@@ -157,3 +157,50 @@ long sys_umask(uint32_t mask)
     abi_proc->umask = mask & 0777;
     return old;
 }
+
+/* Scheduling: one thread on one CPU, nice 0, SCHED_OTHER. */
+long sys_getpriority(int which, int who)
+{
+    if (which < 0 || which > 2)
+        return -EINVAL;
+    return who == 0 || who == 1 ? 20 : -ESRCH; /* 20 - nice, as the syscall returns */
+}
+
+long sys_setpriority(int which, int who, int prio)
+{
+    if (which < 0 || which > 2)
+        return -EINVAL;
+    return who == 0 || who == 1 ? 0 : -ESRCH;
+}
+
+long sys_sched_getscheduler(int pid)
+{
+    if (pid < 0)
+        return -EINVAL;
+    return pid == 0 || pid == 1 ? 0 /* SCHED_OTHER */ : -ESRCH;
+}
+
+long sys_sched_getparam(int pid, uaddr_t u_param)
+{
+    int prio = 0;
+    if (pid < 0)
+        return -EINVAL;
+    if (pid != 0 && pid != 1)
+        return -ESRCH;
+    return core_copy_to_user(u_param, &prio, sizeof(prio)) ? -EFAULT : 0;
+}
+
+long sys_sched_get_priority_max(int policy)
+{
+    return policy == 1 || policy == 2 ? 99 : policy == 0 || policy == 3 || policy == 5 ? 0 : -EINVAL;
+}
+
+long sys_sched_get_priority_min(int policy)
+{
+    return policy == 1 || policy == 2 ? 1 : policy == 0 || policy == 3 || policy == 5 ? 0 : -EINVAL;
+}
+
+long sys_personality(unsigned persona)
+{
+    return 0; /* PER_LINUX; a query (0xffffffff) or a change both report it */
+}

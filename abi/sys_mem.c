@@ -276,3 +276,23 @@ long sys_msync(uint64_t addr, uint64_t len, int flags)
         return -EINVAL;
     return 0;
 }
+
+long sys_mincore(uint64_t addr, uint64_t len, uaddr_t u_vec)
+{
+    struct mm *mm = abi_proc->mm;
+    unsigned prot;
+    if (addr % CORE_PAGE_SIZE)
+        return -EINVAL;
+    if (len > CORE_USER_END || addr + len > CORE_USER_END)
+        return -ENOMEM;
+    uint64_t pages = CORE_ALIGN_UP(len, CORE_PAGE_SIZE) / CORE_PAGE_SIZE;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint64_t va = addr + i * CORE_PAGE_SIZE;
+        if (!vma_find(mm, va))
+            return -ENOMEM;
+        unsigned char in = core_as_lookup(mm->as, uaddr(va), &prot) != NULL;
+        if (core_copy_to_user(uaddr_add(u_vec, i), &in, 1))
+            return -EFAULT;
+    }
+    return 0;
+}

@@ -38,6 +38,7 @@ W(clock_gettime) { return sys_clock_gettime((int)A0, uaddr(A1)); }
 W(clock_nanosleep) { return sys_clock_nanosleep((int)A0, (int)A1, uaddr(A2), uaddr(A3)); }
 W(clock_settime) { return sys_clock_settime((int)A0, uaddr(A1)); }
 W(close) { return sys_close((int)A0); }
+W(close_range) { return sys_close_range((unsigned)A0, (unsigned)A1, (unsigned)A2); }
 W(copy_file_range)
 {
     return sys_copy_file_range((int)A0, uaddr(A1), (int)A2, uaddr(A3), (size_t)A4, (unsigned)A5);
@@ -85,6 +86,7 @@ W(getpgid) { return sys_getpgid((int)A0); }
 W(getpgrp) { return sys_getpgrp(); }
 W(getpid) { return sys_getpid(); }
 W(getppid) { return sys_getppid(); }
+W(getpriority) { return sys_getpriority((int)A0, (int)A1); }
 W(getrandom) { return sys_getrandom(uaddr(A0), (size_t)A1, (unsigned)A2); }
 W(getresgid) { return sys_getresgid(uaddr(A0), uaddr(A1), uaddr(A2)); }
 W(getresuid) { return sys_getresuid(uaddr(A0), uaddr(A1), uaddr(A2)); }
@@ -107,6 +109,7 @@ W(lseek) { return sys_lseek((int)A0, (int64_t)A1, (unsigned)A2); }
 W(lsetxattr) { return sys_lsetxattr(uaddr(A0), uaddr(A1), uaddr(A2), (size_t)A3, (int)A4); }
 W(lstat) { return sys_lstat(uaddr(A0), uaddr(A1)); }
 W(madvise) { return sys_madvise((uint64_t)A0, (uint64_t)A1, (int)A2); }
+W(mincore) { return sys_mincore((uint64_t)A0, (uint64_t)A1, uaddr(A2)); }
 W(mkdir) { return sys_mkdir(uaddr(A0), (uint32_t)A1); }
 W(mkdirat) { return sys_mkdirat((int)A0, uaddr(A1), (uint32_t)A2); }
 W(mlock) { return sys_mlock((uint64_t)A0, (uint64_t)A1); }
@@ -126,6 +129,7 @@ W(nanosleep) { return sys_nanosleep(uaddr(A0), uaddr(A1)); }
 W(newfstatat) { return sys_newfstatat((int)A0, uaddr(A1), uaddr(A2), (int)A3); }
 W(open) { return sys_open(uaddr(A0), (int)A1, (uint32_t)A2); }
 W(openat) { return sys_openat((int)A0, uaddr(A1), (int)A2, (uint32_t)A3); }
+W(personality) { return sys_personality((unsigned)A0); }
 W(poll) { return sys_poll(uaddr(A0), (unsigned)A1, (int)A2); }
 W(ppoll) { return sys_ppoll(uaddr(A0), (unsigned)A1, uaddr(A2), uaddr(A3), (size_t)A4); }
 W(prctl) { return sys_prctl((int)A0, (uint64_t)A1, (uint64_t)A2, (uint64_t)A3, (uint64_t)A4); }
@@ -149,7 +153,11 @@ W(rmdir) { return sys_rmdir(uaddr(A0)); }
 W(rt_sigaction) { return sys_rt_sigaction((int)A0, uaddr(A1), uaddr(A2), (size_t)A3); }
 W(rt_sigpending) { return sys_rt_sigpending(uaddr(A0), (size_t)A1); }
 W(rt_sigprocmask) { return sys_rt_sigprocmask((int)A0, uaddr(A1), uaddr(A2), (size_t)A3); }
+W(sched_get_priority_max) { return sys_sched_get_priority_max((int)A0); }
+W(sched_get_priority_min) { return sys_sched_get_priority_min((int)A0); }
 W(sched_getaffinity) { return sys_sched_getaffinity((int)A0, (unsigned)A1, uaddr(A2)); }
+W(sched_getparam) { return sys_sched_getparam((int)A0, uaddr(A1)); }
+W(sched_getscheduler) { return sys_sched_getscheduler((int)A0); }
 W(sched_setaffinity) { return sys_sched_setaffinity((int)A0, (unsigned)A1, uaddr(A2)); }
 W(sched_yield) { return sys_sched_yield(); }
 W(select) { return sys_select((int)A0, uaddr(A1), uaddr(A2), uaddr(A3), uaddr(A4)); }
@@ -161,6 +169,7 @@ W(setfsuid) { return sys_setfsuid((uint32_t)A0); }
 W(setgid) { return sys_setgid((uint32_t)A0); }
 W(setgroups) { return sys_setgroups((int)A0, uaddr(A1)); }
 W(setpgid) { return sys_setpgid((int)A0, (int)A1); }
+W(setpriority) { return sys_setpriority((int)A0, (int)A1, (int)A2); }
 W(setregid) { return sys_setregid((uint32_t)A0, (uint32_t)A1); }
 W(setresgid) { return sys_setresgid((uint32_t)A0, (uint32_t)A1, (uint32_t)A2); }
 W(setresuid) { return sys_setresuid((uint32_t)A0, (uint32_t)A1, (uint32_t)A2); }
@@ -203,6 +212,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_clock_nanosleep] = w_clock_nanosleep,
     [__NR_clock_settime] = w_clock_settime,
     [__NR_close] = w_close,
+    [__NR_close_range] = w_close_range,
     [__NR_copy_file_range] = w_copy_file_range,
     [__NR_creat] = w_creat,
     [__NR_dup] = w_dup,
@@ -244,6 +254,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_getpgrp] = w_getpgrp,
     [__NR_getpid] = w_getpid,
     [__NR_getppid] = w_getppid,
+    [__NR_getpriority] = w_getpriority,
     [__NR_getrandom] = w_getrandom,
     [__NR_getresgid] = w_getresgid,
     [__NR_getresuid] = w_getresuid,
@@ -266,6 +277,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_lsetxattr] = w_lsetxattr,
     [__NR_lstat] = w_lstat,
     [__NR_madvise] = w_madvise,
+    [__NR_mincore] = w_mincore,
     [__NR_mkdir] = w_mkdir,
     [__NR_mkdirat] = w_mkdirat,
     [__NR_mlock] = w_mlock,
@@ -279,6 +291,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_newfstatat] = w_newfstatat,
     [__NR_open] = w_open,
     [__NR_openat] = w_openat,
+    [__NR_personality] = w_personality,
     [__NR_poll] = w_poll,
     [__NR_ppoll] = w_ppoll,
     [__NR_prctl] = w_prctl,
@@ -299,7 +312,11 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_rt_sigaction] = w_rt_sigaction,
     [__NR_rt_sigpending] = w_rt_sigpending,
     [__NR_rt_sigprocmask] = w_rt_sigprocmask,
+    [__NR_sched_get_priority_max] = w_sched_get_priority_max,
+    [__NR_sched_get_priority_min] = w_sched_get_priority_min,
     [__NR_sched_getaffinity] = w_sched_getaffinity,
+    [__NR_sched_getparam] = w_sched_getparam,
+    [__NR_sched_getscheduler] = w_sched_getscheduler,
     [__NR_sched_setaffinity] = w_sched_setaffinity,
     [__NR_sched_yield] = w_sched_yield,
     [__NR_select] = w_select,
@@ -311,6 +328,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_setgid] = w_setgid,
     [__NR_setgroups] = w_setgroups,
     [__NR_setpgid] = w_setpgid,
+    [__NR_setpriority] = w_setpriority,
     [__NR_setregid] = w_setregid,
     [__NR_setresgid] = w_setresgid,
     [__NR_setresuid] = w_setresuid,

@@ -38,7 +38,13 @@ static uint64_t pit_calibrate(void)
         if (spins > 50000000)
             return 0;
     }
-    return (rdtsc() - t0) * pit_hz / elapsed / 1000;
+    uint64_t khz = (rdtsc() - t0) * pit_hz / elapsed / 1000;
+    outb(0x43, 0x30); /* channel 0 back to one-shot mode 0, and park it */
+    outb(0x40, 0);
+    outb(0x40, 0);
+    outb(0x21, 0xff); /* mask both 8259s: nothing here uses legacy IRQs */
+    outb(0xa1, 0xff);
+    return khz;
 }
 
 void time_init(void)

@@ -84,6 +84,8 @@ void arch_trap_dispatch(struct core_uregs *f)
     uint64_t addr = vec == 14 ? arch_fault_address() : 0;
 
     f->orig_rax = (uint64_t)-1;
+    if (vec >= 32) /* stray interrupt: nothing is armed in this kernel yet */
+        return;
     if (f->cs & 3) {
         user_trap(f, vec, err, addr);
         return;
@@ -92,8 +94,6 @@ void arch_trap_dispatch(struct core_uregs *f)
         kernel_page_fault(f, err, addr);
         return;
     }
-    if (vec >= 32) /* stray interrupt: nothing is armed in this kernel yet */
-        return;
     panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
 }
 

@@ -240,6 +240,11 @@ struct exec_strings {
 int stack_build(struct mm *mm, const struct elf_image *img,
                 const struct exec_strings *s, const char *execfn,
                 uint64_t *rsp) __must_check;
+/* "#!" scripts (script.c): 1 and the interpreter line, 0 if not a script. */
+int script_parse(struct inode *ino, char *interp, size_t isz, char *arg,
+                 size_t asz) __must_check;
+int script_strings(const struct exec_strings *s, const char *interp, const char *arg,
+                   const char *path, struct exec_strings *out) __must_check;
 /* Replace the process image. On error the old image is intact. */
 int exec_image(const char *path, const struct exec_strings *s,
                struct core_uregs *regs, const char **why) __must_check;

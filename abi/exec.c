@@ -60,15 +60,49 @@ static void exec_commit(struct mm *mm, const char *path, const struct elf_image 
     regs->rflags = 0x202;
 }
 
-int exec_image(const char *path, const struct exec_strings *s,
-               struct core_uregs *regs, const char **why)
+#define SCRIPT_DEPTH_MAX 4
+
+static int exec_depth(const char *path, const char *execfn, const struct exec_strings *s,
+                      struct core_uregs *regs, const char **why, int depth);
+
+/* path is a "#!" script: run its interpreter with the script's arguments. */
+static int exec_script(const char *path, const char *execfn, const char *interp,
+                       const char *arg, const struct exec_strings *s,
+                       struct core_uregs *regs, const char **why, int depth)
+{
+    struct exec_strings ns;
+    *why = "Too many levels of symbolic links";
+    if (depth >= SCRIPT_DEPTH_MAX)
+        return -ELOOP;
+    *why = "out of memory";
+    int err = script_strings(s, interp, arg, path, &ns);
+    if (err)
+        return err;
+    if (ns.len > MAX_ARG_TOTAL)
+        err = -E2BIG;
+    else
+        err = exec_depth(interp, execfn, &ns, regs, why, depth + 1);
+    core_free(ns.buf);
+    return err;
+}
+
+static int exec_depth(const char *path, const char *execfn, const struct exec_strings *s,
+                      struct core_uregs *regs, const char **why, int depth)
 {
     struct inode *ino = NULL;
     struct elf_image img;
+    char interp[256], arg[256];
     uint64_t rsp;
     int err = exec_resolve(path, &ino, why);
     if (err)
         return err;
+    int kind = script_parse(ino, interp, sizeof(interp), arg, sizeof(arg));
+    if (kind) {
+        inode_put(ino);
+        *why = "bad interpreter line";
+        return kind < 0 ? kind
+                        : exec_script(path, execfn, interp, arg, s, regs, why, depth);
+    }
     struct mm *mm = mm_new();
     err = -ENOMEM;
     *why = "out of memory";
@@ -77,19 +111,25 @@ int exec_image(const char *path, const struct exec_strings *s,
     err = elf_load(ino, mm, &img, why);
     if (err)
         goto out;
-    err = stack_build(mm, &img, s, path, &rsp);
+    err = stack_build(mm, &img, s, execfn, &rsp);
     if (err) {
         *why = err == -E2BIG ? "argument list too long" : "out of memory";
         goto out;
     }
     mm->brk_start = mm->brk = img.brk_start;
-    exec_commit(mm, path, &img, rsp, regs);
+    exec_commit(mm, execfn, &img, rsp, regs);
     mm = NULL;
     err = 0;
 out:
     mm_destroy(mm);
     inode_put(ino);
     return err;
+}
+
+int exec_image(const char *path, const struct exec_strings *s,
+               struct core_uregs *regs, const char **why)
+{
+    return exec_depth(path, path, s, regs, why, 0);
 }
 
 /* Append the NULL-terminated user array of strings at u_vec to s. */

@@ -14,6 +14,7 @@ ABI_SRCS = \
 	abi/sys_dir.c \
 	abi/sys_stat.c \
 	abi/exec.c \
+	abi/script.c \
 	abi/elf.c \
 	abi/stack.c \
 	abi/mm.c \

@@ -41,7 +41,7 @@ static int main_run(int argc, char **argv)
 
     mica_error_init(&err);
     if (options_parse(&opts, argc, argv, &err) < 0) {
-        fprintf(stderr, "mica: %s\nTry 'mica run --help'.\n", err.msg);
+        fprintf(stderr, "mica: %s (see 'mica run --help')\n", err.msg);
         return MICA_STATUS_ERROR;
     }
     if (opts.help) {
@@ -66,7 +66,7 @@ static int main_help(int argc, char **argv)
         return 0;
     }
     if (argc > 1) {
-        fprintf(stderr, "mica: no help for '%s'\nTry 'mica --help'.\n", argv[1]);
+        fprintf(stderr, "mica: no help for '%s' (see 'mica --help')\n", argv[1]);
         return MICA_STATUS_ERROR;
     }
     fputs(main_usage, stdout);
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
         printf("mica %s\n", PACKAGE_VERSION);
         return 0;
     }
-    fprintf(stderr, "mica: unknown command '%s'\nTry 'mica --help'.\n",
+    fprintf(stderr, "mica: unknown command '%s' (see 'mica --help')\n",
             argv[1]);
     return MICA_STATUS_ERROR;
 }

@@ -124,18 +124,24 @@ arch_return_to_user:
     call arch_syscall_dispatch
 .endm
 
-    .align 16
-    .globl syscall_entry_ring0
-syscall_entry_ring0:
-    swapgs
-    mov %rsp, %gs:CPU_USER_RSP
-    SYSCALL_FRAME
+/* The fast return needs RCX/R11 to still hold RIP/RFLAGS; otherwise
+ * (execve, sigreturn) leave through the full IRET path. */
+.macro FAST_EXIT_OR_IRET
     mov UREGS_RIP(%rsp), %rax
     cmp UREGS_RCX(%rsp), %rax
     jne frame_return
     mov UREGS_RFLAGS(%rsp), %rax
     cmp UREGS_R11(%rsp), %rax
     jne frame_return
+.endm
+
+    .align 16
+    .globl syscall_entry_ring0
+syscall_entry_ring0:
+    swapgs
+    mov %rsp, %gs:CPU_USER_RSP
+    SYSCALL_FRAME
+    FAST_EXIT_OR_IRET
     POP_REGS
     mov 40(%rsp), %rsp              /* user rsp: vector, orig, rip, cs, rflags, rsp */
     swapgs
@@ -146,12 +152,7 @@ syscall_entry_ring0:
 syscall_entry_pvm:
     mov %rsp, %gs:CPU_USER_RSP      /* GS is already the kernel's (bit 2) */
     SYSCALL_FRAME
-    mov UREGS_RIP(%rsp), %rax
-    cmp UREGS_RCX(%rsp), %rax
-    jne frame_return
-    mov UREGS_RFLAGS(%rsp), %rax
-    cmp UREGS_R11(%rsp), %rax
-    jne frame_return
+    FAST_EXIT_OR_IRET
     mov %gs:CPU_VIF, %rax
     movb $1, PVM_VIF_IF(%rax)
     POP_REGS

@@ -174,13 +174,20 @@ void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot, int
     return NULL;
 }
 
-void *core_as_unmap(struct core_as *as, uaddr_t va)
+/* The entry that holds a page at va, or NULL. */
+static uint64_t *pte_find(struct core_as *as, uaddr_t va)
 {
     int err = 0;
     if (!va_ok(va))
         return NULL;
     uint64_t *pte = pte_walk(as, va.addr, false, &err);
-    if (!pte || !pte_has_page(*pte))
+    return pte && pte_has_page(*pte) ? pte : NULL;
+}
+
+void *core_as_unmap(struct core_as *as, uaddr_t va)
+{
+    uint64_t *pte = pte_find(as, va);
+    if (!pte)
         return NULL;
     uint64_t old = *pte;
     *pte = 0;
@@ -190,11 +197,8 @@ void *core_as_unmap(struct core_as *as, uaddr_t va)
 
 bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot)
 {
-    int err = 0;
-    if (!va_ok(va))
-        return false;
-    uint64_t *pte = pte_walk(as, va.addr, false, &err);
-    if (!pte || !pte_has_page(*pte))
+    uint64_t *pte = pte_find(as, va);
+    if (!pte)
         return false;
     *pte = pte_make(phys_to_virt(*pte & PTE_ADDR), prot);
     flush_if_current(as, va.addr);
@@ -203,11 +207,8 @@ bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot)
 
 void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
 {
-    int err = 0;
-    if (!va_ok(va))
-        return NULL;
-    uint64_t *pte = pte_walk(as, va.addr, false, &err);
-    if (!pte || !pte_has_page(*pte))
+    uint64_t *pte = pte_find(as, va);
+    if (!pte)
         return NULL;
     if (prot && !(*pte & PTE_P))
         *prot = 0;

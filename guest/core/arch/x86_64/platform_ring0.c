@@ -90,8 +90,13 @@ void arch_ring0_cpu_features(void)
     uint32_t r[4];
     uint64_t cr0 = read_cr0(), cr4 = read_cr4();
 
-    cr0 = (cr0 & ~(1ul << 2 | 1ul << 3)) | (1ul << 1); /* -EM -TS +MP */
-    cr4 |= (1ul << 9) | (1ul << 10);                   /* OSFXSR OSXMMEXCPT */
+    /* -EM -TS +MP, and +WP: the kernel must fault on read-only user pages
+     * (copy_to_user into them is -EFAULT, not a silent write) */
+    cr0 = (cr0 & ~(1ul << 2 | 1ul << 3)) | (1ul << 1) | (1ul << 16);
+    cr4 |= (1ul << 9) | (1ul << 10); /* OSFXSR OSXMMEXCPT */
+    arch_cpuid(7, 0, r);
+    if (r[1] & (1u << 7))
+        cr4 |= 1ul << 20; /* SMEP: never execute user pages in the kernel */
     arch_cpuid(1, 0, r);
     bool xsave = r[2] & (1u << 26);
     if (xsave)

@@ -211,6 +211,7 @@ int conmux_stdin_answer(struct conmux *cm)
     uint8_t rec[MICA_CON_HDR_SIZE + CONMUX_STDIN_CHUNK];
     size_t want = cm->stdin_wanted;
     ssize_t n;
+    int rc;
 
     if (want == 0)
         return 0;
@@ -226,7 +227,12 @@ int conmux_stdin_answer(struct conmux *cm)
     rec[2] = (uint8_t)(n & 0xff);
     rec[3] = (uint8_t)(n >> 8);
     cm->stdin_wanted = 0;
-    return cm->send(cm->send_opaque, rec, MICA_CON_HDR_SIZE + (size_t)n);
+    rc = cm->send(cm->send_opaque, rec, MICA_CON_HDR_SIZE + (size_t)n);
+    if (rc == -EPROTO || rc == -ENOSPC) /* the guest's in-ring is unusable */
+        return conmux_fault(cm, rc == -ENOSPC ? "no room for a stdin answer"
+                                              : "stdin ring index out of range",
+                            rec[0], (unsigned)n);
+    return rc;
 }
 
 int conmux_status(const struct conmux *cm)

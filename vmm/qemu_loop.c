@@ -89,8 +89,8 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
             qemu_ring_uart_feed(&q->ring, &q->cm, (uint8_t *)buf, (size_t)n) == -EPROTO)
             return 0;
     }
-    if (p[PFD_IN].revents)
-        conmux_stdin_answer(&q->cm);
+    if (p[PFD_IN].revents && conmux_stdin_answer(&q->cm) == -EPROTO)
+        return 0;
     return !*eof;
 }
 

@@ -35,7 +35,10 @@ static int run_check_fit(struct run *r, struct mica_error *err)
 {
     uint64_t need = r->initrd.len + r->kernel.size + RUN_MEM_RESERVE;
 
-    if (need <= r->opts->mem_size)
+    /* The initramfs sits in the top half of RAM (the QEMU engine keeps its
+     * console rings at the middle). */
+    if (need <= r->opts->mem_size &&
+        r->initrd.len + (1u << 20) <= r->opts->mem_size / 2)
         return 0;
     return mica_error_set(err, ENOMEM, "%s (%zu KiB) does not fit in %llu MiB "
                           "of guest memory; give a larger --memory",

@@ -115,3 +115,12 @@ tests_unit_test_guest_lib_LDADD = tests/unit/libguesthost.a $(CHECK_LIBS)
 # Kernel faults (panic, kernel #PF, triple fault) are reported, not hung on.
 TESTS += tests/system/faults.sh
 EXTRA_DIST += tests/system/faults.sh
+TESTS += tests/system/abi_qemu.sh
+EXTRA_DIST += tests/system/abi_qemu.sh
+
+# Every system test under the QEMU engine (ring 0 under TCG), whatever
+# /dev/kvm is: the independent second platform.
+check-qemu: all $(check_SCRIPTS) $(check_PROGRAMS)
+	MICA_TEST_ENGINE=qemu $(MAKE) $(AM_MAKEFLAGS) check \
+		TESTS="$(filter-out tests/system/abi_qemu.sh,$(filter tests/system/%,$(TESTS)))"
+.PHONY: check-qemu

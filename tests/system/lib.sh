@@ -21,7 +21,11 @@ mica_setup() {
     MICA=${MICA:-./mica}
     case $MICA in /*) ;; *) MICA=$(pwd)/$MICA ;; esac
     [ -x "$MICA" ] || skip "mica not found at $MICA (build it first, or set MICA)"
-    if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+    # MICA_TEST_ENGINE=qemu|kvm forces one (make check-qemu)
+    if [ "${MICA_TEST_ENGINE:-}" = kvm ]; then
+        ENGINE_OPTS="--engine kvm"
+        ENGINE=kvm
+    elif [ "${MICA_TEST_ENGINE:-}" != qemu ] && [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
         ENGINE_OPTS=
         ENGINE=kvm
     elif command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1; then

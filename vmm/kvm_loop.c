@@ -44,15 +44,35 @@ void kvm_console_drain(struct kvm_vm *vm)
         kvm_guest_fault(vm, "console out-ring producer index is out of range");
 }
 
+/* Wait until stdin is readable, without holding con_lock (so signals and
+ * doorbells are still served); 0 if the VM was stopped meanwhile. */
+static int kvm_stdin_wait(struct kvm_vm *vm)
+{
+    struct pollfd p = { .fd = vm->cm.in_fd, .events = POLLIN };
+    int n;
+
+    while (!kvm_vm_is_stopped(vm)) {
+        n = poll(&p, 1, KVM_STOP_RETRY_MS);
+        if (n > 0 || (n < 0 && errno != EINTR))
+            return 1; /* readable, or read() will say what is wrong */
+    }
+    return 0;
+}
+
 /* The guest waits for stdin: answer its request, if it made one. */
 static void kvm_console_pull(struct kvm_vm *vm)
 {
+    int rc;
+
     kvm_console_drain(vm);
-    if (kvm_vm_is_stopped(vm) || !conmux_stdin_pending(&vm->cm))
+    if (kvm_vm_is_stopped(vm) || !conmux_stdin_pending(&vm->cm) ||
+        !kvm_stdin_wait(vm))
         return;
     pthread_mutex_lock(&vm->con_lock);
-    conmux_stdin_answer(&vm->cm); /* -EINTR: the guest will pull again */
+    rc = conmux_stdin_answer(&vm->cm); /* -EINTR: the guest pulls again */
     pthread_mutex_unlock(&vm->con_lock);
+    if (rc == -EPROTO)
+        kvm_guest_fault(vm, "%s", vm->cm.err.msg);
 }
 
 static void kvm_debug_exit(struct kvm_vm *vm)
@@ -89,16 +109,24 @@ static void kvm_exit_io(struct kvm_vm *vm)
 }
 
 /* A fatal exit: reason plus registers, status 125. */
-static void kvm_exit_fatal(struct kvm_vm *vm, const char *fmt, unsigned long long a)
+static void kvm_exit_fatal(struct kvm_vm *vm, const char *what)
 {
-    char regs[1024], what[256];
+    char regs[1024];
     struct mica_error e;
 
-    snprintf(what, sizeof(what), fmt, a);
     kvm_vcpu_dump(vm, regs, sizeof(regs));
     mica_error_init(&e);
     mica_error_set(&e, EIO, "%s\n%s", what, regs);
     kvm_vm_fail(vm, &e);
+}
+
+static void kvm_exit_unexpected(struct kvm_vm *vm, const char *fmt,
+                                unsigned long long v)
+{
+    char what[128];
+
+    snprintf(what, sizeof(what), fmt, v);
+    kvm_exit_fatal(vm, what);
 }
 
 static void kvm_exit_dispatch(struct kvm_vm *vm)
@@ -113,27 +141,28 @@ static void kvm_exit_dispatch(struct kvm_vm *vm)
                                run->mmio.is_write ? "write" : "read",
                                (unsigned long long)run->mmio.phys_addr);
     case KVM_EXIT_SHUTDOWN:
-        return kvm_exit_fatal(vm, "guest kernel triple fault (shutdown)%.0llu", 0);
+        return kvm_exit_fatal(vm, "guest kernel triple fault (shutdown)");
     case KVM_EXIT_INTERNAL_ERROR:
-        return kvm_exit_fatal(vm, "KVM internal error (suberror %llu)",
-                              run->internal.suberror);
+        return kvm_exit_unexpected(vm, "KVM internal error (suberror %llu)",
+                                   run->internal.suberror);
     case KVM_EXIT_FAIL_ENTRY:
-        return kvm_exit_fatal(vm, "KVM could not enter the guest (reason 0x%llx)",
-                              run->fail_entry.hardware_entry_failure_reason);
+        return kvm_exit_unexpected(vm, "KVM could not enter the guest "
+                                   "(reason 0x%llx)",
+                                   run->fail_entry.hardware_entry_failure_reason);
     case KVM_EXIT_HLT:
         return kvm_guest_fault(vm, "the guest halted for good (hlt with "
                                "interrupts off)");
     default:
-        return kvm_exit_fatal(vm, "unexpected KVM exit (reason %llu)",
-                              run->exit_reason);
+        return kvm_exit_unexpected(vm, "unexpected KVM exit (reason %llu)",
+                                   run->exit_reason);
     }
 }
 
 static void kvm_vcpu_interrupted(struct kvm_vm *vm)
 {
     if (vm->watchdog_fired && !kvm_vm_is_stopped(vm))
-        kvm_exit_fatal(vm, "guest kernel did not boot: no console output "
-                       "within %llu s", KVM_WATCHDOG_MS / 1000);
+        kvm_exit_unexpected(vm, "guest kernel did not boot: no console "
+                            "output within %llu s", KVM_WATCHDOG_MS / 1000);
     vm->run->immediate_exit = 0;
 }
 

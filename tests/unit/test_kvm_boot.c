@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include <elf.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,34 @@ START_TEST(test_gpa_ptr)
 }
 END_TEST
 
+/* How a run ends: the first stop wins, guest faults are status 125. */
+START_TEST(test_stop_first_wins)
+{
+    struct kvm_vm vm;
+    struct mica_error e;
+
+    memset(&vm, 0, sizeof(vm));
+    pthread_mutex_init(&vm.stop_lock, NULL);
+    ck_assert(!kvm_vm_is_stopped(&vm));
+    kvm_guest_fault(&vm, "bad ring index %u", 7u);
+    ck_assert(kvm_vm_is_stopped(&vm));
+    ck_assert(vm.failed);
+    ck_assert_int_eq(vm.status, 125);
+    ck_assert_ptr_nonnull(strstr(vm.err.msg, "guest misbehaved"));
+    ck_assert_ptr_nonnull(strstr(vm.err.msg, "bad ring index 7"));
+    kvm_vm_stop(&vm, 0); /* too late: ignored */
+    ck_assert_int_eq(vm.status, 125);
+    memset(&vm, 0, sizeof(vm));
+    pthread_mutex_init(&vm.stop_lock, NULL);
+    kvm_vm_stop(&vm, 130);
+    mica_error_init(&e);
+    mica_error_set(&e, EIO, "late failure");
+    kvm_vm_fail(&vm, &e);
+    ck_assert(!vm.failed);
+    ck_assert_int_eq(vm.status, 130);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("kvm_boot");
@@ -221,6 +250,7 @@ int main(void)
     tcase_add_test(tc, test_hostile_kernels);
     tcase_add_test(tc, test_initrd_too_big);
     tcase_add_test(tc, test_gpa_ptr);
+    tcase_add_test(tc, test_stop_first_wins);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_FORK);

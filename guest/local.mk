@@ -115,6 +115,7 @@ tests_unit_test_guest_lib_LDADD = tests/unit/libguesthost.a $(CHECK_LIBS)
 # Kernel faults (panic, kernel #PF, triple fault) are reported, not hung on.
 TESTS += tests/system/faults.sh
 EXTRA_DIST += tests/system/faults.sh
+include tests/unit/abi-host.mk
 TESTS += tests/system/abi_qemu.sh
 EXTRA_DIST += tests/system/abi_qemu.sh
 

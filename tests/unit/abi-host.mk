@@ -1,0 +1,39 @@
+# The Linux ABI services (abi/) compiled for the host and unit-tested there
+# against a host implementation of the core API (tests/unit/core_shim.c).
+# Included from guest/local.mk. Symbols of guest/lib are renamed by
+# guest_host.h, so the abi code calls guest_memcpy and friends from
+# libguesthost.a, never the host C library's.
+ABI_HOST_SRCS = abi/vfs_inode.c abi/vfs_path.c abi/tmpfs.c abi/initramfs.c \
+	abi/fd.c abi/console_file.c abi/exec.c abi/script.c abi/elf.c abi/stack.c \
+	abi/mm.c abi/vma.c abi/syscall.c abi/trap.c abi/sys_file.c abi/sys_fd.c \
+	abi/sys_dir.c abi/sys_stat.c abi/sys_mem.c abi/sys_time.c abi/sys_info.c \
+	abi/sys_signal.c abi/sys_proc.c abi/sys_xattr.c abi/sys_copy.c
+# Freestanding, with the guest's include path (GCC's own headers and the
+# UAPI links only), so the code sees what it sees in the guest.
+ABI_HOST_CPPFLAGS = -include $(srcdir)/tests/unit/guest_host.h \
+	-nostdinc -isystem $(GUEST_GCC_INCLUDE) -isystem $(GUEST_UAPI) \
+	-I$(srcdir)/guest/include -I$(srcdir)/abi -Iabi -I$(srcdir)/include
+
+check_LIBRARIES += tests/unit/libabihost.a tests/unit/libcoreshim.a
+tests_unit_libabihost_a_SOURCES = $(ABI_HOST_SRCS)
+tests_unit_libabihost_a_CPPFLAGS = $(ABI_HOST_CPPFLAGS)
+tests_unit_libabihost_a_CFLAGS = -std=gnu11 -Wall -ffreestanding -fno-builtin
+$(tests_unit_libabihost_a_OBJECTS): $(GUEST_UAPI)/stamp abi/syscall_names.h
+tests_unit_libcoreshim_a_SOURCES = tests/unit/core_shim.c tests/unit/core_shim.h
+tests_unit_libcoreshim_a_CPPFLAGS = -I$(srcdir)/guest/include
+tests_unit_libcoreshim_a_CFLAGS = -std=gnu11 -Wall
+
+ABI_HOST_TEST_CPPFLAGS = -I$(srcdir)/guest/include -I$(srcdir)/abi -Iabi \
+	-I$(srcdir)/include -I$(srcdir)/tests/unit $(CHECK_CFLAGS)
+ABI_HOST_TEST_CFLAGS = -std=gnu11 -Wall -fno-builtin
+ABI_HOST_LDADD = tests/unit/libabihost.a tests/unit/libcoreshim.a \
+	tests/unit/libguesthost.a $(CHECK_LIBS)
+
+ABI_HOST_TESTS = tests/unit/test_abi_initramfs
+check_PROGRAMS += $(ABI_HOST_TESTS)
+TESTS += $(ABI_HOST_TESTS)
+
+tests_unit_test_abi_initramfs_SOURCES = tests/unit/test_abi_initramfs.c
+tests_unit_test_abi_initramfs_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_initramfs_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_initramfs_LDADD = $(ABI_HOST_LDADD)

@@ -1,0 +1,621 @@
+/* The guest core API on the host (see core_shim.h), so abi/ links and runs
+ * inside Check suites. Built with the host C library and the core headers;
+ * nothing here is compiled into the guest. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <core/as.h>
+#include <core/boot.h>
+#include <core/console.h>
+#include <core/errno.h>
+#include <core/mem.h>
+#include <core/panic.h>
+#include <core/random.h>
+#include <core/task.h>
+#include <core/time.h>
+#include <core/uaccess.h>
+
+#include "core_shim.h"
+
+/* ---- allocation, with failure injection and live counts ---- */
+
+static unsigned long fail_at, alloc_seq;
+static int fail_sticky;
+static long heap_live, pages_live;
+
+void shim_alloc_fail(unsigned long n, int sticky)
+{
+    fail_at = n ? alloc_seq + n : 0;
+    fail_sticky = sticky;
+}
+
+static int alloc_fails(void)
+{
+    alloc_seq++;
+    if (!fail_at)
+        return 0;
+    return fail_sticky ? alloc_seq >= fail_at : alloc_seq == fail_at;
+}
+
+long shim_heap_live(void)
+{
+    return heap_live;
+}
+
+long shim_pages_live(void)
+{
+    return pages_live;
+}
+
+void *core_malloc(size_t size)
+{
+    if (alloc_fails())
+        return NULL;
+    void *p = malloc(size ? size : 1);
+    if (p)
+        heap_live++;
+    return p;
+}
+
+void *core_zalloc(size_t size)
+{
+    if (alloc_fails())
+        return NULL;
+    void *p = calloc(1, size ? size : 1);
+    if (p)
+        heap_live++;
+    return p;
+}
+
+void *core_realloc(void *p, size_t size)
+{
+    if (alloc_fails())
+        return NULL;
+    void *n = realloc(p, size ? size : 1); /* the core never frees here */
+    if (n && !p)
+        heap_live++;
+    return n;
+}
+
+void core_free(void *p)
+{
+    if (p)
+        heap_live--;
+    free(p);
+}
+
+/* Page reference counts live in a small header table keyed by address. */
+struct page_ref {
+    void *page;
+    unsigned refs;
+};
+static struct page_ref *prefs;
+static size_t nprefs, cap_prefs;
+
+static struct page_ref *page_ref(void *page)
+{
+    for (size_t i = 0; i < nprefs; i++)
+        if (prefs[i].page == page)
+            return &prefs[i];
+    return NULL;
+}
+
+void *core_page_alloc(void)
+{
+    if (alloc_fails())
+        return NULL;
+    void *p = aligned_alloc(CORE_PAGE_SIZE, CORE_PAGE_SIZE);
+    if (!p)
+        return NULL;
+    memset(p, 0, CORE_PAGE_SIZE);
+    if (nprefs == cap_prefs) {
+        cap_prefs = cap_prefs ? cap_prefs * 2 : 256;
+        prefs = realloc(prefs, cap_prefs * sizeof(*prefs));
+        if (!prefs)
+            abort();
+    }
+    prefs[nprefs++] = (struct page_ref){p, 1};
+    pages_live++;
+    return p;
+}
+
+void core_page_free(void *page)
+{
+    struct page_ref *r = page_ref(page);
+    if (!r || r->refs == 0)
+        core_panic("core_page_free(%p): not an allocated page", page);
+    if (--r->refs)
+        return;
+    *r = prefs[--nprefs];
+    pages_live--;
+    free(page);
+}
+
+void core_page_get(void *page)
+{
+    struct page_ref *r = page_ref(page);
+    if (!r)
+        core_panic("core_page_get(%p): not an allocated page", page);
+    r->refs++;
+}
+
+unsigned core_page_refs(void *page)
+{
+    struct page_ref *r = page_ref(page);
+    return r ? r->refs : 0;
+}
+
+uint64_t core_mem_total_bytes(void)
+{
+    return 256ull << 20;
+}
+
+uint64_t core_mem_free_bytes(void)
+{
+    return (256ull << 20) - (uint64_t)pages_live * CORE_PAGE_SIZE;
+}
+
+/* ---- user memory: host pointers, with the core's range check ---- */
+
+static struct {
+    uintptr_t start, end;
+} bad[SHIM_BAD_MAX];
+
+void shim_bad_range(const void *p, size_t len)
+{
+    for (int i = 0; i < SHIM_BAD_MAX; i++)
+        if (bad[i].start == bad[i].end) {
+            bad[i].start = (uintptr_t)p;
+            bad[i].end = (uintptr_t)p + len;
+            return;
+        }
+    abort();
+}
+
+void shim_bad_clear(void)
+{
+    memset(bad, 0, sizeof(bad));
+}
+
+/* Bytes from a that can be touched before a bad range (up to len). */
+static size_t good_prefix(uint64_t a, size_t len)
+{
+    size_t ok = len;
+    for (int i = 0; i < SHIM_BAD_MAX; i++) {
+        if (bad[i].start == bad[i].end)
+            continue;
+        if (bad[i].start <= a && a < bad[i].end)
+            return 0;
+        if (a < bad[i].start && bad[i].start - a < ok)
+            ok = bad[i].start - a;
+    }
+    return ok;
+}
+
+bool core_user_range_ok(uaddr_t addr, size_t len)
+{
+    return addr.addr >= CORE_USER_MIN && addr.addr < CORE_USER_END &&
+           len <= CORE_USER_END - addr.addr;
+}
+
+int core_copy_from_user(void *dst, uaddr_t src, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!core_user_range_ok(src, len))
+        return -EFAULT;
+    size_t ok = good_prefix(src.addr, len);
+    memcpy(dst, (const void *)(uintptr_t)src.addr, ok);
+    return ok == len ? 0 : -EFAULT;
+}
+
+int core_copy_to_user(uaddr_t dst, const void *src, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!core_user_range_ok(dst, len))
+        return -EFAULT;
+    size_t ok = good_prefix(dst.addr, len);
+    memcpy((void *)(uintptr_t)dst.addr, src, ok);
+    return ok == len ? 0 : -EFAULT;
+}
+
+int core_clear_user(uaddr_t dst, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (!core_user_range_ok(dst, len))
+        return -EFAULT;
+    size_t ok = good_prefix(dst.addr, len);
+    memset((void *)(uintptr_t)dst.addr, 0, ok);
+    return ok == len ? 0 : -EFAULT;
+}
+
+long core_strncpy_from_user(char *dst, uaddr_t src, size_t max)
+{
+    if (max == 0)
+        return -ENAMETOOLONG;
+    if (src.addr < CORE_USER_MIN || src.addr >= CORE_USER_END)
+        return -EFAULT;
+    size_t room = CORE_USER_END - src.addr;
+    size_t lim = max < room ? max : room;
+    const char *s = (const char *)(uintptr_t)src.addr;
+    for (size_t i = 0; i < lim; i++) {
+        if (good_prefix(src.addr + i, 1) == 0)
+            return -EFAULT;
+        dst[i] = s[i];
+        if (s[i] == 0)
+            return (long)i;
+    }
+    dst[lim - 1] = 0;
+    return lim == max ? -ENAMETOOLONG : -EFAULT;
+}
+
+/* ---- address spaces: an unsorted array of va -> page ---- */
+
+struct as_entry {
+    uint64_t va;
+    void *page;
+    unsigned prot;
+};
+
+struct core_as {
+    struct as_entry *e;
+    size_t n, cap;
+};
+
+static struct core_as *as_current;
+
+struct core_as *core_as_create(void)
+{
+    if (alloc_fails())
+        return NULL;
+    return calloc(1, sizeof(struct core_as));
+}
+
+void core_as_destroy(struct core_as *as, void (*page_put)(void *page))
+{
+    if (!as)
+        return;
+    for (size_t i = 0; i < as->n; i++)
+        page_put(as->e[i].page);
+    if (as_current == as)
+        as_current = NULL;
+    free(as->e);
+    free(as);
+}
+
+void core_as_activate(struct core_as *as)
+{
+    as_current = as;
+}
+
+struct core_as *core_as_current(void)
+{
+    return as_current;
+}
+
+static bool va_ok(uaddr_t va)
+{
+    return va.addr % CORE_PAGE_SIZE == 0 && va.addr >= CORE_USER_MIN &&
+           va.addr < CORE_USER_END;
+}
+
+static struct as_entry *as_find(struct core_as *as, uint64_t va)
+{
+    for (size_t i = 0; i < as->n; i++)
+        if (as->e[i].va == va)
+            return &as->e[i];
+    return NULL;
+}
+
+void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot, int *err)
+{
+    *err = 0;
+    if (!va_ok(va)) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    struct as_entry *e = as_find(as, va.addr);
+    if (e) {
+        void *old = e->page;
+        e->page = page;
+        e->prot = prot;
+        return old;
+    }
+    if (as->n == as->cap) {
+        if (alloc_fails()) {
+            *err = -ENOMEM;
+            return NULL;
+        }
+        size_t cap = as->cap ? as->cap * 2 : 64;
+        struct as_entry *ne = realloc(as->e, cap * sizeof(*ne));
+        if (!ne) {
+            *err = -ENOMEM;
+            return NULL;
+        }
+        as->e = ne;
+        as->cap = cap;
+    }
+    as->e[as->n++] = (struct as_entry){va.addr, page, prot};
+    return NULL;
+}
+
+void *core_as_unmap(struct core_as *as, uaddr_t va)
+{
+    struct as_entry *e = va_ok(va) ? as_find(as, va.addr) : NULL;
+    if (!e)
+        return NULL;
+    void *pg = e->page;
+    *e = as->e[--as->n];
+    return pg;
+}
+
+bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot)
+{
+    struct as_entry *e = va_ok(va) ? as_find(as, va.addr) : NULL;
+    if (!e)
+        return false;
+    e->prot = prot;
+    return true;
+}
+
+void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
+{
+    struct as_entry *e = va_ok(va) ? as_find(as, va.addr) : NULL;
+    if (!e)
+        return NULL;
+    if (prot)
+        *prot = e->prot;
+    return e->page;
+}
+
+size_t shim_as_count(const void *as)
+{
+    return ((const struct core_as *)as)->n;
+}
+
+/* ---- console and log ---- */
+
+static char *out[3];
+static size_t out_len[3];
+static const char *in_buf;
+static size_t in_len;
+static char log_last[512];
+
+size_t core_console_write(int stream, const void *buf, size_t len)
+{
+    int s = stream == CORE_STDERR ? 2 : 1;
+    char *n = realloc(out[s], out_len[s] + len + 1);
+    if (!n)
+        abort();
+    memcpy(n + out_len[s], buf, len);
+    out_len[s] += len;
+    n[out_len[s]] = 0;
+    out[s] = n;
+    return len;
+}
+
+size_t core_console_read(void *buf, size_t len)
+{
+    size_t n = len < in_len ? len : in_len;
+    memcpy(buf, in_buf, n);
+    in_buf += n;
+    in_len -= n;
+    return n;
+}
+
+void core_console_flush(void)
+{
+}
+
+const char *shim_console_out(int stream)
+{
+    int s = stream == CORE_STDERR ? 2 : 1;
+    return out[s] ? out[s] : "";
+}
+
+size_t shim_console_len(int stream)
+{
+    return out_len[stream == CORE_STDERR ? 2 : 1];
+}
+
+void shim_console_reset(void)
+{
+    for (int i = 0; i < 3; i++) {
+        free(out[i]);
+        out[i] = NULL;
+        out_len[i] = 0;
+    }
+}
+
+void shim_console_input(const void *buf, size_t len)
+{
+    in_buf = buf;
+    in_len = len;
+}
+
+void core_log(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(log_last, sizeof(log_last), fmt, ap);
+    va_end(ap);
+    if (getenv("SHIM_VERBOSE"))
+        fputs(log_last, stderr);
+}
+
+const char *shim_log_last(void)
+{
+    return log_last;
+}
+
+void core_report_unimplemented(const char *name)
+{
+    core_log("unimplemented: %s\n", name);
+}
+
+bool core_verbose(void)
+{
+    return getenv("SHIM_VERBOSE") != NULL;
+}
+
+/* ---- stopping: exit status as the VM's, panic as an abort ---- */
+
+void core_vm_exit(int status)
+{
+    fflush(NULL);
+    _exit(status);
+}
+
+void core_panic(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("core_panic: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    abort();
+}
+
+/* ---- time, randomness, CPU facts, handlers ---- */
+
+static int64_t realtime_offset;
+
+static uint64_t clock_ns(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t core_time_monotonic_ns(void)
+{
+    return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t core_time_realtime_ns(void)
+{
+    return clock_ns(CLOCK_REALTIME) + (uint64_t)realtime_offset;
+}
+
+void core_time_set_realtime_ns(uint64_t ns)
+{
+    realtime_offset = (int64_t)(ns - clock_ns(CLOCK_REALTIME));
+}
+
+void core_time_sleep_ns(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull)};
+    nanosleep(&ts, NULL);
+}
+
+void core_random_bytes(void *buf, size_t len)
+{
+    char *p = buf;
+    while (len) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n <= 0)
+            abort();
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+static uint64_t user_fs, user_gs;
+
+void core_set_user_fs(uint64_t base)
+{
+    user_fs = base;
+}
+
+uint64_t core_get_user_fs(void)
+{
+    return user_fs;
+}
+
+void core_set_user_gs(uint64_t base)
+{
+    user_gs = base;
+}
+
+uint64_t core_get_user_gs(void)
+{
+    return user_gs;
+}
+
+uint64_t core_cpu_hwcap(void)
+{
+    return 0x178bfbff;
+}
+
+unsigned core_cpu_count(void)
+{
+    return 1;
+}
+
+static core_syscall_fn syscall_fn;
+static core_fault_fn fault_fn;
+static core_trap_fn trap_fn;
+
+void core_set_syscall_handler(core_syscall_fn fn)
+{
+    syscall_fn = fn;
+}
+
+void core_set_fault_handler(core_fault_fn fn)
+{
+    fault_fn = fn;
+}
+
+void core_set_trap_handler(core_trap_fn fn)
+{
+    trap_fn = fn;
+}
+
+void core_user_enter(const struct core_uregs *regs)
+{
+    core_panic("core_user_enter(rip %#lx): no user mode on the host",
+               (unsigned long)regs->rip);
+}
+
+/* ---- boot facts ---- */
+
+static const char *boot_cmdline = "";
+static const void *boot_initrd;
+static size_t boot_initrd_size;
+
+void shim_boot_set(const char *cmdline, const void *initrd, size_t size)
+{
+    boot_cmdline = cmdline ? cmdline : "";
+    boot_initrd = initrd;
+    boot_initrd_size = size;
+}
+
+const char *core_boot_cmdline(void)
+{
+    return boot_cmdline;
+}
+
+void core_boot_initrd(const void **data, size_t *size)
+{
+    *data = boot_initrd;
+    *size = boot_initrd_size;
+}
+
+const char *core_platform_name(void)
+{
+    return "host";
+}
+
+/* The current process is defined by abi/main.c, which most suites do not
+ * link; a weak definition stands in (main.c's wins where it is linked). */
+struct process;
+__attribute__((weak)) struct process *abi_proc;

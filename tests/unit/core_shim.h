@@ -1,0 +1,91 @@
+/* A host implementation of the guest core API, for unit tests of abi/.
+ *
+ * User addresses are host pointers: core_copy_* read and write them
+ * directly after the same range check the core makes (CORE_USER_MIN up to
+ * CORE_USER_END), so a test passes uaddr(0x10) or uaddr(~0ul) to get
+ * -EFAULT. Up to SHIM_BAD_MAX host ranges can be marked unreadable; a
+ * copy that touches one fails with -EFAULT after copying the bytes before
+ * it, as a copy that meets an unmapped page does. Address spaces are a
+ * small table of va -> page; allocations can be made to fail on demand;
+ * console output, the log and the boot facts are test-controlled.
+ */
+#ifndef TESTS_UNIT_CORE_SHIM_H
+#define TESTS_UNIT_CORE_SHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SHIM_BAD_MAX 4
+
+/* Mark [p, p+len) as faulting for user copies; shim_bad_clear undoes all. */
+void shim_bad_range(const void *p, size_t len);
+void shim_bad_clear(void);
+
+/* Allocation failure injection: the nth allocation from now (1 = the next
+ * one) of core_malloc/zalloc/realloc/page_alloc fails; with sticky, every
+ * one after it fails too. n = 0 turns failures off. */
+void shim_alloc_fail(unsigned long n, int sticky);
+/* Live counts, for leak checks: heap blocks and pages not yet freed. */
+long shim_heap_live(void);
+long shim_pages_live(void);
+
+/* What core_console_write wrote to a stream (1 or 2), NUL-terminated. */
+const char *shim_console_out(int stream);
+size_t shim_console_len(int stream);
+void shim_console_reset(void);
+/* Bytes core_console_read hands out, then EOF. */
+void shim_console_input(const void *buf, size_t len);
+/* The last core_log line. */
+const char *shim_log_last(void);
+
+/* Boot facts returned by core_boot_cmdline and core_boot_initrd. */
+void shim_boot_set(const char *cmdline, const void *initrd, size_t size);
+
+/* Number of pages mapped in an address space. */
+size_t shim_as_count(const void *as);
+
+/* For suites that include abi_int.h after guest_host.h: give the C
+ * library's names back to the test code (the abi code keeps calling the
+ * guest_* functions), and a fresh process with its own root, /dev, /tmp
+ * and memory map. */
+#ifdef ABI_INT_H
+#undef memcpy
+#undef memmove
+#undef memset
+#undef memcmp
+#undef memchr
+#undef strlen
+#undef strnlen
+#undef strcmp
+#undef strncmp
+#undef strchr
+#undef strrchr
+#undef strcpy
+#undef strlcpy
+#undef vsnprintf
+#undef snprintf
+#undef strtoul
+
+static struct process shim_proc;
+
+/* vfs_init, then (if late) vfs_init_late; abi_proc with cwd at the root
+ * and an empty mm. Returns 0 or a negative errno. */
+static inline int shim_proc_init(bool late)
+{
+    memset(&shim_proc, 0, sizeof(shim_proc));
+    abi_proc = &shim_proc;
+    proc_init_limits(abi_proc);
+    abi_proc->umask = 022;
+    int err = vfs_init();
+    if (!err && late)
+        err = vfs_init_late();
+    if (err)
+        return err;
+    abi_proc->cwd = vfs_root;
+    inode_get(vfs_root);
+    abi_proc->mm = mm_new();
+    return abi_proc->mm ? 0 : -ENOMEM;
+}
+#endif
+
+#endif

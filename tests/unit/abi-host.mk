@@ -29,7 +29,7 @@ ABI_HOST_TEST_CFLAGS = -std=gnu11 -Wall -fno-builtin
 ABI_HOST_LDADD = tests/unit/libabihost.a tests/unit/libcoreshim.a \
 	tests/unit/libguesthost.a $(CHECK_LIBS)
 
-ABI_HOST_TESTS = tests/unit/test_abi_initramfs
+ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
 
@@ -37,3 +37,8 @@ tests_unit_test_abi_initramfs_SOURCES = tests/unit/test_abi_initramfs.c
 tests_unit_test_abi_initramfs_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_initramfs_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_initramfs_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_elf_SOURCES = tests/unit/test_abi_elf.c
+tests_unit_test_abi_elf_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_elf_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_elf_LDADD = $(ABI_HOST_LDADD)

@@ -27,21 +27,45 @@ bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
     return true;
 }
 
+static bool vma_mergeable(const struct vma *a, const struct vma *b)
+{
+    return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
+           !(a->flags & VMA_STACK);
+}
+
+/* Insert [start, end) (which must be free), merging with equal neighbours
+ * so that runs of mmap calls do not grow the list. */
 int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
                unsigned flags)
 {
+    struct vma key = {.start = start, .end = end, .prot = prot, .flags = flags};
+    struct vma *prev = NULL, *next = mm->vmas;
+    while (next && next->start < start) {
+        prev = next;
+        next = next->next;
+    }
+    if (prev && vma_mergeable(prev, &key)) {
+        prev->end = end;
+        if (next && vma_mergeable(prev, next)) {
+            prev->end = next->end;
+            prev->next = next->next;
+            core_free(next);
+        }
+        return 0;
+    }
+    if (next && vma_mergeable(&key, next)) {
+        next->start = start;
+        return 0;
+    }
     struct vma *n = core_zalloc(sizeof(*n));
     if (!n)
         return -ENOMEM;
-    n->start = start;
-    n->end = end;
-    n->prot = prot;
-    n->flags = flags;
-    struct vma **pp = &mm->vmas;
-    while (*pp && (*pp)->start < start)
-        pp = &(*pp)->next;
-    n->next = *pp;
-    *pp = n;
+    *n = key;
+    n->next = next;
+    if (prev)
+        prev->next = n;
+    else
+        mm->vmas = n;
     return 0;
 }
 

@@ -129,7 +129,21 @@ out:
 int exec_image(const char *path, const struct exec_strings *s,
                struct core_uregs *regs, const char **why)
 {
-    return exec_depth(path, path, s, regs, why, 0);
+    if (s->argc)
+        return exec_depth(path, path, s, regs, why, 0);
+    /* An empty argv gets "" as argv[0], as Linux does since 5.18. */
+    struct exec_strings ns = *s;
+    *why = "out of memory";
+    ns.buf = core_malloc(s->len + 1);
+    if (!ns.buf)
+        return -ENOMEM;
+    ns.buf[0] = 0;
+    memcpy(ns.buf + 1, s->buf, s->len);
+    ns.len = s->len + 1;
+    ns.argc = 1;
+    int err = exec_depth(path, path, &ns, regs, why, 0);
+    core_free(ns.buf);
+    return err;
 }
 
 /* Append the NULL-terminated user array of strings at u_vec to s. */

@@ -3,7 +3,7 @@
 # vmm/libmica.a; each runs in Check's fork mode.
 MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
-	tests/unit/test_kvm_boot
+	tests/unit/test_kvm_boot tests/unit/test_qemu_ring
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -26,6 +26,9 @@ tests_unit_test_conmux_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_kvm_boot_SOURCES = tests/unit/test_kvm_boot.c
 tests_unit_test_kvm_boot_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_kvm_boot_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_qemu_ring_SOURCES = tests/unit/test_qemu_ring.c
+tests_unit_test_qemu_ring_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_qemu_ring_LDADD = $(MICA_UNIT_LDADD)
 
 # --- system tests ---
 # ABI programs (tests/abi/NAME.c), each built statically twice, with musl and

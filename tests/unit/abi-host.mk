@@ -30,7 +30,8 @@ ABI_HOST_LDADD = tests/unit/libabihost.a tests/unit/libcoreshim.a \
 	tests/unit/libguesthost.a $(CHECK_LIBS)
 
 ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf \
-	tests/unit/test_abi_vfs tests/unit/test_abi_tmpfs
+	tests/unit/test_abi_vfs tests/unit/test_abi_tmpfs \
+	tests/unit/test_abi_vma
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
 
@@ -53,3 +54,8 @@ tests_unit_test_abi_tmpfs_SOURCES = tests/unit/test_abi_tmpfs.c
 tests_unit_test_abi_tmpfs_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_tmpfs_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_tmpfs_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_vma_SOURCES = tests/unit/test_abi_vma.c
+tests_unit_test_abi_vma_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_vma_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_vma_LDADD = $(ABI_HOST_LDADD)

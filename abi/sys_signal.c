@@ -4,8 +4,9 @@
  * signal frame and rt_sigreturn). The state is kept exactly, so programs
  * that install handlers and masks see Linux's answers, and a signal sent
  * to ourselves does what its action says when that needs no frame:
- * ignored signals vanish, default-fatal ones end the VM with 128+N.
- * A signal with a handler cannot run it yet: it is logged and dropped.
+ * ignored signals vanish, default-fatal ones end the VM with 128+N, and
+ * stop signals are ignored (nobody could continue us). A signal with a
+ * handler cannot run it yet: it is logged and dropped.
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -115,6 +116,12 @@ static bool default_ignored(int sig)
     return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
 
+/* Stopping would hang the VM with nobody to send SIGCONT: carry on. */
+static bool default_stops(int sig)
+{
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 /* Send sig to ourselves. */
 static long signal_self(int sig)
 {
@@ -129,7 +136,11 @@ static long signal_self(int sig)
         return 0;
     if (blocked)
         return 0; /* would stay pending; nothing unblocks it to deliver yet */
-    if (h == 0 || sig == SIGKILL || sig == SIGSTOP) {
+    if ((h == 0 || sig == SIGSTOP) && default_stops(sig)) {
+        core_log("mica: signal %d would stop the process; ignored\n", sig);
+        return 0;
+    }
+    if (h == 0 || sig == SIGKILL) {
         core_console_flush();
         core_log("mica: killed by signal %d (kill)\n", sig);
         core_vm_exit(128 + sig);

@@ -63,6 +63,16 @@ static int conmux_fault(struct conmux *cm, const char *what, unsigned type,
     return -EPROTO;
 }
 
+/* mica's own stdout failed (disk full, ...): stop rather than lose output. */
+static int conmux_host_fail(struct conmux *cm, int rc)
+{
+    mica_error_set(&cm->err, -rc, "cannot write the program's output: %s",
+                   strerror(-rc));
+    cm->failed = 1;
+    cm->host_failed = 1;
+    return rc;
+}
+
 static int conmux_out(struct conmux *cm, const uint8_t *p, size_t len)
 {
     int rc;
@@ -74,14 +84,14 @@ static int conmux_out(struct conmux *cm, const uint8_t *p, size_t len)
         cm->stdout_broken = 1; /* the reader went away: drop the rest */
         return 0;
     }
-    return rc;
+    return rc < 0 ? conmux_host_fail(cm, rc) : 0;
 }
 
+/* stderr is best effort: there is nowhere left to report its failure. */
 static int conmux_err(struct conmux *cm, const uint8_t *p, size_t len)
 {
-    int rc = conmux_write_full(cm->err_fd, p, len);
-
-    return rc == -EPIPE ? 0 : rc;
+    conmux_write_full(cm->err_fd, p, len);
+    return 0;
 }
 
 /* "mica: unimplemented syscall NAME", with NAME reduced to safe bytes. */

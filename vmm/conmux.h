@@ -34,7 +34,8 @@ struct conmux {
     int stdout_broken;
     int exited, exit_status;
     int panicked;
-    int failed; /* the guest broke the protocol: see err */
+    int failed;      /* the run must stop with status 125: see err */
+    int host_failed; /* ... because mica could not write its stdout */
     struct mica_error err;
 };
 
@@ -42,8 +43,9 @@ void conmux_init(struct conmux *cm, int verbose, conmux_send_fn send,
                  void *opaque);
 
 /* Feed guest bytes. Returns 0, or -EPROTO once the guest broke the protocol
- * (cm->err says how; later calls keep failing) or another negative errno
- * if the host could not write its output. */
+ * (cm->err says how; later calls keep failing). If mica cannot write the
+ * program's output (other than EPIPE), failed and host_failed are set and
+ * the write's negative errno is returned. */
 int conmux_feed(struct conmux *cm, const void *buf, size_t len);
 
 /* Is a stdin request waiting for an answer? */

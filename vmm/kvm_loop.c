@@ -38,7 +38,9 @@ void kvm_console_drain(struct kvm_vm *vm)
     pthread_mutex_lock(&vm->con_lock);
     rc = console_ring_drain(&vm->ring, kvm_con_sink, vm);
     pthread_mutex_unlock(&vm->con_lock);
-    if (rc == -EPROTO && vm->cm.failed)
+    if (rc < 0 && vm->cm.host_failed)
+        kvm_vm_fail(vm, &vm->cm.err);
+    else if (rc == -EPROTO && vm->cm.failed)
         kvm_guest_fault(vm, "%s", vm->cm.err.msg);
     else if (rc == -EPROTO)
         kvm_guest_fault(vm, "console out-ring producer index is out of range");

@@ -86,7 +86,8 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
         if (n == 0)
             *eof = 1;
         if (n > 0 &&
-            qemu_ring_uart_feed(&q->ring, &q->cm, (uint8_t *)buf, (size_t)n) == -EPROTO)
+            qemu_ring_uart_feed(&q->ring, &q->cm, (uint8_t *)buf, (size_t)n) < 0 &&
+            q->cm.failed)
             return 0;
     }
     if (p[PFD_IN].revents && conmux_stdin_answer(&q->cm) == -EPROTO)

@@ -247,6 +247,23 @@ START_TEST(test_stdout_epipe)
 }
 END_TEST
 
+START_TEST(test_stdout_full)
+{
+    struct fixture f;
+    uint8_t buf[16];
+    size_t n;
+
+    fx_init(&f, 0);
+    f.cm.out_fd = open("/dev/full", O_WRONLY);
+    ck_assert_int_ge(f.cm.out_fd, 0);
+    n = rec(buf, MICA_CON_STDOUT, "x", 1);
+    ck_assert_int_eq(conmux_feed(&f.cm, buf, n), -ENOSPC);
+    ck_assert(f.cm.failed && f.cm.host_failed);
+    ck_assert_ptr_nonnull(strstr(f.cm.err.msg, "cannot write the program's output"));
+    ck_assert_int_eq(conmux_status(&f.cm), 125);
+}
+END_TEST
+
 /* console_ring: the host side never trusts the guest's indices. */
 static struct mica_console_rings rings;
 static char ring_out[1 << 17];
@@ -339,6 +356,7 @@ int main(void)
     tcase_add_test(tc, test_panic);
     tcase_add_test(tc, test_stdin_answer);
     tcase_add_test(tc, test_stdout_epipe);
+    tcase_add_test(tc, test_stdout_full);
     tcase_add_test(tr, test_ring_drain_wrap);
     tcase_add_test(tr, test_ring_hostile);
     suite_add_tcase(s, tc);

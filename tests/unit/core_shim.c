@@ -468,8 +468,30 @@ bool core_verbose(void)
 
 /* ---- stopping: exit status as the VM's, panic as an abort ---- */
 
+static jmp_buf *catcher;
+static struct core_uregs entered;
+static int exit_status = -1;
+
+void shim_catch(jmp_buf *jb)
+{
+    catcher = jb;
+}
+
+const struct core_uregs *shim_entered(void)
+{
+    return &entered;
+}
+
+int shim_exit_status(void)
+{
+    return exit_status;
+}
+
 void core_vm_exit(int status)
 {
+    exit_status = status;
+    if (catcher)
+        longjmp(*catcher, 2);
     fflush(NULL);
     _exit(status);
 }
@@ -582,6 +604,9 @@ void core_set_trap_handler(core_trap_fn fn)
 
 void core_user_enter(const struct core_uregs *regs)
 {
+    entered = *regs;
+    if (catcher)
+        longjmp(*catcher, 1);
     core_panic("core_user_enter(rip %#lx): no user mode on the host",
                (unsigned long)regs->rip);
 }

@@ -44,6 +44,15 @@ void shim_boot_set(const char *cmdline, const void *initrd, size_t size);
 /* Number of pages mapped in an address space. */
 size_t shim_as_count(const void *as);
 
+/* Catch the ends of a boot: with jb set, core_user_enter longjmps to it
+ * with 1 (the registers kept for shim_entered) and core_vm_exit with 2
+ * (the status kept for shim_exit_status); without, they panic and _exit. */
+#include <setjmp.h>
+struct core_uregs;
+void shim_catch(jmp_buf *jb);
+const struct core_uregs *shim_entered(void);
+int shim_exit_status(void);
+
 /* For suites that include abi_int.h after guest_host.h: give the C
  * library's names back to the test code (the abi code keeps calling the
  * guest_* functions), and a fresh process with its own root, /dev, /tmp

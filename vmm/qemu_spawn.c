@@ -43,6 +43,9 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
         "-device", "isa-debug-exit,iobase=0x501,iosize=2",
+        /* QEMU confines itself with seccomp: it runs untrusted guests */
+        "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
+                    "resourcecontrol=deny",
     };
     size_t i;
 

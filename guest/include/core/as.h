@@ -35,6 +35,13 @@ void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot,
 void *core_as_unmap(struct core_as *as, uaddr_t va);
 /* Change protection of an existing mapping; false if nothing is mapped. */
 bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot);
+/* Range forms, [start, end) page aligned: they skip unpopulated page-table
+ * levels, so their cost follows what is mapped, not the range's size.
+ * unmap_range calls page_put(page) for every page it removes. */
+void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
+                         void (*page_put)(void *page));
+void core_as_protect_range(struct core_as *as, uaddr_t start, uaddr_t end,
+                           unsigned prot);
 /* The page mapped at va (and its protection), or NULL. */
 void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot);
 

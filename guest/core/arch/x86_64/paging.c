@@ -218,6 +218,75 @@ void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
     return phys_to_virt(*pte & PTE_ADDR);
 }
 
+/* A range operation: visit every entry holding a page in [start, end). */
+struct range_op {
+    struct core_as *as;
+    bool unmap;
+    unsigned prot;
+    void (*page_put)(void *page);
+    uint64_t changed;
+    uint64_t first_va;
+};
+
+#define RANGE_FLUSH_ONE_MAX 16 /* beyond this, flush the whole TLB once */
+
+static void range_visit(struct range_op *op, uint64_t *pte, uint64_t va)
+{
+    void *page = phys_to_virt(*pte & PTE_ADDR);
+    if (op->unmap) {
+        *pte = 0;
+        if (op->page_put)
+            op->page_put(page);
+    } else {
+        *pte = pte_make(page, op->prot);
+    }
+    if (op->as == current_as && op->changed < RANGE_FLUSH_ONE_MAX)
+        arch_flush_tlb_one(va);
+    op->changed++;
+}
+
+static void range_walk(struct range_op *op, uint64_t *table, int level, uint64_t base,
+                       uint64_t start, uint64_t end)
+{
+    uint64_t span = 1ul << (12 + 9 * level);
+    unsigned first = (start - base) / span, last = (end - 1 - base) / span;
+    for (unsigned i = first; i <= last; i++) {
+        uint64_t va = base + i * span, e = table[i];
+        if (level == 0) {
+            if (pte_has_page(e))
+                range_visit(op, &table[i], va);
+            continue;
+        }
+        if (!(e & PTE_P))
+            continue;
+        range_walk(op, phys_to_virt(e & PTE_ADDR), level - 1, va,
+                   start > va ? start : va, end < va + span ? end : va + span);
+    }
+}
+
+static void range_run(struct range_op *op, uaddr_t start, uaddr_t end)
+{
+    if (!va_ok(start) || end.addr > CORE_USER_END || end.addr & (CORE_PAGE_SIZE - 1) ||
+        end.addr <= start.addr)
+        return;
+    range_walk(op, pt_virt(op->as->root_pa), 3, 0, start.addr, end.addr);
+    if (op->as == current_as && op->changed > RANGE_FLUSH_ONE_MAX)
+        arch_flush_tlb_all();
+}
+
+void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
+                         void (*page_put)(void *page))
+{
+    struct range_op op = {.as = as, .unmap = true, .page_put = page_put};
+    range_run(&op, start, end);
+}
+
+void core_as_protect_range(struct core_as *as, uaddr_t start, uaddr_t end, unsigned prot)
+{
+    struct range_op op = {.as = as, .prot = prot};
+    range_run(&op, start, end);
+}
+
 static void free_level(uint64_t *table, int level, void (*page_put)(void *))
 {
     for (unsigned i = 0; i < 512; i++) {

@@ -25,6 +25,30 @@ void *kvm_gpa_ptr(struct kvm_vm *vm, uint64_t gpa, uint64_t len)
     return vm->mem + gpa;
 }
 
+/* What mica needs from KVM beyond the basics. */
+static const struct {
+    int cap;
+    const char *name;
+} kvm_needed_caps[] = {
+    {KVM_CAP_IRQCHIP, "in-kernel irqchip"},
+    {KVM_CAP_IOEVENTFD, "ioeventfd"},
+    {KVM_CAP_IMMEDIATE_EXIT, "immediate exit"},
+    {KVM_CAP_USER_MEMORY, "user memory"},
+};
+
+static int kvm_vm_check_caps(struct kvm_vm *vm, struct mica_error *err)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(kvm_needed_caps) / sizeof(kvm_needed_caps[0]); i++)
+        if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, kvm_needed_caps[i].cap) <= 0)
+            return mica_error_set(err, ENOTSUP, "/dev/kvm lacks %s (KVM "
+                                  "capability %d); use --engine qemu",
+                                  kvm_needed_caps[i].name,
+                                  kvm_needed_caps[i].cap);
+    return 0;
+}
+
 static int kvm_vm_open(struct kvm_vm *vm, struct mica_error *err)
 {
     int version;
@@ -36,6 +60,8 @@ static int kvm_vm_open(struct kvm_vm *vm, struct mica_error *err)
     if (version != KVM_API_VERSION)
         return mica_error_set(err, ENOTSUP, "/dev/kvm: KVM API version %d, "
                               "mica needs %d", version, KVM_API_VERSION);
+    if (kvm_vm_check_caps(vm, err) < 0)
+        return -ENOTSUP;
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (vm->vm_fd < 0)
         return mica_error_sys(err, errno, "KVM_CREATE_VM");

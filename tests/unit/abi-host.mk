@@ -32,7 +32,7 @@ ABI_HOST_LDADD = tests/unit/libabihost.a tests/unit/libcoreshim.a \
 ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf \
 	tests/unit/test_abi_vfs tests/unit/test_abi_tmpfs \
 	tests/unit/test_abi_vma tests/unit/test_abi_exec tests/unit/test_abi_main \
-	tests/unit/test_abi_fd
+	tests/unit/test_abi_fd tests/unit/test_abi_stat
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
 
@@ -76,3 +76,8 @@ tests_unit_test_abi_fd_SOURCES = tests/unit/test_abi_fd.c
 tests_unit_test_abi_fd_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_fd_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_fd_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_stat_SOURCES = tests/unit/test_abi_stat.c
+tests_unit_test_abi_stat_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_stat_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_stat_LDADD = $(ABI_HOST_LDADD)

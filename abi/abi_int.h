@@ -177,6 +177,9 @@ struct vma {
     uint64_t start, end; /* page aligned, end exclusive */
     unsigned prot;       /* PROT_* (same bits as CORE_PROT_*) */
     unsigned flags;      /* VMA_* */
+    /* Pages can be mapped only in [pop_lo, pop_hi) (clamped to the VMA),
+     * so unmapping a huge, barely touched VMA does not walk every page. */
+    uint64_t pop_lo, pop_hi;
 };
 
 /* A page of a PROT_NONE range, kept out of the page tables (the core maps
@@ -214,6 +217,9 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int mm_fault(uaddr_t addr, unsigned err, bool user);
 extern bool mm_oom_kill;
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
+void vma_note(struct vma *v, uint64_t start, uint64_t end);
+bool vma_populated(const struct vma *v, uint64_t *start, uint64_t *end);
+void mm_note_mapped(struct mm *mm, uint64_t start, uint64_t end);
 void mm_stash_move(struct mm *mm, uint64_t old, uint64_t new, uint64_t len);
 
 /* ---- exec (exec.c, elf.c, stack.c) ---- */

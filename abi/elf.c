@@ -98,6 +98,7 @@ static int seg_fill(struct inode *ino, struct mm *mm, const Elf64_Phdr *p,
                 core_page_free(pg);
             return -EIO;
         }
+        mm_note_mapped(mm, pva, pva + CORE_PAGE_SIZE);
         if (!fresh) {
             core_as_protect(mm->as, uaddr(pva), oldprot | prot);
             continue;

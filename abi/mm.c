@@ -54,8 +54,9 @@ static bool prot_allows(unsigned prot, unsigned err)
     return prot != PROT_NONE; /* x86: write or exec imply read */
 }
 
-static int map_zero_page(struct mm *mm, uint64_t va, unsigned prot)
+static int map_zero_page(struct mm *mm, struct vma *v, uint64_t va)
 {
+    unsigned prot = v->prot;
     void *pg = core_page_alloc();
     if (!pg)
         return -ENOMEM;
@@ -67,6 +68,7 @@ static int map_zero_page(struct mm *mm, uint64_t va, unsigned prot)
     }
     if (old) /* cannot happen: we only map where nothing is */
         core_page_free(old);
+    vma_note(v, va, va + CORE_PAGE_SIZE);
     return 0;
 }
 
@@ -94,7 +96,7 @@ int mm_fault(uaddr_t addr, unsigned err, bool user)
         core_as_protect(mm->as, uaddr(va), v->prot);
         return 0;
     }
-    int ret = map_zero_page(mm, va, v->prot);
+    int ret = map_zero_page(mm, v, va);
     if (ret == -ENOMEM && user)
         mm_oom_kill = true;
     return ret;
@@ -108,7 +110,7 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
         struct vma *v = vma_find(mm, va);
         if (!v || v->prot == PROT_NONE || core_as_lookup(mm->as, uaddr(va), &cur))
             continue;
-        int err = map_zero_page(mm, va, v->prot);
+        int err = map_zero_page(mm, v, va);
         if (err)
             return err;
     }

@@ -41,6 +41,7 @@ static int mm_poke(struct mm *mm, uint64_t va, const void *buf, size_t len)
             }
             if (old)
                 core_page_free(old);
+            vma_note(v, pva, pva + CORE_PAGE_SIZE);
         }
         memcpy(pg + in, src, n);
         src += n;

@@ -42,6 +42,7 @@ long sys_brk(uint64_t addr)
 static int mmap_copy_file(struct mm *mm, struct inode *ino, uint64_t start,
                           uint64_t len, uint64_t off, unsigned prot)
 {
+    mm_note_mapped(mm, start, start + len);
     for (uint64_t i = 0; i < len && off + i < ino->size; i += CORE_PAGE_SIZE) {
         void *pg = core_page_alloc();
         if (!pg)
@@ -176,6 +177,7 @@ long sys_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 static void move_pages(struct mm *mm, uint64_t old, uint64_t new, uint64_t len,
                        unsigned prot)
 {
+    mm_note_mapped(mm, new, new + len);
     for (uint64_t i = 0; i < len; i += CORE_PAGE_SIZE) {
         void *pg = core_as_unmap(mm->as, uaddr(old + i));
         int err = 0;
@@ -217,8 +219,11 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
         if (!(flags & MREMAP_MAYMOVE))
             return -ENOMEM;
     }
-    uint64_t dst;
-    long ret = mmap_place(mm, (flags & MREMAP_FIXED) ? new_addr : 0, new_len, (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &dst);
+    /* Where the old range has pages, taken before v can change. */
+    uint64_t mv = old_len < new_len ? old_len : new_len, ps = old, pe = old + mv, dst;
+    bool any = vma_populated(v, &ps, &pe);
+    long ret = mmap_place(mm, (flags & MREMAP_FIXED) ? new_addr : 0, new_len,
+                          (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &dst);
     if (ret)
         return ret;
     if ((flags & MREMAP_FIXED) && dst < old + old_len && old < dst + new_len)
@@ -227,8 +232,9 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
         return -ENOMEM;
     if (vma_insert(mm, dst, dst + new_len, prot, vflags))
         return -ENOMEM;
-    move_pages(mm, old, dst, old_len < new_len ? old_len : new_len, prot);
-    mm_stash_move(mm, old, dst, old_len < new_len ? old_len : new_len);
+    if (any)
+        move_pages(mm, ps, dst + (ps - old), pe - ps, prot);
+    mm_stash_move(mm, old, dst, mv);
     if (vma_remove(mm, old, old + old_len))
         mm_unmap_pages(mm, old, old + old_len);
     return (long)dst;
@@ -237,17 +243,17 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
 long sys_madvise(uint64_t addr, uint64_t len, int advice)
 {
     struct mm *mm = abi_proc->mm;
-    if (addr % CORE_PAGE_SIZE)
+    if ((addr % CORE_PAGE_SIZE) || len > CORE_USER_END || addr > CORE_USER_END - len)
         return -EINVAL;
     len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
     switch (advice) {
     case MADV_DONTNEED:
     case MADV_FREE:
         /* Drop the pages; the next touch faults in zeros. */
-        for (uint64_t va = addr; va < addr + len; va += CORE_PAGE_SIZE) {
-            struct vma *v = vma_find(mm, va);
-            if (v && !(v->flags & VMA_SHARED))
-                mm_unmap_pages(mm, va, va + CORE_PAGE_SIZE);
+        for (struct vma *v = mm->vmas; v && v->start < addr + len; v = v->next) {
+            uint64_t s = addr, e = addr + len;
+            if (!(v->flags & VMA_SHARED) && vma_populated(v, &s, &e))
+                mm_unmap_pages(mm, s, e);
         }
         return 0;
     case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:

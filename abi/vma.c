@@ -27,6 +27,38 @@ bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
     return true;
 }
 
+void vma_note(struct vma *v, uint64_t start, uint64_t end)
+{
+    if (v->pop_lo >= v->pop_hi) {
+        v->pop_lo = start;
+        v->pop_hi = end;
+        return;
+    }
+    v->pop_lo = start < v->pop_lo ? start : v->pop_lo;
+    v->pop_hi = end > v->pop_hi ? end : v->pop_hi;
+}
+
+/* Narrow [*start, *end) to where v may have pages; false if nowhere. */
+bool vma_populated(const struct vma *v, uint64_t *start, uint64_t *end)
+{
+    uint64_t s = *start > v->start ? *start : v->start;
+    uint64_t e = *end < v->end ? *end : v->end;
+    s = s > v->pop_lo ? s : v->pop_lo;
+    e = e < v->pop_hi ? e : v->pop_hi;
+    if (s >= e)
+        return false;
+    *start = s;
+    *end = e;
+    return true;
+}
+
+void mm_note_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+        if (v->end > start)
+            vma_note(v, start > v->start ? start : v->start, end < v->end ? end : v->end);
+}
+
 static bool vma_mergeable(const struct vma *a, const struct vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
@@ -49,12 +81,14 @@ int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
         if (next && vma_mergeable(prev, next)) {
             prev->end = next->end;
             prev->next = next->next;
+            if (next->pop_lo < next->pop_hi)
+                vma_note(prev, next->pop_lo, next->pop_hi);
             core_free(next);
         }
         return 0;
     }
     if (next && vma_mergeable(&key, next)) {
-        next->start = start;
+        next->start = start; /* its populated extent stays as it was */
         return 0;
     }
     struct vma *n = core_zalloc(sizeof(*n));
@@ -124,20 +158,22 @@ static int stash_prepare(struct mm *mm, uint64_t start, uint64_t end,
 {
     unsigned prot;
     *nodes = NULL;
-    for (uint64_t va = start; va < end; va += CORE_PAGE_SIZE) {
-        if (!core_as_lookup(mm->as, uaddr(va), &prot))
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        uint64_t s = start, e = end;
+        if (!vma_populated(v, &s, &e))
             continue;
-        struct stashed_page *sp = core_zalloc(sizeof(*sp));
-        if (!sp) {
-            while (*nodes) {
-                sp = (*nodes)->next;
-                core_free(*nodes);
-                *nodes = sp;
+        for (uint64_t va = s; va < e; va += CORE_PAGE_SIZE) {
+            if (!core_as_lookup(mm->as, uaddr(va), &prot))
+                continue;
+            struct stashed_page *sp = core_zalloc(sizeof(*sp));
+            if (!sp) {
+                mm_stash_nodes_free(*nodes);
+                *nodes = NULL;
+                return -ENOMEM;
             }
-            return -ENOMEM;
+            sp->next = *nodes;
+            *nodes = sp;
         }
-        sp->next = *nodes;
-        *nodes = sp;
     }
     return 0;
 }
@@ -147,7 +183,10 @@ static int stash_prepare(struct mm *mm, uint64_t start, uint64_t end,
 static void pages_protect(struct mm *mm, struct vma *v, unsigned prot,
                           struct stashed_page **nodes)
 {
-    for (uint64_t va = v->start; va < v->end; va += CORE_PAGE_SIZE) {
+    uint64_t s = v->start, e = v->end;
+    if (!vma_populated(v, &s, &e))
+        return;
+    for (uint64_t va = s; va < e; va += CORE_PAGE_SIZE) {
         if (prot == 0) {
             void *pg = core_as_unmap(mm->as, uaddr(va));
             if (!pg)
@@ -231,7 +270,9 @@ int vma_remove(struct mm *mm, uint64_t start, uint64_t end)
     while (*pp) {
         struct vma *v = *pp;
         if (v->start >= start && v->end <= end) {
-            mm_unmap_pages(mm, v->start, v->end);
+            uint64_t s = v->start, e = v->end;
+            if (vma_populated(v, &s, &e))
+                mm_unmap_pages(mm, s, e);
             *pp = v->next;
             core_free(v);
         } else {

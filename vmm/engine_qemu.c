@@ -20,6 +20,7 @@
 
 #include "engine.h"
 #include "engine_qemu.h"
+#include "sandbox.h"
 
 static int qemu_memfd(const char *name, const void *data, size_t len,
                       struct mica_error *err)
@@ -168,6 +169,8 @@ int engine_qemu_run(const struct vm_config *cfg, int *status,
     rc = qemu_vm_prepare(&q, cfg, err);
     if (rc == 0)
         rc = qemu_spawn(&q, err);
+    if (rc == 0)
+        rc = sandbox_enter_qemu_loop(err);
     if (rc == 0)
         rc = qemu_loop(&q, err);
     if (rc == 0)

@@ -1,0 +1,13 @@
+/* mica VMM: mica confines itself once the VM is running. */
+#ifndef MICA_VMM_SANDBOX_H
+#define MICA_VMM_SANDBOX_H
+
+#include "error.h"
+
+/* Install the seccomp filter for the QEMU engine's event loop: from then on
+ * mica can only move bytes between fds it already has, wait for and kill
+ * its QEMU child, manage its own memory and exit. Anything else fails with
+ * EPERM. */
+int sandbox_enter_qemu_loop(struct mica_error *err);
+
+#endif

@@ -61,13 +61,15 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
         r->engine = MICA_ENGINE_KVM;
         return 0;
     }
-    if (r->opts->engine == MICA_ENGINE_KVM ||
-        r->opts->platform != MICA_PLATFORM_CHOICE_AUTO) /* --platform: KVM */
-        return mica_error_set(err, why.err, "%s: /dev/kvm not "
+    if (r->opts->engine == MICA_ENGINE_KVM)
+        return mica_error_set(err, why.err, "--engine kvm: /dev/kvm not "
                               "available (%.900s); use --engine qemu, or load "
                               "kvm and check the permissions of /dev/kvm",
-                              r->opts->engine == MICA_ENGINE_KVM ?
-                              "--engine kvm" : "--platform", why.msg);
+                              why.msg);
+    if (r->opts->platform != MICA_PLATFORM_CHOICE_AUTO)
+        return mica_error_set(err, why.err, "--platform needs the kvm engine, "
+                              "but /dev/kvm is not available (%.900s); drop "
+                              "--platform to use the QEMU engine", why.msg);
     r->engine = MICA_ENGINE_QEMU;
     snprintf(r->notice, sizeof(r->notice), "/dev/kvm not available (%s); "
              "using the QEMU engine (slow)", why.msg);

@@ -28,7 +28,11 @@ const char options_run_usage[] =
     "      --platform P       auto, pvm or ring0 (kvm engine only)\n"
     "      --qemu PATH        QEMU binary for the qemu engine\n"
     "  -v, --verbose          show the guest kernel's log\n"
-    "  -h, --help             show this help\n";
+    "  -h, --help             show this help\n"
+    "\n"
+    "Exit status: the program's; 128+N if killed by signal N; 125 if mica\n"
+    "failed or the guest kernel panicked; 126 if PROGRAM cannot run in mica;\n"
+    "127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
 
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
        OPT_QEMU };

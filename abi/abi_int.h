@@ -177,9 +177,6 @@ struct vma {
     uint64_t start, end; /* page aligned, end exclusive */
     unsigned prot;       /* PROT_* (same bits as CORE_PROT_*) */
     unsigned flags;      /* VMA_* */
-    /* Pages can be mapped only in [pop_lo, pop_hi) (clamped to the VMA),
-     * so unmapping a huge, barely touched VMA does not walk every page. */
-    uint64_t pop_lo, pop_hi;
 };
 
 /* A page of a PROT_NONE range, kept out of the page tables (the core maps
@@ -190,8 +187,20 @@ struct stashed_page {
     void *page;
 };
 
+/* pageset.c: the pages an address space has mapped. */
+struct pageset {
+    uint64_t *slots; /* page addresses; 0 = empty */
+    size_t cap, count;
+};
+int pageset_add(struct pageset *ps, uint64_t va) __must_check;
+void pageset_del(struct pageset *ps, uint64_t va);
+long pageset_range(const struct pageset *ps, uint64_t start, uint64_t end,
+                   uint64_t **out);
+void pageset_free(struct pageset *ps);
+
 struct mm {
     struct core_as *as;
+    struct pageset mapped;
     struct vma *vmas; /* sorted by start, not overlapping */
     struct stashed_page *stash;
     uint64_t brk_start, brk, brk_max;
@@ -217,9 +226,11 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int mm_fault(uaddr_t addr, unsigned err, bool user);
 extern bool mm_oom_kill;
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
-void vma_note(struct vma *v, uint64_t start, uint64_t end);
-bool vma_populated(const struct vma *v, uint64_t *start, uint64_t *end);
-void mm_note_mapped(struct mm *mm, uint64_t start, uint64_t end);
+/* Map one page (recorded in mm->mapped); the caller keeps pg on error. */
+int mm_map_page(struct mm *mm, uint64_t va, void *pg, unsigned prot) __must_check;
+void *mm_unmap_page(struct mm *mm, uint64_t va);
+/* The mapped pages of [start, end), in a core_malloc'd list; count or -ENOMEM. */
+long mm_mapped_in(struct mm *mm, uint64_t start, uint64_t end, uint64_t **list);
 void mm_stash_move(struct mm *mm, uint64_t old, uint64_t new, uint64_t len);
 
 /* ---- exec (exec.c, elf.c, stack.c) ---- */

@@ -98,19 +98,15 @@ static int seg_fill(struct inode *ino, struct mm *mm, const Elf64_Phdr *p,
                 core_page_free(pg);
             return -EIO;
         }
-        mm_note_mapped(mm, pva, pva + CORE_PAGE_SIZE);
         if (!fresh) {
             core_as_protect(mm->as, uaddr(pva), oldprot | prot);
             continue;
         }
-        int err = 0;
-        void *old = core_as_map(mm->as, uaddr(pva), pg, prot, &err);
+        int err = mm_map_page(mm, pva, pg, prot);
         if (err) {
             core_page_free(pg);
             return err;
         }
-        if (old)
-            core_page_free(old);
     }
     return 0;
 }

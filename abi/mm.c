@@ -30,6 +30,7 @@ void mm_destroy(struct mm *mm)
     if (!mm)
         return;
     core_as_destroy(mm->as, core_page_free);
+    pageset_free(&mm->mapped);
     while (mm->stash) {
         struct stashed_page *sp = mm->stash;
         mm->stash = sp->next;
@@ -54,22 +55,41 @@ static bool prot_allows(unsigned prot, unsigned err)
     return prot != PROT_NONE; /* x86: write or exec imply read */
 }
 
+int mm_map_page(struct mm *mm, uint64_t va, void *pg, unsigned prot)
+{
+    int err = pageset_add(&mm->mapped, va);
+    if (err)
+        return err;
+    void *old = core_as_map(mm->as, uaddr(va), pg, prot, &err);
+    if (err) {
+        pageset_del(&mm->mapped, va);
+        return err;
+    }
+    if (old) /* replaced a page: it was ours, and is now unreachable */
+        core_page_free(old);
+    return 0;
+}
+
+void *mm_unmap_page(struct mm *mm, uint64_t va)
+{
+    pageset_del(&mm->mapped, va);
+    return core_as_unmap(mm->as, uaddr(va));
+}
+
+long mm_mapped_in(struct mm *mm, uint64_t start, uint64_t end, uint64_t **list)
+{
+    return pageset_range(&mm->mapped, start, end, list);
+}
+
 static int map_zero_page(struct mm *mm, struct vma *v, uint64_t va)
 {
-    unsigned prot = v->prot;
     void *pg = core_page_alloc();
     if (!pg)
         return -ENOMEM;
-    int err = 0;
-    void *old = core_as_map(mm->as, uaddr(va), pg, prot, &err);
-    if (err) {
+    int err = mm_map_page(mm, va, pg, v->prot);
+    if (err)
         core_page_free(pg);
-        return err;
-    }
-    if (old) /* cannot happen: we only map where nothing is */
-        core_page_free(old);
-    vma_note(v, va, va + CORE_PAGE_SIZE);
-    return 0;
+    return err;
 }
 
 /* Set when a user fault failed for lack of memory: the trap handler then

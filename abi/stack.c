@@ -29,19 +29,15 @@ static int mm_poke(struct mm *mm, uint64_t va, const void *buf, size_t len)
         char *pg = core_as_lookup(mm->as, uaddr(pva), &prot);
         if (!pg) {
             struct vma *v = vma_find(mm, pva);
-            int err = 0;
             if (!v)
                 return -EFAULT;
             if (!(pg = core_page_alloc()))
                 return -ENOMEM;
-            void *old = core_as_map(mm->as, uaddr(pva), pg, v->prot, &err);
+            int err = mm_map_page(mm, pva, pg, v->prot);
             if (err) {
                 core_page_free(pg);
                 return err;
             }
-            if (old)
-                core_page_free(old);
-            vma_note(v, pva, pva + CORE_PAGE_SIZE);
         }
         memcpy(pg + in, src, n);
         src += n;

@@ -42,7 +42,6 @@ long sys_brk(uint64_t addr)
 static int mmap_copy_file(struct mm *mm, struct inode *ino, uint64_t start,
                           uint64_t len, uint64_t off, unsigned prot)
 {
-    mm_note_mapped(mm, start, start + len);
     for (uint64_t i = 0; i < len && off + i < ino->size; i += CORE_PAGE_SIZE) {
         void *pg = core_page_alloc();
         if (!pg)
@@ -51,14 +50,11 @@ static int mmap_copy_file(struct mm *mm, struct inode *ino, uint64_t start,
             core_page_free(pg);
             return -EIO;
         }
-        int err = 0;
-        void *old = core_as_map(mm->as, uaddr(start + i), pg, prot, &err);
+        int err = mm_map_page(mm, start + i, pg, prot);
         if (err) {
             core_page_free(pg);
             return err;
         }
-        if (old)
-            core_page_free(old);
     }
     return 0;
 }
@@ -174,21 +170,20 @@ long sys_mprotect(uint64_t addr, uint64_t len, unsigned prot)
 }
 
 /* Move the pages of [old, old+len) to new (already a fresh VMA). */
-static void move_pages(struct mm *mm, uint64_t old, uint64_t new, uint64_t len,
-                       unsigned prot)
+static int move_pages(struct mm *mm, uint64_t old, uint64_t new, uint64_t len,
+                      unsigned prot)
 {
-    mm_note_mapped(mm, new, new + len);
-    for (uint64_t i = 0; i < len; i += CORE_PAGE_SIZE) {
-        void *pg = core_as_unmap(mm->as, uaddr(old + i));
-        int err = 0;
-        if (!pg)
-            continue;
-        void *prev = core_as_map(mm->as, uaddr(new + i), pg, prot, &err);
-        if (err) /* out of page-table memory: the data is lost, as a fault */
-            core_page_free(pg);
-        if (prev)
-            core_page_free(prev);
+    uint64_t *list;
+    long n = mm_mapped_in(mm, old, old + len, &list);
+    if (n < 0)
+        return (int)n;
+    for (long i = 0; i < n; i++) {
+        void *pg = mm_unmap_page(mm, list[i]);
+        if (pg && mm_map_page(mm, list[i] - old + new, pg, prot))
+            core_page_free(pg); /* no memory for tables: lost, as a fault */
     }
+    core_free(list);
+    return 0;
 }
 
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
@@ -219,9 +214,7 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
         if (!(flags & MREMAP_MAYMOVE))
             return -ENOMEM;
     }
-    /* Where the old range has pages, taken before v can change. */
-    uint64_t mv = old_len < new_len ? old_len : new_len, ps = old, pe = old + mv, dst;
-    bool any = vma_populated(v, &ps, &pe);
+    uint64_t mv = old_len < new_len ? old_len : new_len, dst;
     long ret = mmap_place(mm, (flags & MREMAP_FIXED) ? new_addr : 0, new_len,
                           (flags & MREMAP_FIXED) ? MAP_FIXED : 0, &dst);
     if (ret)
@@ -232,8 +225,11 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
         return -ENOMEM;
     if (vma_insert(mm, dst, dst + new_len, prot, vflags))
         return -ENOMEM;
-    if (any)
-        move_pages(mm, ps, dst + (ps - old), pe - ps, prot);
+    if (move_pages(mm, old, dst, mv, prot)) {
+        if (vma_remove(mm, dst, dst + new_len))
+            mm_unmap_pages(mm, dst, dst + new_len);
+        return -ENOMEM;
+    }
     mm_stash_move(mm, old, dst, mv);
     if (vma_remove(mm, old, old + old_len))
         mm_unmap_pages(mm, old, old + old_len);
@@ -251,8 +247,9 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
     case MADV_FREE:
         /* Drop the pages; the next touch faults in zeros. */
         for (struct vma *v = mm->vmas; v && v->start < addr + len; v = v->next) {
-            uint64_t s = addr, e = addr + len;
-            if (!(v->flags & VMA_SHARED) && vma_populated(v, &s, &e))
+            uint64_t s = v->start > addr ? v->start : addr;
+            uint64_t e = v->end < addr + len ? v->end : addr + len;
+            if (!(v->flags & VMA_SHARED) && s < e)
                 mm_unmap_pages(mm, s, e);
         }
         return 0;

@@ -27,38 +27,6 @@ bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
     return true;
 }
 
-void vma_note(struct vma *v, uint64_t start, uint64_t end)
-{
-    if (v->pop_lo >= v->pop_hi) {
-        v->pop_lo = start;
-        v->pop_hi = end;
-        return;
-    }
-    v->pop_lo = start < v->pop_lo ? start : v->pop_lo;
-    v->pop_hi = end > v->pop_hi ? end : v->pop_hi;
-}
-
-/* Narrow [*start, *end) to where v may have pages; false if nowhere. */
-bool vma_populated(const struct vma *v, uint64_t *start, uint64_t *end)
-{
-    uint64_t s = *start > v->start ? *start : v->start;
-    uint64_t e = *end < v->end ? *end : v->end;
-    s = s > v->pop_lo ? s : v->pop_lo;
-    e = e < v->pop_hi ? e : v->pop_hi;
-    if (s >= e)
-        return false;
-    *start = s;
-    *end = e;
-    return true;
-}
-
-void mm_note_mapped(struct mm *mm, uint64_t start, uint64_t end)
-{
-    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
-        if (v->end > start)
-            vma_note(v, start > v->start ? start : v->start, end < v->end ? end : v->end);
-}
-
 static bool vma_mergeable(const struct vma *a, const struct vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
@@ -81,14 +49,12 @@ int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
         if (next && vma_mergeable(prev, next)) {
             prev->end = next->end;
             prev->next = next->next;
-            if (next->pop_lo < next->pop_hi)
-                vma_note(prev, next->pop_lo, next->pop_hi);
             core_free(next);
         }
         return 0;
     }
     if (next && vma_mergeable(&key, next)) {
-        next->start = start; /* its populated extent stays as it was */
+        next->start = start;
         return 0;
     }
     struct vma *n = core_zalloc(sizeof(*n));
@@ -105,10 +71,21 @@ int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
 
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-    for (uint64_t va = start; va < end; va += CORE_PAGE_SIZE) {
-        void *pg = core_as_unmap(mm->as, uaddr(va));
-        if (pg)
-            core_page_free(pg);
+    uint64_t *list;
+    long n = mm_mapped_in(mm, start, end, &list);
+    if (n >= 0) {
+        for (long i = 0; i < n; i++) {
+            void *pg = mm_unmap_page(mm, list[i]);
+            if (pg)
+                core_page_free(pg);
+        }
+        core_free(list);
+    } else { /* no memory for the list: the slow walk */
+        for (uint64_t va = start; va < end; va += CORE_PAGE_SIZE) {
+            void *pg = mm_unmap_page(mm, va);
+            if (pg)
+                core_page_free(pg);
+        }
     }
     for (struct stashed_page **pp = &mm->stash; *pp;) {
         struct stashed_page *sp = *pp;
@@ -138,78 +115,68 @@ static void mm_stash_nodes_free(struct stashed_page *n)
     }
 }
 
-static void *stash_take(struct mm *mm, uint64_t va)
-{
-    for (struct stashed_page **pp = &mm->stash; *pp; pp = &(*pp)->next) {
-        struct stashed_page *sp = *pp;
-        if (sp->va != va)
-            continue;
-        void *pg = sp->page;
-        *pp = sp->next;
-        core_free(sp);
-        return pg;
-    }
-    return NULL;
-}
-
 /* Nodes to stash every mapped page of [start, end), allocated up front. */
 static int stash_prepare(struct mm *mm, uint64_t start, uint64_t end,
                          struct stashed_page **nodes)
 {
-    unsigned prot;
+    uint64_t *list;
     *nodes = NULL;
-    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
-        uint64_t s = start, e = end;
-        if (!vma_populated(v, &s, &e))
-            continue;
-        for (uint64_t va = s; va < e; va += CORE_PAGE_SIZE) {
-            if (!core_as_lookup(mm->as, uaddr(va), &prot))
-                continue;
-            struct stashed_page *sp = core_zalloc(sizeof(*sp));
-            if (!sp) {
-                mm_stash_nodes_free(*nodes);
-                *nodes = NULL;
-                return -ENOMEM;
-            }
-            sp->next = *nodes;
-            *nodes = sp;
+    long n = mm_mapped_in(mm, start, end, &list);
+    if (n < 0)
+        return (int)n;
+    core_free(list);
+    for (long i = 0; i < n; i++) {
+        struct stashed_page *sp = core_zalloc(sizeof(*sp));
+        if (!sp) {
+            mm_stash_nodes_free(*nodes);
+            *nodes = NULL;
+            return -ENOMEM;
         }
+        sp->next = *nodes;
+        *nodes = sp;
     }
     return 0;
 }
 
 /* Apply prot to the pages of one VMA: stash them for PROT_NONE, bring
  * stashed ones back otherwise. */
-static void pages_protect(struct mm *mm, struct vma *v, unsigned prot,
-                          struct stashed_page **nodes)
+static int pages_protect(struct mm *mm, struct vma *v, unsigned prot,
+                         struct stashed_page **nodes)
 {
-    uint64_t s = v->start, e = v->end;
-    if (!vma_populated(v, &s, &e))
-        return;
-    for (uint64_t va = s; va < e; va += CORE_PAGE_SIZE) {
-        if (prot == 0) {
-            void *pg = core_as_unmap(mm->as, uaddr(va));
-            if (!pg)
-                continue;
-            struct stashed_page *sp = *nodes;
-            *nodes = sp->next;
-            sp->va = va;
-            sp->page = pg;
-            sp->next = mm->stash;
-            mm->stash = sp;
+    uint64_t *list;
+    long n = mm_mapped_in(mm, v->start, v->end, &list);
+    if (n < 0)
+        return (int)n;
+    for (long i = 0; i < n; i++) {
+        if (prot != 0) {
+            core_as_protect(mm->as, uaddr(list[i]), prot);
             continue;
         }
-        void *pg = stash_take(mm, va);
-        int err = 0;
-        if (!pg) {
-            core_as_protect(mm->as, uaddr(va), prot);
-        } else if (core_as_map(mm->as, uaddr(va), pg, prot, &err), err) {
-            core_page_free(pg); /* no page-table memory: lost, as a fault */
-        }
+        void *pg = mm_unmap_page(mm, list[i]);
+        if (!pg)
+            continue;
+        struct stashed_page *sp = *nodes;
+        *nodes = sp->next;
+        sp->va = list[i];
+        sp->page = pg;
+        sp->next = mm->stash;
+        mm->stash = sp;
     }
+    core_free(list);
+    for (struct stashed_page **pp = &mm->stash; prot && *pp;) {
+        struct stashed_page *sp = *pp;
+        if (sp->va < v->start || sp->va >= v->end) {
+            pp = &sp->next;
+            continue;
+        }
+        *pp = sp->next;
+        if (mm_map_page(mm, sp->va, sp->page, prot))
+            core_page_free(sp->page); /* no memory for tables: lost */
+        core_free(sp);
+    }
+    return 0;
 }
 
-/* Split v at addr (strictly inside) using the spare node *spare. */
 static void vma_split(struct vma *v, uint64_t addr, struct vma **spare)
 {
     struct vma *n = *spare;
@@ -270,9 +237,7 @@ int vma_remove(struct mm *mm, uint64_t start, uint64_t end)
     while (*pp) {
         struct vma *v = *pp;
         if (v->start >= start && v->end <= end) {
-            uint64_t s = v->start, e = v->end;
-            if (vma_populated(v, &s, &e))
-                mm_unmap_pages(mm, s, e);
+            mm_unmap_pages(mm, v->start, v->end);
             *pp = v->next;
             core_free(v);
         } else {
@@ -314,7 +279,8 @@ int vma_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
         if (v->end <= start)
             continue;
         v->prot = prot;
-        pages_protect(mm, v, prot, &nodes);
+        if (pages_protect(mm, v, prot, &nodes))
+            core_log("mica: mprotect: no memory to list pages\n");
     }
     spares_put(spare);
     mm_stash_nodes_free(nodes);

@@ -32,7 +32,8 @@ ABI_HOST_LDADD = tests/unit/libabihost.a tests/unit/libcoreshim.a \
 ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf \
 	tests/unit/test_abi_vfs tests/unit/test_abi_tmpfs \
 	tests/unit/test_abi_vma tests/unit/test_abi_exec tests/unit/test_abi_main \
-	tests/unit/test_abi_fd tests/unit/test_abi_stat
+	tests/unit/test_abi_fd tests/unit/test_abi_stat tests/unit/test_abi_syscall \
+	tests/unit/test_abi_signal tests/unit/test_abi_time
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
 
@@ -81,3 +82,18 @@ tests_unit_test_abi_stat_SOURCES = tests/unit/test_abi_stat.c
 tests_unit_test_abi_stat_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_stat_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_stat_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_syscall_SOURCES = tests/unit/test_abi_syscall.c
+tests_unit_test_abi_syscall_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_syscall_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_syscall_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_signal_SOURCES = tests/unit/test_abi_signal.c
+tests_unit_test_abi_signal_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_signal_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_signal_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_time_SOURCES = tests/unit/test_abi_time.c
+tests_unit_test_abi_time_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_time_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_time_LDADD = $(ABI_HOST_LDADD)

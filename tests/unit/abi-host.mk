@@ -7,7 +7,7 @@ ABI_HOST_SRCS = abi/vfs_inode.c abi/vfs_path.c abi/tmpfs.c abi/initramfs.c \
 	abi/fd.c abi/console_file.c abi/exec.c abi/script.c abi/elf.c abi/stack.c \
 	abi/mm.c abi/vma.c abi/syscall.c abi/trap.c abi/sys_file.c abi/sys_fd.c \
 	abi/sys_dir.c abi/sys_stat.c abi/sys_mem.c abi/sys_time.c abi/sys_info.c \
-	abi/sys_signal.c abi/sys_proc.c abi/sys_xattr.c abi/sys_copy.c
+	abi/sys_signal.c abi/sys_proc.c abi/sys_xattr.c abi/sys_copy.c abi/pageset.c
 # Freestanding, with the guest's include path (GCC's own headers and the
 # UAPI links only), so the code sees what it sees in the guest.
 ABI_HOST_CPPFLAGS = -include $(srcdir)/tests/unit/guest_host.h \

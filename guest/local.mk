@@ -125,3 +125,12 @@ check-qemu: all $(check_SCRIPTS) $(check_PROGRAMS)
 	MICA_TEST_ENGINE=qemu $(MAKE) $(AM_MAKEFLAGS) check \
 		TESTS="$(filter-out tests/system/abi_qemu.sh,$(filter tests/system/%,$(TESTS)))"
 .PHONY: check-qemu
+
+# A random-syscall stress program: no program may bring the kernel down.
+check_SCRIPTS += tests/stress/randsys
+TESTS += tests/system/stress.sh
+EXTRA_DIST += tests/system/stress.sh tests/stress/randsys.c
+CLEANFILES += tests/stress/randsys
+tests/stress/randsys: $(srcdir)/tests/stress/randsys.c
+	@mkdir -p tests/stress
+	$(AM_V_CC)$(MUSL_GCC) -static -O2 -Wall -o $@ $(srcdir)/tests/stress/randsys.c

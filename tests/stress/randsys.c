@@ -1,0 +1,97 @@
+/* randsys: random syscalls with random arguments, to prove that no program
+ * can bring the guest kernel down.
+ *
+ * usage: randsys ITERATIONS SEED
+ *
+ * Arguments mix small numbers, pointers into a scratch buffer, kernel-half
+ * and wild addresses, negative errno-like values and single bits. Calls
+ * that would end the program or block forever on purpose (exit, pause,
+ * sleeps, waits on futexes and signals) are skipped; everything else may
+ * fail, and may even kill the program (a random munmap of its own stack is
+ * fair), but the kernel must survive: mica must report the program's
+ * status, never 125 (kernel panic), and never hang. With TRACE set each call
+ * is logged to stderr first, to find the one that broke.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static uint64_t state = 88172645463325252ull;
+
+static uint64_t rnd(void)
+{
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+}
+
+static uint64_t arg(char *buf)
+{
+    switch (rnd() % 8) {
+    case 0:
+        return 0;
+    case 1:
+        return rnd() % 64;
+    case 2:
+        return (uint64_t)(buf + rnd() % 4096);
+    case 3:
+        return rnd();
+    case 4:
+        return 0xffffffff80000000ull + rnd() % 0x100000;
+    case 5:
+        return -(rnd() % 4096);
+    case 6:
+        return 1ull << (rnd() % 64);
+    default:
+        return (uint64_t)buf;
+    }
+}
+
+static int skipped(long nr)
+{
+    static const long skip[] = {
+        SYS_exit, SYS_exit_group, SYS_rt_sigreturn, SYS_pause, SYS_nanosleep,
+        SYS_clock_nanosleep, SYS_rt_sigsuspend, SYS_select, SYS_pselect6, SYS_poll,
+        SYS_ppoll, SYS_futex, SYS_rt_sigtimedwait, SYS_wait4, SYS_waitid,
+        SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_accept, SYS_accept4,
+    };
+    for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+        if (nr == skip[i])
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long iters = argc > 1 ? atol(argv[1]) : 10000;
+    int trace = getenv("TRACE") != NULL;
+    char *buf;
+
+    if (argc > 2)
+        state = strtoull(argv[2], NULL, 0) * 2654435761u + 1;
+    buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED)
+        return 2;
+    for (long i = 0; i < iters; i++) {
+        long nr = (long)(rnd() % 335);
+        uint64_t a[6];
+        if (skipped(nr))
+            continue;
+        for (int k = 0; k < 6; k++)
+            a[k] = arg(buf);
+        if (trace) {
+            char m[160];
+            int n = snprintf(m, sizeof(m), "%ld: syscall %ld (%#lx, %#lx, %#lx, %#lx)\n", i,
+                             nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3]);
+            if (write(2, m, (size_t)n) < 0)
+                return 3;
+        }
+        syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    }
+    printf("randsys: %ld calls survived\n", iters);
+    return 0;
+}

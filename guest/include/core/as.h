@@ -42,6 +42,11 @@ void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
                          void (*page_put)(void *page));
 void core_as_protect_range(struct core_as *as, uaddr_t start, uaddr_t end,
                            unsigned prot);
+/* Call fn for every page mapped in [start, end), in address order; fn must
+ * not change the mappings of `as` itself (collect, then act). */
+void core_as_for_each(struct core_as *as, uaddr_t start, uaddr_t end,
+                      void (*fn)(uaddr_t va, void *page, unsigned prot, void *ctx),
+                      void *ctx);
 /* The page mapped at va (and its protection), or NULL. */
 void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot);
 

@@ -132,6 +132,14 @@ static bool pte_has_page(uint64_t e)
     return e & (PTE_P | PTE_KEPT);
 }
 
+static unsigned pte_prot(uint64_t e)
+{
+    if (!(e & PTE_P))
+        return 0;
+    return CORE_PROT_READ | ((e & PTE_W) ? CORE_PROT_WRITE : 0) |
+           ((e & PTE_NX) ? 0 : CORE_PROT_EXEC);
+}
+
 static uint64_t pte_make(void *page, unsigned prot)
 {
     if (!(prot & (CORE_PROT_READ | CORE_PROT_WRITE | CORE_PROT_EXEC)))
@@ -210,11 +218,8 @@ void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
     uint64_t *pte = pte_find(as, va);
     if (!pte)
         return NULL;
-    if (prot && !(*pte & PTE_P))
-        *prot = 0;
-    else if (prot)
-        *prot = CORE_PROT_READ | ((*pte & PTE_W) ? CORE_PROT_WRITE : 0) |
-                ((*pte & PTE_NX) ? 0 : CORE_PROT_EXEC);
+    if (prot)
+        *prot = pte_prot(*pte);
     return phys_to_virt(*pte & PTE_ADDR);
 }
 
@@ -223,6 +228,8 @@ struct range_op {
     struct core_as *as;
     bool unmap;
     unsigned prot;
+    void (*visit)(uaddr_t va, void *page, unsigned prot, void *ctx);
+    void *ctx;
     void (*page_put)(void *page);
     uint64_t changed;
     uint64_t first_va;
@@ -233,6 +240,10 @@ struct range_op {
 static void range_visit(struct range_op *op, uint64_t *pte, uint64_t va)
 {
     void *page = phys_to_virt(*pte & PTE_ADDR);
+    if (op->visit) {
+        op->visit(uaddr(va), page, pte_prot(*pte), op->ctx);
+        return;
+    }
     if (op->unmap) {
         *pte = 0;
         if (op->page_put)
@@ -284,6 +295,14 @@ void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
 void core_as_protect_range(struct core_as *as, uaddr_t start, uaddr_t end, unsigned prot)
 {
     struct range_op op = {.as = as, .prot = prot};
+    range_run(&op, start, end);
+}
+
+void core_as_for_each(struct core_as *as, uaddr_t start, uaddr_t end,
+                      void (*fn)(uaddr_t va, void *page, unsigned prot, void *ctx),
+                      void *ctx)
+{
+    struct range_op op = {.as = as, .visit = fn, .ctx = ctx};
     range_run(&op, start, end);
 }
 

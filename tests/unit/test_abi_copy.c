@@ -161,8 +161,7 @@ START_TEST(test_fallocate)
     ck_assert_int_eq(sys_fallocate(out, 0, 0, 0), -EINVAL);
     ck_assert_int_eq(sys_fallocate(out, 0, 0, -5), -EINVAL);
     ck_assert_int_eq(sys_fallocate(out, 0, INT64_MAX, 1), -EFBIG);
-    ck_assert_int_eq(sys_fallocate(out, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 10),
-                     -EOPNOTSUPP);
+    ck_assert_int_eq(sys_fallocate(out, 0x4000, 0, 10), -EOPNOTSUPP); /* no such mode */
     ck_assert_int_eq(sys_fallocate(77, 0, 0, 10), -EBADF);
     int ro = open_file("/tmp/out", O_RDONLY);
     ck_assert_int_eq(sys_fallocate(ro, 0, 0, 10), -EBADF);

@@ -179,7 +179,6 @@ START_TEST(test_futex)
     ck_assert_int_eq(sys_futex(U(word), FUTEX_WAKE_BITSET, 1, uaddr(0), uaddr(0), 0), -EINVAL);
     ck_assert_int_eq(sys_futex(U(word), FUTEX_CMP_REQUEUE, 1, uaddr(1), U(word), 5), 0);
     ck_assert_int_eq(sys_futex(U(word), FUTEX_CMP_REQUEUE, 1, uaddr(1), U(word), 6), -EAGAIN);
-    ck_assert_int_eq(sys_futex(U(word), FUTEX_LOCK_PI, 0, uaddr(0), uaddr(0), 0), -ENOSYS);
     free(word);
 }
 END_TEST

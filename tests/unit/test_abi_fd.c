@@ -89,6 +89,17 @@ START_TEST(test_console_stdio)
     shim_bad_clear();
     ck_assert_str_eq(shim_console_out(CORE_STDERR), "err!");
     free(p);
+    /* long writes go in chunks; a fault in a later chunk keeps the earlier */
+    char *big = malloc(10000);
+    memset(big, 'b', 10000);
+    shim_console_reset();
+    ck_assert_int_eq(sys_write(2, U(big), 10000), 10000);
+    ck_assert_uint_eq(shim_console_len(CORE_STDERR), 10000);
+    shim_bad_range(big + 5000, 100);
+    ck_assert_int_eq(sys_write(2, U(big), 10000), 4096);
+    shim_bad_clear();
+    ck_assert_uint_eq(shim_console_len(CORE_STDERR), 14096);
+    free(big);
 }
 END_TEST
 

@@ -553,6 +553,61 @@ START_TEST(test_getdents)
 }
 END_TEST
 
+/* One entry per call while entries on both sides of the position are
+ * removed: every entry that stays is listed exactly once; rewinding
+ * lists again. */
+START_TEST(test_getdents_while_removing)
+{
+    enum { N = 40 };
+    char name[16];
+    int seen[N] = {0};
+    bool removed[N] = {false};
+    ck_assert_int_eq(sys_mkdir(U("d"), 0755), 0);
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof(name), "d/%d", i);
+        mkfile(name, NULL);
+    }
+    long fd = sys_openat(AT_FDCWD, U("d"), O_RDONLY | O_DIRECTORY, 0);
+    char buf[32]; /* room for one short entry */
+    int calls = 0, next_victim = N - 1, prev_victim = 0;
+    for (;;) {
+        long n = sys_getdents64((int)fd, U(buf), sizeof(buf));
+        ck_assert_int_ge(n, 0);
+        if (n == 0)
+            break;
+        ck_assert_int_le(++calls, N + 2);
+        const char *nm = buf + 19;
+        if (strcmp(nm, ".") && strcmp(nm, "..")) {
+            int k = atoi(nm);
+            ck_assert(!removed[k]);
+            seen[k]++;
+        }
+        /* remove one not listed yet, and one already listed */
+        if (calls % 3 == 0 && next_victim > N / 2) {
+            snprintf(name, sizeof(name), "d/%d", next_victim);
+            if (sys_unlink(U(name)) == 0)
+                removed[next_victim] = true;
+            next_victim--;
+            snprintf(name, sizeof(name), "d/%d", prev_victim);
+            if (seen[prev_victim] && sys_unlink(U(name)) == 0)
+                removed[prev_victim] = true;
+            prev_victim++;
+        }
+    }
+    for (int i = 0; i < N; i++)
+        if (!removed[i] || seen[i])
+            ck_assert_msg(seen[i] == 1, "entry %d listed %d times", i, seen[i]);
+    /* rewound, the survivors and "." and ".." again */
+    ck_assert_int_eq(sys_lseek((int)fd, 0, SEEK_SET), 0);
+    char big[4096];
+    long n = sys_getdents64((int)fd, U(big), sizeof(big));
+    int left = 0;
+    for (int i = 0; i < N; i++)
+        left += !removed[i];
+    ck_assert_int_eq(count_dents(big, n, "."), left + 2);
+}
+END_TEST
+
 /* ---- /dev from vfs_init_late ---- */
 
 START_TEST(test_dev_nodes)
@@ -606,6 +661,7 @@ static Suite *vfs_suite(void)
     tcase_add_test(tc, test_rename);
     tcase_add_test(tc, test_link_symlink_readlink);
     tcase_add_test(tc, test_getdents);
+    tcase_add_test(tc, test_getdents_while_removing);
     tcase_add_test(tc, test_dev_nodes);
     suite_add_tcase(s, tc);
     return s;

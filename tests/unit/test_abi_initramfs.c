@@ -29,7 +29,8 @@ static void put(struct arch *a, const void *p, size_t n)
         a->buf = realloc(a->buf, a->cap);
         ck_assert_ptr_nonnull(a->buf);
     }
-    memcpy(a->buf + a->len, p, n);
+    if (n) /* p may be NULL for an empty entry */
+        memcpy(a->buf + a->len, p, n);
     a->len += n;
 }
 

@@ -140,7 +140,8 @@ struct arch {
 static void put(struct arch *a, const void *p, size_t n)
 {
     a->buf = realloc(a->buf, a->len + n + 4);
-    memcpy(a->buf + a->len, p, n);
+    if (n) /* p may be NULL for an empty entry */
+        memcpy(a->buf + a->len, p, n);
     a->len += n;
 }
 

@@ -71,12 +71,14 @@ static long remove_entry(struct lookup *lk, bool dir)
 {
     struct inode *c = lk->inode;
     if (dir) {
-        if (lk->last_len == 0 || c == vfs_root)
-            return -EBUSY;
+        /* the name first, as Linux: "." is EINVAL and ".." ENOTEMPTY
+         * even where they name the root; only "/" itself is EBUSY */
         if (lk->last_len == 1 && lk->last[0] == '.')
             return -EINVAL;
         if (is_dot(lk))
             return -ENOTEMPTY;
+        if (lk->last_len == 0 || c == vfs_root)
+            return -EBUSY;
         if (!c)
             return -ENOENT;
         if (!S_ISDIR(c->mode))

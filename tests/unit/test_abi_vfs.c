@@ -377,11 +377,13 @@ START_TEST(test_mkdir_rmdir_unlink)
     ck_assert_int_eq(sys_rmdir(U("d/sub/..")), -ENOTEMPTY);
     ck_assert_int_eq(sys_rmdir(U("d/sub/.")), -EINVAL);
     ck_assert_int_eq(sys_rmdir(U("d/sub")), 0);
-    /* ABI BUG (reported, not asserted): when "." or ".." names the root,
-     * remove_entry() in abi/sys_dir.c answers EBUSY before looking at the
-     * name: rmdir("d/..") and rmdir("..") give -EBUSY where Linux gives
-     * -ENOTEMPTY, and rmdir(".") in / gives -EBUSY where Linux gives
-     * -EINVAL. */
+    /* "." and ".." that name the root: the name decides, as on Linux */
+    ck_assert_int_eq(sys_rmdir(U("d/..")), -ENOTEMPTY);
+    ck_assert_int_eq(sys_rmdir(U("..")), -ENOTEMPTY);
+    ck_assert_int_eq(sys_rmdir(U("/..")), -ENOTEMPTY);
+    ck_assert_int_eq(sys_rmdir(U(".")), -EINVAL);
+    ck_assert_int_eq(sys_rmdir(U("/.")), -EINVAL);
+    ck_assert_int_eq(sys_rmdir(U("d/../.")), -EINVAL);
     ck_assert_int_eq(sys_rmdir(U("/")), -EBUSY);
     ck_assert_int_eq(sys_rmdir(U("missing")), -ENOENT);
     ck_assert_int_eq(sys_unlink(U("d")), -EISDIR);

@@ -217,7 +217,30 @@ ssize_t tmpfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len
     return (ssize_t)len;
 }
 
-/* Copy between the file and user or kernel memory; one of u/k is used. */
+/* Copy [u_src, +n) to dst up to the first byte that cannot be read and
+ * return how many bytes that is. core_copy_from_user only says whether the
+ * whole range copied, so on a fault the readable prefix is found by halving
+ * (a prefix copies iff all its bytes can be read); each probe copies only
+ * what lies past the part already known good. */
+static size_t copy_prefix(char *dst, uaddr_t u_src, size_t n)
+{
+    if (!core_copy_from_user(dst, u_src, n))
+        return n;
+    size_t good = 0, bad = n; /* [0, good) copied; [0, bad) faults */
+    while (bad - good > 1) {
+        size_t mid = good + (bad - good) / 2;
+        if (!core_copy_from_user(dst + good, uaddr_add(u_src, good), mid - good))
+            good = mid;
+        else
+            bad = mid;
+    }
+    return good;
+}
+
+/* Copy between the file and user or kernel memory; one of u/k is used.
+ * A fault part-way through counts what was copied before it, as Linux
+ * does: the write returns that count and the size covers it; -EFAULT
+ * only when nothing could be copied. */
 static ssize_t reg_write(struct inode *ino, uint64_t off, const void *kbuf,
                          uaddr_t u_buf, size_t len)
 {
@@ -237,13 +260,22 @@ static ssize_t reg_write(struct inode *ino, uint64_t off, const void *kbuf,
             err = -ENOSPC;
             break;
         }
+        size_t got = n;
         if (kbuf)
             memcpy(pg + in, (const char *)kbuf + done, n);
-        else if (core_copy_from_user(pg + in, uaddr_add(u_buf, done), n)) {
+        else
+            got = copy_prefix(pg + in, uaddr_add(u_buf, done), n);
+        done += got;
+        if (got < n) {
+            /* bytes past the end of file stay zero, so a later ftruncate
+             * or write past them cannot show what a failed copy left */
+            uint64_t end = off + done > ino->size ? off + done : ino->size;
+            uint64_t pg_end = o - in + CORE_PAGE_SIZE;
+            if (end < pg_end)
+                memset(pg + end % CORE_PAGE_SIZE, 0, pg_end - end);
             err = -EFAULT;
             break;
         }
-        done += n;
     }
     if (done && off + done > ino->size)
         ino->size = off + done;

@@ -110,10 +110,10 @@ row "start + exit, median wall (ms)" "$(printf %.3f "$h_ms")" \
 row "peak RSS (KiB, $rss_how)" "$h_rss" "$m_rss"
 row "null syscall getpid (ns/call)" "$(inside host "$DIR/nullsys.musl")" \
     "$(inside mica "$DIR/nullsys.musl")"
-"$DIR/io.musl" out 64 >"$WORK/in64k"
-row "console out, 1 MiB (MiB/s)" "$(throughput host MiB 1 "$DIR/io.musl" out 1024)" \
-    "$(throughput mica MiB 1 "$DIR/io.musl" out 1024)"
-row "console in, 64 KiB (KiB/s)" "$(throughput host KiB 64 -i "$WORK/in64k" "$DIR/io.musl" in)" \
-    "$(throughput mica KiB 64 -i "$WORK/in64k" "$DIR/io.musl" in)"
+"$DIR/io.musl" out 16384 >"$WORK/in16m"
+row "console out, 32 MiB (MiB/s)" "$(throughput host MiB 32 "$DIR/io.musl" out 32768)" \
+    "$(throughput mica MiB 32 "$DIR/io.musl" out 32768)"
+row "console in, 16 MiB (MiB/s)" "$(throughput host MiB 16 -i "$WORK/in16m" "$DIR/io.musl" in)" \
+    "$(throughput mica MiB 16 -i "$WORK/in16m" "$DIR/io.musl" in)"
 row "page fault, 64 MiB (ns/page)" "$(inside host "$DIR/pagefault.musl" 64)" \
     "$(inside mica "$DIR/pagefault.musl" 64)"

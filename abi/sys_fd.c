@@ -216,6 +216,12 @@ static long do_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex,
         (u_out.addr && core_copy_from_user(out, u_out, bytes)) ||
         (u_ex.addr && core_copy_from_user(ex, u_ex, bytes)))
         return -EFAULT;
+    if (nfds % 64) { /* bits at and past nfds come back clear, as on Linux */
+        uint64_t keep = (1ull << (nfds % 64)) - 1;
+        in[nfds / 64] &= keep;
+        out[nfds / 64] &= keep;
+        ex[nfds / 64] &= keep;
+    }
     long ready = 0;
     for (int fd = 0; fd < nfds; fd++) {
         uint64_t bit = 1ull << (fd % 64);

@@ -330,10 +330,15 @@ START_TEST(test_select_bits_past_nfds)
     struct __kernel_old_timeval tv = {0, 0};
     ck_assert_int_eq(sys_select(file_fd + 1, U(&in), uaddr(0), uaddr(0), U(&tv)), 1);
     ck_assert(isset(&in, file_fd));
-    /* ABI BUG (reported, not asserted): do_select() in abi/sys_fd.c copies
-     * the whole last 64-bit word back, so bits at and above nfds come back
-     * as the caller set them; Linux returns them cleared:
-     * ck_assert(!isset(&in, file_fd + 5)); */
+    ck_assert(!isset(&in, file_fd + 5)); /* cleared, as Linux does */
+    struct kfds out = {0}, ex = {0};
+    set(&out, file_fd + 1);
+    set(&ex, 63);
+    set(&ex, file_fd);
+    ck_assert_int_eq(sys_select(file_fd + 1, U(&in), U(&out), U(&ex), U(&tv)), 1);
+    ck_assert(!isset(&out, file_fd + 1));
+    ck_assert(!isset(&ex, 63));
+    ck_assert(!isset(&ex, file_fd));
 }
 END_TEST
 

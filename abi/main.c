@@ -6,6 +6,10 @@
  * open the console as fds 0-2, and exec the program the same way execve
  * does. If the program cannot run, one line on stderr says why and the
  * VM exits 127 (not found) or 126 (cannot execute), as shells do.
+ *
+ * A value that decodes to a NUL byte (%00) cannot be a C string: the
+ * command line is malformed (mica never encodes one) and the VM exits 125
+ * with one line naming the key, rather than cut or shift argv.
  */
 #include "abi_int.h"
 
@@ -19,6 +23,7 @@ struct boot_args {
     char *path, *cwd;
     struct exec_strings argv, envp;
     bool panic_test;
+    const char *malformed; /* key of the first value that holds a NUL */
 };
 
 static int hexval(char c)
@@ -84,6 +89,12 @@ static void parse_word(struct boot_args *a, const char *w, size_t len)
         v = pct_decode(w + kl, len - kl, &vlen);
         if (!v)
             core_panic("out of memory parsing the command line");
+        if (strlen(v) != vlen) {
+            if (!a->malformed)
+                a->malformed = keys[k];
+            core_free(v);
+            return;
+        }
         if (k == 0 || k == 3) {
             core_free(k == 0 ? a->path : a->cwd);
             *(k == 0 ? &a->path : &a->cwd) = v;
@@ -164,6 +175,11 @@ __noreturn void service_main(void)
     parse_cmdline(&a, core_boot_cmdline());
     if (a.panic_test)
         core_panic("panic test requested");
+    if (a.malformed) {
+        char why[64];
+        snprintf(why, sizeof(why), "%%00 in a %s value", a.malformed);
+        fail("malformed command line", why, 125);
+    }
     proc_init();
     fs_init(a.cwd);
     core_set_syscall_handler(syscall_dispatch);

@@ -119,14 +119,24 @@ START_TEST(test_parse_cmdline_nul_escape)
 {
     struct boot_args a;
     memset(&a, 0, sizeof(a));
-    parse_cmdline(&a, "mica.arg=a%00b mica.arg=c");
+    parse_cmdline(&a, "mica.arg=a%00b mica.arg=c mica.env=X=%00");
+    /* the word with the NUL is not taken; the first bad key is kept */
+    ck_assert_str_eq(a.malformed, MICA_CMDLINE_ARG);
+    ck_assert_uint_eq(a.argv.argc, 1);
+    ck_assert_str_eq(nth(&a.argv, 0), "c");
+    ck_assert_uint_eq(a.envp.argc, 0);
+    memset(&a, 0, sizeof(a));
+    parse_cmdline(&a, "mica.path=/bin/prog%00x");
+    ck_assert_str_eq(a.malformed, MICA_CMDLINE_PATH);
+    ck_assert_ptr_null(a.path);
+    memset(&a, 0, sizeof(a));
+    parse_cmdline(&a, "mica.arg=%0 mica.arg=%300");
+    ck_assert_ptr_null(a.malformed);
     ck_assert_uint_eq(a.argv.argc, 2);
-    ck_assert_str_eq(nth(&a.argv, 0), "a");
-    /* ABI BUG (reported, not asserted): pct_decode() in abi/main.c turns
-     * "%00" into a NUL inside the value and strings_add() stores all of
-     * it, so the buffer holds "a\0b\0c\0" for argc 2: argv[1] becomes "b"
-     * and "c" slides into the environment when the stack is built. The
-     * assertion: ck_assert_str_eq(nth(&a.argv, 1), "c"); */
+    ck_assert_str_eq(nth(&a.argv, 0), "%0"); /* not an escape */
+    ck_assert_str_eq(nth(&a.argv, 1), "00");
+    parse_cmdline(&a, "mica.arg=%000"); /* NUL then "0": malformed too */
+    ck_assert_str_eq(a.malformed, MICA_CMDLINE_ARG);
 }
 END_TEST
 
@@ -292,6 +302,13 @@ START_TEST(test_boot_failures)
                "mica: /nowhere: cannot change directory: No such directory\n");
     boot_fails("mica.path=/bin/prog mica.cwd=/bin/data", 125,
                "mica: /bin/data: cannot change directory: No such directory\n");
+    /* a %00 anywhere: the command line is refused, nothing runs */
+    boot_fails("mica.path=/bin/prog mica.arg=prog mica.arg=a%00b", 125,
+               "mica: malformed command line: %00 in a mica.arg= value\n");
+    boot_fails("mica.path=/bin/prog mica.env=A=%00", 125,
+               "mica: malformed command line: %00 in a mica.env= value\n");
+    boot_fails("mica.path=/bin/prog mica.cwd=/bin%00/x", 125,
+               "mica: malformed command line: %00 in a mica.cwd= value\n");
     /* a corrupt archive stops the boot before anything runs */
     initrd.buf[0] = 'X';
     boot_fails("mica.path=/bin/prog", 125, "mica: initramfs: corrupt archive\n");

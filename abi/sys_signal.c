@@ -149,9 +149,14 @@ static long signal_self(int sig)
     return 0;
 }
 
+/* The only process is pid 1, in process group 1. kill(0) is the caller's
+ * group, so it includes us; kill(-1) is every process but init and the
+ * caller, which is nobody: -ESRCH, whatever the signal, as on Linux (and
+ * -1 is also how group 1 would be named). Any other pid or group does not
+ * exist. */
 long sys_kill(int pid, int sig)
 {
-    if (pid != 1 && pid != 0 && pid != -1)
+    if (pid != 1 && pid != 0)
         return -ESRCH;
     return signal_self(sig);
 }

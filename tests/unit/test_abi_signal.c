@@ -4,6 +4,7 @@
  * checks, what exec resets, and what kill/tgkill/tkill to ourselves do
  * without a signal frame: ignore, exit with 128+N, or drop. */
 #include <check.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,11 +196,18 @@ START_TEST(test_kill_self)
     ck_assert_int_eq(sys_tkill(0, 0), -EINVAL);
     ck_assert_int_eq(sys_tkill(7, 0), -ESRCH);
     ck_assert_int_eq(sys_tkill(1, SIGTERM), 0); /* ignored above */
-    /* ABI BUG (reported, not asserted): sys_kill() in abi/sys_signal.c
-     * treats pid -1 like 0 and 1 and signals the caller: kill(-1, SIGINT)
-     * ends the VM with 130. Linux's kill(-1) skips the caller (and pid 1)
-     * and, with no other process, returns -ESRCH:
-     * ck_assert_int_eq(kill_self(-1, SIGINT), -ESRCH); */
+    /* kill(-1) skips the caller (and init): with nobody else, -ESRCH
+     * before the signal is looked at, as on Linux */
+    ck_assert_int_eq(kill_self(-1, SIGINT), -ESRCH);
+    ck_assert_int_eq(kill_self(-1, SIGKILL), -ESRCH);
+    ck_assert_int_eq(kill_self(-1, 0), -ESRCH);
+    ck_assert_int_eq(kill_self(-1, 99), -ESRCH);
+    ck_assert_int_eq(kill_self(-2, 99), -ESRCH);
+    ck_assert_int_eq(kill_self(INT_MIN, 0), -ESRCH);
+    ck_assert_int_eq(kill_self(7, 99), -ESRCH);
+    /* kill(0) is our own group: the signal is checked and delivered */
+    ck_assert_int_eq(kill_self(0, 99), -EINVAL);
+    ck_assert_int_eq(kill_self(0, SIGKILL), 1000 + 128 + SIGKILL);
 }
 END_TEST
 

@@ -34,6 +34,20 @@ static uint64_t ino_blocks(const struct inode *i)
     return S_ISREG(i->mode) ? CORE_ALIGN_UP(i->size, CORE_PAGE_SIZE) / 512 : 0;
 }
 
+/* Inode times are ns since the epoch as an int64_t (kept in a uint64_t):
+ * before 1970 is negative. Split with the remainder in [0, 1e9). */
+static int64_t ns_sec(uint64_t ns)
+{
+    int64_t s = (int64_t)ns;
+    return s / 1000000000 - (s % 1000000000 < 0);
+}
+
+static uint32_t ns_nsec(uint64_t ns)
+{
+    int64_t r = (int64_t)ns % 1000000000;
+    return (uint32_t)(r < 0 ? r + 1000000000 : r);
+}
+
 static void fill_stat(const struct inode *i, struct stat *st)
 {
     memset(st, 0, sizeof(*st));
@@ -47,12 +61,12 @@ static void fill_stat(const struct inode *i, struct stat *st)
     st->st_size = (long)ino_size(i);
     st->st_blksize = CORE_PAGE_SIZE;
     st->st_blocks = (long)ino_blocks(i);
-    st->st_atime = i->atime_ns / 1000000000;
-    st->st_atime_nsec = i->atime_ns % 1000000000;
-    st->st_mtime = i->mtime_ns / 1000000000;
-    st->st_mtime_nsec = i->mtime_ns % 1000000000;
-    st->st_ctime = i->ctime_ns / 1000000000;
-    st->st_ctime_nsec = i->ctime_ns % 1000000000;
+    st->st_atime = ns_sec(i->atime_ns);
+    st->st_atime_nsec = ns_nsec(i->atime_ns);
+    st->st_mtime = ns_sec(i->mtime_ns);
+    st->st_mtime_nsec = ns_nsec(i->mtime_ns);
+    st->st_ctime = ns_sec(i->ctime_ns);
+    st->st_ctime_nsec = ns_nsec(i->ctime_ns);
 }
 
 /* Resolve dirfd + path as the *at calls do, with AT_EMPTY_PATH. */
@@ -116,8 +130,8 @@ long sys_fstat(int fd, uaddr_t u_st)
 
 static void ts_fill(struct statx_timestamp *t, uint64_t ns)
 {
-    t->tv_sec = (int64_t)(ns / 1000000000);
-    t->tv_nsec = (uint32_t)(ns % 1000000000);
+    t->tv_sec = ns_sec(ns);
+    t->tv_nsec = ns_nsec(ns);
 }
 
 long sys_statx(int dirfd, uaddr_t u_path, int flags, unsigned mask, uaddr_t u_stx)
@@ -249,52 +263,66 @@ long sys_fchown(int fd, uint32_t uid, uint32_t gid)
     return f && !(f->flags & O_PATH) ? set_owner(f->inode, uid, gid) : -EBADF;
 }
 
-static int time_arg(const struct __kernel_timespec *t, uint64_t now, uint64_t *out)
+static bool time_ok(const struct __kernel_timespec *t)
 {
-    if (t->tv_nsec == UTIME_OMIT)
-        return 0;
-    if (t->tv_nsec == UTIME_NOW) {
-        *out = now;
-        return 0;
-    }
-    if (t->tv_nsec < 0 || t->tv_nsec >= 1000000000 || t->tv_sec < 0)
-        return -EINVAL;
-    *out = (uint64_t)t->tv_sec * 1000000000ull + (uint64_t)t->tv_nsec;
-    return 0;
+    return t->tv_nsec == UTIME_OMIT || t->tv_nsec == UTIME_NOW ||
+           (t->tv_nsec >= 0 && t->tv_nsec < 1000000000);
 }
 
+/* The new value of one time. Any tv_sec is valid, before 1970 too; what
+ * 64-bit nanoseconds cannot hold (before 1677, after 2262) is clamped to
+ * the nearest end, as Linux clamps to a filesystem's range. */
+static uint64_t time_new(const struct __kernel_timespec *t, uint64_t now, uint64_t old)
+{
+    if (t->tv_nsec == UTIME_OMIT)
+        return old;
+    if (t->tv_nsec == UTIME_NOW)
+        return now;
+    if (t->tv_sec > INT64_MAX / 1000000000 - 1)
+        return (uint64_t)INT64_MAX;
+    if (t->tv_sec < INT64_MIN / 1000000000 + 1)
+        return (uint64_t)INT64_MIN;
+    return (uint64_t)(t->tv_sec * 1000000000 + t->tv_nsec);
+}
+
+/* Linux's order: the times are read first, and both UTIME_OMIT is done
+ * before anything else is looked at. A NULL path with a real descriptor
+ * is futimens (no flags allowed, no O_PATH); with AT_FDCWD it is a path
+ * and faults. The nanoseconds are checked once the file is found. */
 long sys_utimensat(int dirfd, uaddr_t u_path, uaddr_t u_times, int flags)
 {
     struct __kernel_timespec ts[2];
     struct lookup lk;
     memset(&lk, 0, sizeof(lk));
-    uint64_t now = core_time_realtime_ns(), at, mt;
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-        return -EINVAL;
-    if (u_times.addr && core_copy_from_user(ts, u_times, sizeof(ts)))
-        return -EFAULT;
-    if (!u_times.addr)
+    if (u_times.addr) {
+        if (core_copy_from_user(ts, u_times, sizeof(ts)))
+            return -EFAULT;
+        if (ts[0].tv_nsec == UTIME_OMIT && ts[1].tv_nsec == UTIME_OMIT)
+            return 0; /* nothing to do: not even ctime */
+    } else {
         ts[0].tv_nsec = ts[1].tv_nsec = UTIME_NOW;
+    }
     long ret;
-    if (!u_path.addr) { /* futimens */
-        struct file *f = fd_get(dirfd);
-        ret = f ? 0 : -EBADF;
-        if (f) {
+    if (!u_path.addr && dirfd != AT_FDCWD) { /* futimens */
+        struct file *f = flags ? NULL : fd_get(dirfd);
+        ret = flags ? -EINVAL : !f || (f->flags & O_PATH) ? -EBADF : 0;
+        if (!ret) {
             lk.inode = f->inode;
             inode_get(f->inode);
         }
+    } else if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) {
+        ret = -EINVAL;
+    } else if (!u_path.addr) {
+        ret = -EFAULT;
     } else {
         ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
     }
-    at = lk.inode ? lk.inode->atime_ns : 0;
-    mt = lk.inode ? lk.inode->mtime_ns : 0;
-    if (!ret)
-        ret = time_arg(&ts[0], now, &at);
-    if (!ret)
-        ret = time_arg(&ts[1], now, &mt);
+    if (!ret && !(time_ok(&ts[0]) && time_ok(&ts[1])))
+        ret = -EINVAL;
     if (!ret) {
-        lk.inode->atime_ns = at;
-        lk.inode->mtime_ns = mt;
+        uint64_t now = core_time_realtime_ns();
+        lk.inode->atime_ns = time_new(&ts[0], now, lk.inode->atime_ns);
+        lk.inode->mtime_ns = time_new(&ts[1], now, lk.inode->mtime_ns);
         lk.inode->ctime_ns = now;
     }
     lookup_release(&lk);

@@ -253,12 +253,54 @@ START_TEST(test_utimensat)
     ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/f"), uaddr(0), 0x1), -EINVAL);
     ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/nope"), uaddr(0), 0), -ENOENT);
     ck_assert_int_eq(sys_utimensat(99, uaddr(0), uaddr(0), 0), -EBADF);
-    /* ABI BUGS (reported, not asserted), Linux as the oracle:
-     * - utimensat(AT_FDCWD, NULL, times, 0) gives -EBADF; Linux -EFAULT;
-     * - utimensat(fd, NULL, times, AT_SYMLINK_NOFOLLOW) succeeds; Linux
-     *   -EINVAL;
-     * - both UTIME_OMIT still sets ctime to now; Linux changes nothing;
-     * - tv_sec < 0 (before 1970) gives -EINVAL; Linux accepts it. */
+    /* Linux's answers (checked against the host): a NULL path with
+     * AT_FDCWD is a path, and faults; a descriptor takes no flags and no
+     * O_PATH */
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, uaddr(0), uaddr(0), 0), -EFAULT);
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, uaddr(0), uaddr(0), AT_EMPTY_PATH), -EFAULT);
+    ck_assert_int_eq(sys_utimensat(3, uaddr(0), uaddr(0), AT_SYMLINK_NOFOLLOW), -EINVAL);
+    ck_assert_int_eq(sys_utimensat(3, uaddr(0), uaddr(0), AT_EMPTY_PATH), -EINVAL);
+    ck_assert_int_eq(sys_utimensat(-1, uaddr(0), uaddr(0), 0), -EBADF);
+    long op = sys_openat(AT_FDCWD, U("/d/f"), O_PATH, 0);
+    ck_assert_int_ge(op, 0);
+    ck_assert_int_eq(sys_utimensat((int)op, uaddr(0), uaddr(0), 0), -EBADF);
+    ck_assert_int_eq(sys_utimensat((int)op, U(""), uaddr(0), AT_EMPTY_PATH), 0);
+    /* the path is found before the nanoseconds are checked */
+    ts[0] = (struct __kernel_timespec){0, -1};
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/nope"), U(ts), 0), -ENOENT);
+    /* both UTIME_OMIT: done before anything is looked at; nothing changes,
+     * not even ctime */
+    ts[0].tv_nsec = ts[1].tv_nsec = UTIME_OMIT;
+    ck_assert_int_eq(sys_stat(U("/d/f"), U(&before)), 0);
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/f"), U(ts), 0), 0);
+    ck_assert_int_eq(sys_utimensat(3, uaddr(0), U(ts), 0), 0);
+    ck_assert_int_eq(sys_utimensat(99, uaddr(0), U(ts), 0), 0);
+    ck_assert_int_eq(sys_utimensat(3, uaddr(0), U(ts), 0x1), 0);
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/nope"), U(ts), 0), 0);
+    ck_assert_int_eq(sys_stat(U("/d/f"), U(&st)), 0);
+    ck_assert_int_eq(memcmp(&st.st_atim, &before.st_atim, 3 * sizeof(st.st_atim)), 0);
+    /* before 1970 is a time like any other */
+    ts[0] = (struct __kernel_timespec){-5, 1};
+    ts[1] = (struct __kernel_timespec){-1, 999999999};
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/f"), U(ts), 0), 0);
+    ck_assert_int_eq(sys_stat(U("/d/f"), U(&st)), 0);
+    ck_assert_int_eq(st.st_atime, -5);
+    ck_assert_int_eq(st.st_atim.tv_nsec, 1);
+    ck_assert_int_eq(st.st_mtime, -1);
+    ck_assert_int_eq(st.st_mtim.tv_nsec, 999999999);
+    struct statx sx;
+    ck_assert_int_eq(sys_statx(AT_FDCWD, U("/d/f"), 0, STATX_BASIC_STATS, U(&sx)), 0);
+    ck_assert_int_eq(sx.stx_atime.tv_sec, -5);
+    ck_assert_int_eq(sx.stx_atime.tv_nsec, 1);
+    ck_assert_int_eq(sx.stx_mtime.tv_sec, -1);
+    ck_assert_int_eq(sx.stx_mtime.tv_nsec, 999999999);
+    /* past what 64-bit nanoseconds hold: clamped, never wrapped */
+    ts[0] = (struct __kernel_timespec){INT64_MAX, 0};
+    ts[1] = (struct __kernel_timespec){INT64_MIN, 0};
+    ck_assert_int_eq(sys_utimensat(AT_FDCWD, U("/d/f"), U(ts), 0), 0);
+    ck_assert_int_eq(sys_stat(U("/d/f"), U(&st)), 0);
+    ck_assert_int_eq(st.st_atime, INT64_MAX / 1000000000);
+    ck_assert_int_eq(st.st_mtime, INT64_MIN / 1000000000 - 1);
 }
 END_TEST
 

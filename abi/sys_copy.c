@@ -21,8 +21,6 @@ static ssize_t sink_write(struct file *out, const void *buf, size_t n)
     }
     if (out->ops == &null_ops)
         return (ssize_t)n;
-    if (out->flags & O_APPEND)
-        out->pos = out->inode->size;
     ssize_t w = tmpfs_write_kernel(out->inode, out->pos, buf, n);
     if (w > 0)
         out->pos += (uint64_t)w;
@@ -78,10 +76,12 @@ long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count)
     if (ret)
         return ret;
     if (!u_off.addr)
-        return copy_loop(in, &in->pos, out, count);
+        return out->flags & O_APPEND ? -EINVAL : copy_loop(in, &in->pos, out, count);
     if (core_copy_from_user(&off, u_off, sizeof(off)))
         return -EFAULT;
     if (off < 0)
+        return -EINVAL;
+    if (out->flags & O_APPEND) /* Linux never appends through sendfile */
         return -EINVAL;
     uint64_t pos = (uint64_t)off;
     ret = copy_loop(in, &pos, out, count);
@@ -91,26 +91,41 @@ long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count)
     return ret;
 }
 
+/* Linux's order of checks: descriptors, offsets copied in, the kinds of
+ * file (EISDIR, then EINVAL), the modes (EBADF: O_APPEND is one), a range
+ * that wraps (EOVERFLOW: a negative offset usually does), then a negative
+ * offset (EINVAL). */
+static long cfr_check(struct file *in, int64_t ipos, struct file *out, int64_t opos,
+                      size_t len)
+{
+    if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
+        return -EISDIR;
+    if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
+        return -EINVAL;
+    if (!FILE_READABLE(in) || !FILE_WRITABLE(out) || (out->flags & O_APPEND))
+        return -EBADF;
+    if ((uint64_t)ipos + len < (uint64_t)ipos || (uint64_t)opos + len < (uint64_t)opos)
+        return -EOVERFLOW;
+    return ipos < 0 || opos < 0 ? -EINVAL : 0;
+}
+
 long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off,
                          size_t len, unsigned flags)
 {
-    struct file *in, *out;
-    int64_t ioff = 0, ooff = 0;
     if (flags)
         return -EINVAL;
-    long ret = copy_files(in_fd, out_fd, &in, &out);
-    if (ret)
-        return ret;
-    if (!S_ISREG(out->inode->mode) || (out->flags & O_APPEND))
-        return -EINVAL;
+    struct file *in = fd_get(in_fd), *out = fd_get(out_fd);
+    if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
+        return -EBADF;
+    int64_t ioff = (int64_t)in->pos, ooff = (int64_t)out->pos;
     if ((u_in_off.addr && core_copy_from_user(&ioff, u_in_off, 8)) ||
         (u_out_off.addr && core_copy_from_user(&ooff, u_out_off, 8)))
         return -EFAULT;
-    if (ioff < 0 || ooff < 0)
-        return -EINVAL;
-    uint64_t ipos = u_in_off.addr ? (uint64_t)ioff : in->pos;
-    uint64_t saved = out->pos;
-    out->pos = u_out_off.addr ? (uint64_t)ooff : out->pos;
+    long ret = cfr_check(in, ioff, out, ooff, len);
+    if (ret)
+        return ret;
+    uint64_t ipos = (uint64_t)ioff, saved = out->pos;
+    out->pos = (uint64_t)ooff;
     if (in->inode == out->inode && ipos < out->pos + len && out->pos < ipos + len) {
         out->pos = saved;
         return -EINVAL; /* overlapping ranges of one file */

@@ -90,11 +90,16 @@ START_TEST(test_sendfile_hostile)
     ck_assert_int_eq(sys_sendfile(out, (int)p, uaddr(0), 5), -EBADF);
     ck_assert_str_eq(contents(out), "");
     ck_assert_int_eq(sys_lseek(in, 0, SEEK_CUR), 0);
-    /* ABI BUG (reported, not asserted): sendfile() to an O_APPEND file
-     * appends in abi/sys_copy.c (sink_write); Linux refuses it with
-     * -EINVAL:
-     * int ap = open_file("/tmp/out", O_WRONLY | O_APPEND);
-     * ck_assert_int_eq(sys_sendfile(ap, in, uaddr(0), 5), -EINVAL); */
+    /* to an O_APPEND file (or console): -EINVAL, as Linux; nothing moves */
+    int ap = open_file("/tmp/out", O_WRONLY | O_APPEND);
+    ck_assert_int_eq(sys_sendfile(ap, in, uaddr(0), 5), -EINVAL);
+    off = 0;
+    ck_assert_int_eq(sys_sendfile(ap, in, U(&off), 5), -EINVAL);
+    ck_assert_int_eq(off, 0);
+    ck_assert_int_eq(sys_fcntl(1, F_SETFL, O_APPEND), 0);
+    ck_assert_int_eq(sys_sendfile(1, in, uaddr(0), 5), -EINVAL);
+    ck_assert_str_eq(contents(out), "");
+    ck_assert_int_eq(sys_lseek(in, 0, SEEK_CUR), 0);
 }
 END_TEST
 
@@ -139,13 +144,27 @@ START_TEST(test_copy_file_range_hostile)
     ck_assert_int_eq(sys_copy_file_range(in, uaddr(0), 77, uaddr(0), 5, 0), -EBADF);
     ck_assert_int_eq(sys_copy_file_range(in, uaddr(0), 1, uaddr(0), 5, 0), -EINVAL); /* console */
     int dir = open_file("/tmp", O_RDONLY | O_DIRECTORY);
-    ck_assert_int_eq(sys_copy_file_range(dir, uaddr(0), out, uaddr(0), 5, 0), -EINVAL);
-    ck_assert_int_lt(sys_copy_file_range(in, U(&neg), out, uaddr(0), 5, 0), 0);
-    ck_assert_int_lt(sys_copy_file_range(in, uaddr(0), out, U(&neg), 5, 0), 0);
+    /* Linux's answers, checked on the host: a directory is EISDIR */
+    ck_assert_int_eq(sys_copy_file_range(dir, uaddr(0), out, uaddr(0), 5, 0), -EISDIR);
+    ck_assert_int_eq(sys_copy_file_range(in, U(&neg), dir, uaddr(0), 5, 0), -EISDIR);
+    /* to an O_APPEND file: EBADF, before the offsets are looked at */
+    int ap = open_file("/tmp/out", O_WRONLY | O_APPEND);
+    ck_assert_int_eq(sys_copy_file_range(in, uaddr(0), ap, uaddr(0), 5, 0), -EBADF);
+    ck_assert_int_eq(sys_copy_file_range(in, U(&neg), ap, uaddr(0), 5, 0), -EBADF);
+    ck_assert_int_eq(sys_copy_file_range(in, uaddr(0), ap, uaddr(0), 5, 1), -EINVAL);
+    /* a range that wraps is EOVERFLOW (-1 + 5 does, as an unsigned sum);
+     * a negative offset that does not wrap is EINVAL */
+    ck_assert_int_eq(sys_copy_file_range(in, U(&neg), out, uaddr(0), 5, 0), -EOVERFLOW);
+    ck_assert_int_eq(sys_copy_file_range(in, uaddr(0), out, U(&neg), 5, 0), -EOVERFLOW);
+    ck_assert_int_eq(sys_copy_file_range(in, U(&neg), out, uaddr(0), 0, 0), -EINVAL);
+    int64_t n100 = -100, ten = 10;
+    ck_assert_int_eq(sys_copy_file_range(in, U(&n100), out, uaddr(0), 5, 0), -EINVAL);
+    ck_assert_int_eq(sys_copy_file_range(in, U(&n100), out, uaddr(0), 200, 0), -EOVERFLOW);
+    ck_assert_int_eq(sys_copy_file_range(in, U(&ten), out, uaddr(0), SIZE_MAX, 0), -EOVERFLOW);
+    ck_assert_int_eq(sys_copy_file_range(in, uaddr(0), out, U(&ten), SIZE_MAX, 0), -EOVERFLOW);
+    ck_assert_int_eq(neg, -1);
     ck_assert_str_eq(contents(out), "");
-    /* ABI BUGS (reported, not asserted), Linux as the oracle:
-     * - to an O_APPEND file: -EINVAL here, -EBADF on Linux;
-     * - a negative offset: -EINVAL here, -EOVERFLOW on Linux. */
+    ck_assert_int_eq(sys_lseek(in, 0, SEEK_CUR), 0);
 }
 END_TEST
 

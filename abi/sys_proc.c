@@ -218,9 +218,11 @@ long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
     char name[16];
     switch (option) {
     case PR_SET_NAME: {
+        /* Linux reads at most 15 bytes: a longer name is cut, and what
+         * follows the 15th byte is never touched */
         memset(name, 0, sizeof(name));
-        long n = core_strncpy_from_user(name, uaddr(a2), sizeof(name));
-        if (n == -ENAMETOOLONG) /* longer names are cut to 15 bytes */
+        long n = core_strncpy_from_user(name, uaddr(a2), sizeof(name) - 1);
+        if (n == -ENAMETOOLONG) /* no NUL in 15 readable bytes: take them */
             n = core_copy_from_user(name, uaddr(a2), sizeof(name) - 1) ? -EFAULT : 15;
         if (n < 0)
             return -EFAULT;

@@ -123,12 +123,28 @@ START_TEST(test_prctl_name)
     ck_assert_int_eq(sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
     ck_assert_int_eq(sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 1, 0, 0), -EINVAL);
     ck_assert_int_eq(sys_prctl(-1, 0, 0, 0, 0), -EINVAL);
-    /* ABI BUG (reported, not asserted): PR_SET_NAME with exactly 15
-     * readable bytes and no NUL (the 16th byte unreadable) gives -EFAULT
-     * in abi/sys_proc.c, which reads up to 16 bytes; Linux reads at most
-     * 15 and succeeds:
-     * shim_bad_range(p + 15, 17);
-     * ck_assert_int_eq(sys_prctl(PR_SET_NAME, A64(p), 0, 0, 0), 0); */
+    /* exactly 15 readable bytes and no NUL: Linux reads no further */
+    p = malloc(32);
+    memset(p, 'q', 15);
+    shim_bad_range(p + 15, 17);
+    ck_assert_int_eq(sys_prctl(PR_SET_NAME, A64(p), 0, 0, 0), 0);
+    shim_bad_clear();
+    ck_assert_int_eq(sys_prctl(PR_GET_NAME, A64(name), 0, 0, 0), 0);
+    ck_assert_str_eq(name, "qqqqqqqqqqqqqqq");
+    /* 14 readable, no NUL: a fault */
+    shim_bad_range(p + 14, 18);
+    ck_assert_int_eq(sys_prctl(PR_SET_NAME, A64(p), 0, 0, 0), -EFAULT);
+    shim_bad_clear();
+    ck_assert_int_eq(sys_prctl(PR_GET_NAME, A64(name), 0, 0, 0), 0);
+    ck_assert_str_eq(name, "qqqqqqqqqqqqqqq"); /* unchanged */
+    /* a NUL before the unreadable part is a whole name */
+    memcpy(p, "short", 6);
+    shim_bad_range(p + 6, 26);
+    ck_assert_int_eq(sys_prctl(PR_SET_NAME, A64(p), 0, 0, 0), 0);
+    shim_bad_clear();
+    ck_assert_int_eq(sys_prctl(PR_GET_NAME, A64(name), 0, 0, 0), 0);
+    ck_assert_str_eq(name, "short");
+    free(p);
 }
 END_TEST
 

@@ -193,21 +193,25 @@ long sys_get_robust_list(int pid, uaddr_t u_head, uaddr_t u_len)
     return 0;
 }
 
+/* The FS and GS bases: any user address (below TASK_SIZE_MAX, which is
+ * CORE_USER_END) is fine, anything else is EPERM, as on Linux. */
 long sys_arch_prctl(int code, uint64_t addr)
 {
-    uint64_t fs;
+    uint64_t base;
     switch (code) {
     case ARCH_SET_FS:
+    case ARCH_SET_GS:
         if (addr >= CORE_USER_END)
             return -EPERM;
-        core_set_user_fs(addr);
+        if (code == ARCH_SET_FS)
+            core_set_user_fs(addr);
+        else
+            core_set_user_gs(addr);
         return 0;
     case ARCH_GET_FS:
-        fs = core_get_user_fs();
-        return core_copy_to_user(uaddr(addr), &fs, sizeof(fs)) ? -EFAULT : 0;
-    case ARCH_GET_GS: /* no core call sets the user GS base: it stays 0 */
-        fs = 0;
-        return core_copy_to_user(uaddr(addr), &fs, sizeof(fs)) ? -EFAULT : 0;
+    case ARCH_GET_GS:
+        base = code == ARCH_GET_FS ? core_get_user_fs() : core_get_user_gs();
+        return core_copy_to_user(uaddr(addr), &base, sizeof(base)) ? -EFAULT : 0;
     default:
         return -EINVAL;
     }

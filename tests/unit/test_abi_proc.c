@@ -161,6 +161,20 @@ START_TEST(test_arch_prctl)
     ck_assert_int_eq(sys_arch_prctl(ARCH_GET_FS, 0x10), -EFAULT);
     ck_assert_int_eq(sys_arch_prctl(ARCH_GET_GS, A64(&v)), 0);
     ck_assert_uint_eq(v, 0);
+    /* GS as FS, checked on the host: below TASK_SIZE_MAX, else EPERM */
+    ck_assert_int_eq(sys_arch_prctl(ARCH_SET_GS, 0x7fff1000), 0);
+    ck_assert_int_eq(sys_arch_prctl(ARCH_GET_GS, A64(&v)), 0);
+    ck_assert_uint_eq(v, 0x7fff1000);
+    ck_assert_uint_eq(core_get_user_gs(), 0x7fff1000);
+    ck_assert_int_eq(sys_arch_prctl(ARCH_SET_GS, CORE_USER_END - 1), 0);
+    ck_assert_int_eq(sys_arch_prctl(ARCH_SET_GS, CORE_USER_END), -EPERM);
+    ck_assert_int_eq(sys_arch_prctl(ARCH_SET_GS, 0xffff800000000000ul), -EPERM);
+    ck_assert_int_eq(sys_arch_prctl(ARCH_GET_GS, A64(&v)), 0);
+    ck_assert_uint_eq(v, CORE_USER_END - 1); /* unchanged by the refusals */
+    ck_assert_int_eq(sys_arch_prctl(ARCH_GET_GS, 0x10), -EFAULT);
+    ck_assert_int_eq(sys_arch_prctl(ARCH_SET_GS, 0), 0);
+    ck_assert_uint_eq(core_get_user_gs(), 0);
+    ck_assert_uint_eq(core_get_user_fs(), 0x7fff0000); /* FS untouched */
     ck_assert_int_eq(sys_arch_prctl(0x9999, 0), -EINVAL);
     ck_assert_int_eq(sys_set_tid_address(uaddr(0x1234)), 1);
     ck_assert_uint_eq(abi_proc->clear_child_tid, 0x1234);

@@ -179,30 +179,9 @@ struct vma {
     unsigned flags;      /* VMA_* */
 };
 
-/* A page of a PROT_NONE range, kept out of the page tables (the core maps
- * prot 0 as readable; see CORE-API-REQUESTS.md) until access returns. */
-struct stashed_page {
-    struct stashed_page *next;
-    uint64_t va;
-    void *page;
-};
-
-/* pageset.c: the pages an address space has mapped. */
-struct pageset {
-    uint64_t *slots; /* page addresses; 0 = empty */
-    size_t cap, count;
-};
-int pageset_add(struct pageset *ps, uint64_t va) __must_check;
-void pageset_del(struct pageset *ps, uint64_t va);
-long pageset_range(const struct pageset *ps, uint64_t start, uint64_t end,
-                   uint64_t **out);
-void pageset_free(struct pageset *ps);
-
 struct mm {
-    struct core_as *as;
-    struct pageset mapped;
+    struct core_as *as; /* the pages, PROT_NONE ones kept with prot 0 */
     struct vma *vmas; /* sorted by start, not overlapping */
-    struct stashed_page *stash;
     uint64_t brk_start, brk, brk_max;
     uint64_t stack_top;
 };
@@ -225,13 +204,19 @@ uint64_t vma_find_gap(struct mm *mm, uint64_t len, uint64_t below);
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int mm_fault(uaddr_t addr, unsigned err, bool user);
 extern bool mm_oom_kill;
+/* Unmap and free every page in [start, end) (cost: the pages mapped). */
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
-/* Map one page (recorded in mm->mapped); the caller keeps pg on error. */
+/* Map one page, freeing any it replaces; the caller keeps pg on error. */
 int mm_map_page(struct mm *mm, uint64_t va, void *pg, unsigned prot) __must_check;
-void *mm_unmap_page(struct mm *mm, uint64_t va);
-/* The mapped pages of [start, end), in a core_malloc'd list; count or -ENOMEM. */
-long mm_mapped_in(struct mm *mm, uint64_t start, uint64_t end, uint64_t **list);
-void mm_stash_move(struct mm *mm, uint64_t old, uint64_t new, uint64_t len);
+struct mm_page {
+    uint64_t va;
+    void *page;
+    unsigned prot; /* 0: kept with no access */
+};
+/* The pages of [start, end) in address order, in a core_malloc'd list:
+ * their count, or -ENOMEM. Nothing changes. */
+long mm_pages_in(struct mm *mm, uint64_t start, uint64_t end,
+                 struct mm_page **out) __must_check;
 
 /* ---- exec (exec.c, elf.c, stack.c) ---- */
 

@@ -19,7 +19,6 @@ ABI_SRCS = \
 	abi/stack.c \
 	abi/mm.c \
 	abi/vma.c \
-	abi/pageset.c \
 	abi/sys_mem.c \
 	abi/sys_time.c \
 	abi/sys_info.c \

@@ -6,6 +6,11 @@
  * a protection that allows the access, a zeroed page is mapped with the
  * VMA's protection and the access retried. Anything else is an error the
  * core turns into a signal (user mode) or -EFAULT (a copy).
+ *
+ * The page tables are the only record of which pages exist: a PROT_NONE
+ * page stays in them with prot 0 (kept, inaccessible), and range work
+ * (munmap, mprotect, mremap, madvise) goes through the core's range
+ * calls, which cost what is mapped, not the size of the range.
  */
 #include "abi_int.h"
 
@@ -30,13 +35,6 @@ void mm_destroy(struct mm *mm)
     if (!mm)
         return;
     core_as_destroy(mm->as, core_page_free);
-    pageset_free(&mm->mapped);
-    while (mm->stash) {
-        struct stashed_page *sp = mm->stash;
-        mm->stash = sp->next;
-        core_page_free(sp->page);
-        core_free(sp);
-    }
     struct vma *v = mm->vmas;
     while (v) {
         struct vma *n = v->next;
@@ -57,28 +55,51 @@ static bool prot_allows(unsigned prot, unsigned err)
 
 int mm_map_page(struct mm *mm, uint64_t va, void *pg, unsigned prot)
 {
-    int err = pageset_add(&mm->mapped, va);
+    int err;
+    void *old = core_as_map(mm->as, uaddr(va), pg, prot, &err);
     if (err)
         return err;
-    void *old = core_as_map(mm->as, uaddr(va), pg, prot, &err);
-    if (err) {
-        pageset_del(&mm->mapped, va);
-        return err;
-    }
     if (old) /* replaced a page: it was ours, and is now unreachable */
         core_page_free(old);
     return 0;
 }
 
-void *mm_unmap_page(struct mm *mm, uint64_t va)
+void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-    pageset_del(&mm->mapped, va);
-    return core_as_unmap(mm->as, uaddr(va));
+    core_as_unmap_range(mm->as, uaddr(start), uaddr(end), core_page_free);
 }
 
-long mm_mapped_in(struct mm *mm, uint64_t start, uint64_t end, uint64_t **list)
+struct page_list {
+    struct mm_page *v;
+    size_t n, cap;
+};
+
+static void page_count(uaddr_t va, void *page, unsigned prot, void *ctx)
 {
-    return pageset_range(&mm->mapped, start, end, list);
+    ((struct page_list *)ctx)->n++;
+}
+
+static void page_collect(uaddr_t va, void *page, unsigned prot, void *ctx)
+{
+    struct page_list *l = ctx;
+    if (l->n < l->cap)
+        l->v[l->n++] = (struct mm_page){.va = va.addr, .page = page, .prot = prot};
+}
+
+/* Two walks (count, then fill): for_each callbacks must not allocate into
+ * a list that might fail half way, and must not touch the mappings. */
+long mm_pages_in(struct mm *mm, uint64_t start, uint64_t end, struct mm_page **out)
+{
+    struct page_list l = {0};
+    core_as_for_each(mm->as, uaddr(start), uaddr(end), page_count, &l);
+    l.cap = l.n;
+    l.n = 0;
+    l.v = core_malloc((l.cap + 1) * sizeof(*l.v));
+    if (!l.v)
+        return -ENOMEM;
+    core_as_for_each(mm->as, uaddr(start), uaddr(end), page_collect, &l);
+    *out = l.v;
+    return (long)l.n;
 }
 
 static int map_zero_page(struct mm *mm, struct vma *v, uint64_t va)
@@ -107,9 +128,11 @@ int mm_fault(uaddr_t addr, unsigned err, bool user)
     uint64_t va = CORE_ALIGN_DOWN(addr.addr, CORE_PAGE_SIZE);
     unsigned cur;
     if (core_as_lookup(mm->as, uaddr(va), &cur)) {
-        /* Present: refresh only if the entry lacks what this access needs
-         * and the VMA grants it; otherwise retrying would fault forever. */
-        bool lacks = ((err & CORE_FAULT_WRITE) && !(cur & PROT_WRITE)) ||
+        /* Present (or kept with no access): refresh only if the entry
+         * lacks what this access needs and the VMA grants it; otherwise
+         * retrying would fault forever. */
+        bool lacks = cur == PROT_NONE ||
+                     ((err & CORE_FAULT_WRITE) && !(cur & PROT_WRITE)) ||
                      ((err & CORE_FAULT_EXEC) && !(cur & PROT_EXEC));
         if (!lacks)
             return -EFAULT;

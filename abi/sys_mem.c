@@ -169,21 +169,27 @@ long sys_mprotect(uint64_t addr, uint64_t len, unsigned prot)
     return vma_protect(abi_proc->mm, addr, addr + len, prot & PROT_ALL);
 }
 
-/* Move the pages of [old, old+len) to new (already a fresh VMA). */
+/* Move the pages of [old, old+len) to new (already a fresh VMA), kept
+ * PROT_NONE pages included. Each is mapped at new before any leaves old,
+ * so running out of memory for page tables undoes the moves: -ENOMEM with
+ * old as it was. */
 static int move_pages(struct mm *mm, uint64_t old, uint64_t new, uint64_t len,
                       unsigned prot)
 {
-    uint64_t *list;
-    long n = mm_mapped_in(mm, old, old + len, &list);
+    struct mm_page *list;
+    long n = mm_pages_in(mm, old, old + len, &list);
+    int err = 0;
     if (n < 0)
         return (int)n;
-    for (long i = 0; i < n; i++) {
-        void *pg = mm_unmap_page(mm, list[i]);
-        if (pg && mm_map_page(mm, list[i] - old + new, pg, prot))
-            core_page_free(pg); /* no memory for tables: lost, as a fault */
-    }
+    for (long i = 0; i < n && !err; i++)
+        err = mm_map_page(mm, list[i].va - old + new, list[i].page, prot);
+    /* The pages are owned where they stay: no page_put either way. */
+    if (err)
+        core_as_unmap_range(mm->as, uaddr(new), uaddr(new + len), NULL);
+    else
+        core_as_unmap_range(mm->as, uaddr(old), uaddr(old + len), NULL);
     core_free(list);
-    return 0;
+    return err;
 }
 
 long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags,
@@ -230,37 +236,54 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
             mm_unmap_pages(mm, dst, dst + new_len);
         return -ENOMEM;
     }
-    mm_stash_move(mm, old, dst, mv);
     if (vma_remove(mm, old, old + old_len))
         mm_unmap_pages(mm, old, old + old_len);
     return (long)dst;
 }
 
+/* Apply advice to [start, end): drop the pages of private memory for
+ * DONTNEED/FREE (the next touch faults in zeros), one range unmap per VMA
+ * met. Like Linux, a hole anywhere in the range is -ENOMEM, reported
+ * after the mapped parts were done. */
+static long madvise_range(struct mm *mm, uint64_t start, uint64_t end, bool drop)
+{
+    uint64_t at = start;
+    bool hole = false;
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+        if (v->end <= start)
+            continue;
+        uint64_t s = v->start > start ? v->start : start;
+        uint64_t e = v->end < end ? v->end : end;
+        hole |= s > at;
+        at = e;
+        if (drop && !(v->flags & VMA_SHARED))
+            mm_unmap_pages(mm, s, e);
+    }
+    return hole || at < end ? -ENOMEM : 0;
+}
+
 long sys_madvise(uint64_t addr, uint64_t len, int advice)
 {
-    struct mm *mm = abi_proc->mm;
+    bool drop = false;
     if ((addr % CORE_PAGE_SIZE) || len > CORE_USER_END || addr > CORE_USER_END - len)
         return -EINVAL;
     len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
     switch (advice) {
     case MADV_DONTNEED:
     case MADV_FREE:
-        /* Drop the pages; the next touch faults in zeros. */
-        for (struct vma *v = mm->vmas; v && v->start < addr + len; v = v->next) {
-            uint64_t s = v->start > addr ? v->start : addr;
-            uint64_t e = v->end < addr + len ? v->end : addr + len;
-            if (!(v->flags & VMA_SHARED) && s < e)
-                mm_unmap_pages(mm, s, e);
-        }
-        return 0;
+        drop = true;
+        break;
     case MADV_NORMAL: case MADV_RANDOM: case MADV_SEQUENTIAL: case MADV_WILLNEED:
     case MADV_DONTFORK: case MADV_DOFORK: case MADV_MERGEABLE: case MADV_UNMERGEABLE:
     case MADV_HUGEPAGE: case MADV_NOHUGEPAGE: case MADV_DONTDUMP: case MADV_DODUMP:
     case MADV_WIPEONFORK: case MADV_KEEPONFORK: case MADV_COLD: case MADV_PAGEOUT:
-        return 0;
+        break;
     default:
         return -EINVAL;
     }
+    if (!len)
+        return 0;
+    return madvise_range(abi_proc->mm, addr, addr + len, drop);
 }
 
 long sys_mlock(uint64_t addr, uint64_t len)

@@ -4,8 +4,9 @@
  * The page tables (owned by the core) only ever hold pages inside a VMA,
  * with the VMA's protection; the fault handler fills them on demand.
  * Removing or re-protecting part of a VMA splits it; the nodes a split
- * needs are allocated before anything changes, so those calls either
- * fail with ENOMEM untouched or succeed whole.
+ * needs are allocated before anything changes, and the core's range
+ * calls that follow cannot fail, so those calls either fail with ENOMEM
+ * untouched or succeed whole.
  */
 #include "abi_int.h"
 
@@ -66,114 +67,6 @@ int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
         prev->next = n;
     else
         mm->vmas = n;
-    return 0;
-}
-
-void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
-{
-    uint64_t *list;
-    long n = mm_mapped_in(mm, start, end, &list);
-    if (n >= 0) {
-        for (long i = 0; i < n; i++) {
-            void *pg = mm_unmap_page(mm, list[i]);
-            if (pg)
-                core_page_free(pg);
-        }
-        core_free(list);
-    } else { /* no memory for the list: the slow walk */
-        for (uint64_t va = start; va < end; va += CORE_PAGE_SIZE) {
-            void *pg = mm_unmap_page(mm, va);
-            if (pg)
-                core_page_free(pg);
-        }
-    }
-    for (struct stashed_page **pp = &mm->stash; *pp;) {
-        struct stashed_page *sp = *pp;
-        if (sp->va >= start && sp->va < end) {
-            *pp = sp->next;
-            core_page_free(sp->page);
-            core_free(sp);
-        } else {
-            pp = &sp->next;
-        }
-    }
-}
-
-void mm_stash_move(struct mm *mm, uint64_t old, uint64_t new, uint64_t len)
-{
-    for (struct stashed_page *sp = mm->stash; sp; sp = sp->next)
-        if (sp->va >= old && sp->va < old + len)
-            sp->va = sp->va - old + new;
-}
-
-static void mm_stash_nodes_free(struct stashed_page *n)
-{
-    while (n) {
-        struct stashed_page *x = n->next;
-        core_free(n);
-        n = x;
-    }
-}
-
-/* Nodes to stash every mapped page of [start, end), allocated up front. */
-static int stash_prepare(struct mm *mm, uint64_t start, uint64_t end,
-                         struct stashed_page **nodes)
-{
-    uint64_t *list;
-    *nodes = NULL;
-    long n = mm_mapped_in(mm, start, end, &list);
-    if (n < 0)
-        return (int)n;
-    core_free(list);
-    for (long i = 0; i < n; i++) {
-        struct stashed_page *sp = core_zalloc(sizeof(*sp));
-        if (!sp) {
-            mm_stash_nodes_free(*nodes);
-            *nodes = NULL;
-            return -ENOMEM;
-        }
-        sp->next = *nodes;
-        *nodes = sp;
-    }
-    return 0;
-}
-
-/* Apply prot to the pages of one VMA: stash them for PROT_NONE, bring
- * stashed ones back otherwise. */
-static int pages_protect(struct mm *mm, struct vma *v, unsigned prot,
-                         struct stashed_page **nodes)
-{
-    uint64_t *list;
-    long n = mm_mapped_in(mm, v->start, v->end, &list);
-    if (n < 0)
-        return (int)n;
-    for (long i = 0; i < n; i++) {
-        if (prot != 0) {
-            core_as_protect(mm->as, uaddr(list[i]), prot);
-            continue;
-        }
-        void *pg = mm_unmap_page(mm, list[i]);
-        if (!pg)
-            continue;
-        struct stashed_page *sp = *nodes;
-        *nodes = sp->next;
-        sp->va = list[i];
-        sp->page = pg;
-        sp->next = mm->stash;
-        mm->stash = sp;
-    }
-    core_free(list);
-    for (struct stashed_page **pp = &mm->stash; prot && *pp;) {
-        struct stashed_page *sp = *pp;
-        if (sp->va < v->start || sp->va >= v->end) {
-            pp = &sp->next;
-            continue;
-        }
-        *pp = sp->next;
-        if (mm_map_page(mm, sp->va, sp->page, prot))
-            core_page_free(sp->page); /* no memory for tables: lost */
-        core_free(sp);
-    }
     return 0;
 }
 
@@ -265,25 +158,17 @@ static bool vma_covered(struct mm *mm, uint64_t start, uint64_t end)
 int vma_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
 {
     struct vma *spare;
-    struct stashed_page *nodes = NULL;
     if (!vma_covered(mm, start, end))
         return -ENOMEM;
-    if (prot == 0 && stash_prepare(mm, start, end, &nodes))
+    if (spares_get(&spare, 2))
         return -ENOMEM;
-    if (spares_get(&spare, 2)) {
-        mm_stash_nodes_free(nodes);
-        return -ENOMEM;
-    }
     vma_split_at(mm, start, end, &spare);
-    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
-        if (v->end <= start)
-            continue;
-        v->prot = prot;
-        if (pages_protect(mm, v, prot, &nodes))
-            core_log("mica: mprotect: no memory to list pages\n");
-    }
+    for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+        if (v->end > start)
+            v->prot = prot;
+    /* The pages follow; PROT_NONE keeps them in the tables, inaccessible. */
+    core_as_protect_range(mm->as, uaddr(start), uaddr(end), prot);
     spares_put(spare);
-    mm_stash_nodes_free(nodes);
     return 0;
 }
 

@@ -257,7 +257,14 @@ long core_strncpy_from_user(char *dst, uaddr_t src, size_t max)
     return lim == max ? -ENAMETOOLONG : -EFAULT;
 }
 
-/* ---- address spaces: an unsorted array of va -> page ---- */
+/* ---- address spaces: an unsorted array of va -> page ----
+ *
+ * With the core's semantics: prot is what a page-table entry can say
+ * (any access implies read on x86; prot 0 keeps the page attached but
+ * inaccessible, reported by lookup with prot 0 and returned by unmap);
+ * range calls ignore a range the core would refuse; and a for_each
+ * callback that changes the mappings of the space it walks aborts the
+ * test, since the real walk would be corrupted by it. */
 
 struct as_entry {
     uint64_t va;
@@ -268,7 +275,22 @@ struct as_entry {
 struct core_as {
     struct as_entry *e;
     size_t n, cap;
+    int walking; /* inside core_as_for_each */
 };
+
+static unsigned prot_as_pte(unsigned prot)
+{
+    prot &= CORE_PROT_READ | CORE_PROT_WRITE | CORE_PROT_EXEC;
+    return prot ? prot | CORE_PROT_READ : 0;
+}
+
+static void as_change(struct core_as *as, const char *what)
+{
+    if (as->walking) {
+        fprintf(stderr, "core shim: %s inside core_as_for_each\n", what);
+        abort();
+    }
+}
 
 static struct core_as *as_current;
 
@@ -317,6 +339,8 @@ static struct as_entry *as_find(struct core_as *as, uint64_t va)
 
 void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot, int *err)
 {
+    as_change(as, "core_as_map");
+    prot = prot_as_pte(prot);
     *err = 0;
     if (!va_ok(va)) {
         *err = -EINVAL;
@@ -349,6 +373,7 @@ void *core_as_map(struct core_as *as, uaddr_t va, void *page, unsigned prot, int
 
 void *core_as_unmap(struct core_as *as, uaddr_t va)
 {
+    as_change(as, "core_as_unmap");
     struct as_entry *e = va_ok(va) ? as_find(as, va.addr) : NULL;
     if (!e)
         return NULL;
@@ -359,10 +384,11 @@ void *core_as_unmap(struct core_as *as, uaddr_t va)
 
 bool core_as_protect(struct core_as *as, uaddr_t va, unsigned prot)
 {
+    as_change(as, "core_as_protect");
     struct as_entry *e = va_ok(va) ? as_find(as, va.addr) : NULL;
     if (!e)
         return false;
-    e->prot = prot;
+    e->prot = prot_as_pte(prot);
     return true;
 }
 
@@ -384,6 +410,15 @@ static int entry_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* A range the core walks: [start, end) page aligned, inside user space
+ * (the core does not check CORE_USER_MIN for ranges), not empty. */
+static bool range_ok(uaddr_t start, uaddr_t end)
+{
+    return start.addr % CORE_PAGE_SIZE == 0 && end.addr % CORE_PAGE_SIZE == 0 &&
+           start.addr < CORE_USER_END && end.addr <= CORE_USER_END &&
+           start.addr < end.addr;
+}
+
 static size_t as_collect(struct core_as *as, uaddr_t start, uaddr_t end,
                          struct as_entry **out)
 {
@@ -391,6 +426,10 @@ static size_t as_collect(struct core_as *as, uaddr_t start, uaddr_t end,
     size_t n = 0;
     if (!v)
         abort();
+    if (!range_ok(start, end)) {
+        *out = v;
+        return 0;
+    }
     for (size_t i = 0; i < as->n; i++)
         if (as->e[i].va >= start.addr && as->e[i].va < end.addr)
             v[n++] = as->e[i];
@@ -402,6 +441,7 @@ static size_t as_collect(struct core_as *as, uaddr_t start, uaddr_t end,
 void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
                          void (*page_put)(void *page))
 {
+    as_change(as, "core_as_unmap_range");
     struct as_entry *v;
     size_t n = as_collect(as, start, end, &v);
     for (size_t i = 0; i < n; i++) {
@@ -414,9 +454,12 @@ void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,
 
 void core_as_protect_range(struct core_as *as, uaddr_t start, uaddr_t end, unsigned prot)
 {
+    as_change(as, "core_as_protect_range");
+    if (!range_ok(start, end))
+        return;
     for (size_t i = 0; i < as->n; i++)
         if (as->e[i].va >= start.addr && as->e[i].va < end.addr)
-            as->e[i].prot = prot;
+            as->e[i].prot = prot_as_pte(prot);
 }
 
 void core_as_for_each(struct core_as *as, uaddr_t start, uaddr_t end,
@@ -425,8 +468,10 @@ void core_as_for_each(struct core_as *as, uaddr_t start, uaddr_t end,
 {
     struct as_entry *v;
     size_t n = as_collect(as, start, end, &v);
+    as->walking++;
     for (size_t i = 0; i < n; i++)
         fn(uaddr(v[i].va), v[i].page, v[i].prot, ctx);
+    as->walking--;
     free(v);
 }
 

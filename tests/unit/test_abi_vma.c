@@ -3,7 +3,9 @@
  * (inside one VMA, across several, over holes), all-or-nothing behaviour
  * when memory runs out, PROT_NONE pages kept and brought back, demand
  * paging by protection, gap finding, and mmap/munmap/mprotect/mremap/brk/
- * mincore/madvise argument checks with Linux's errno. */
+ * mincore/madvise argument checks with Linux's errno; huge sparse ranges,
+ * PROT_NONE pages moved by mremap, a move undone when memory runs out,
+ * and madvise over holes (-ENOMEM after doing the mapped parts). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,10 +542,143 @@ START_TEST(test_mincore_madvise)
      * per-page walk would time this test out). Linux says ENOMEM for the
      * unmapped parts after dropping the mapped ones. */
     long r = sys_madvise(CORE_USER_MIN, CORE_USER_END - CORE_USER_MIN, MADV_DONTNEED);
-    ck_assert(r == 0 || r == -ENOMEM);
+    ck_assert_int_eq(r, -ENOMEM);
     ck_assert_ptr_null(page(A + PG, NULL));
     r = sys_madvise(A, 1ul << 62, MADV_DONTNEED); /* past the end of user space */
-    ck_assert(r == -EINVAL || r == -ENOMEM);
+    ck_assert_int_eq(r, -EINVAL);
+}
+END_TEST
+
+/* A reservation of 1 TiB touched at both ends: munmap, mprotect and
+ * madvise see the two pages, the rest is never walked. */
+START_TEST(test_huge_sparse_range)
+{
+    const uint64_t big = 1ul << 40, B = 0x100000000ul;
+    ck_assert_int_eq(sys_mmap(B, big, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+                              MAP_NORESERVE, -1, 0), (long)B);
+    ck_assert_int_eq(touch(B, true), 0);
+    ck_assert_int_eq(touch(B + big - PG, true), 0);
+    page(B + big - PG, NULL)[3] = 'z';
+    long pages = shim_pages_live();
+    ck_assert_int_eq(sys_mprotect(B, big, PROT_NONE), 0);
+    ck_assert(inaccessible(B));
+    ck_assert(inaccessible(B + big - PG));
+    ck_assert_int_eq(sys_mprotect(B, big, PROT_READ), 0);
+    ck_assert_uint_eq(page(B + big - PG, NULL)[3], 'z');
+    ck_assert_int_eq(sys_madvise(B, big, MADV_DONTNEED), 0);
+    ck_assert_ptr_null(page(B, NULL));
+    ck_assert_int_eq(shim_pages_live(), pages - 2);
+    ck_assert_int_eq(touch(B + PG, false), 0);
+    ck_assert_int_eq(sys_munmap(B, big), 0);
+    ck_assert_int_eq(shim_pages_live(), pages - 2);
+    ck_assert_uint_eq(shim_as_count(mm->as), 0);
+    ck_assert_ptr_null(mm->vmas);
+}
+END_TEST
+
+/* PROT_NONE pages move with mremap and come back with their bytes. */
+START_TEST(test_mremap_prot_none)
+{
+    ck_assert_int_eq(sys_mmap(A, 3 * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)A);
+    ck_assert_int_eq(sys_mmap(A + 3 * PG, PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                     (long)(A + 3 * PG)); /* merged: blocks growing in place */
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(touch(A + i * PG, true), 0);
+        page(A + i * PG, NULL)[5] = (unsigned char)('p' + i);
+    }
+    ck_assert_int_eq(sys_mprotect(A, 3 * PG, PROT_NONE), 0);
+    long pages = shim_pages_live();
+    long n = sys_mremap(A, 3 * PG, 5 * PG, MREMAP_MAYMOVE, 0);
+    ck_assert_int_gt(n, 0);
+    ck_assert_uint_ne((uint64_t)n, A);
+    ck_assert_int_eq(shim_pages_live(), pages); /* moved, not freed or copied */
+    for (int i = 0; i < 3; i++) {
+        ck_assert(inaccessible((uint64_t)n + i * PG));
+        ck_assert_ptr_null(page(A + i * PG, NULL));
+    }
+    ck_assert_int_eq(touch((uint64_t)n, false), -EFAULT);
+    ck_assert_int_eq(sys_mprotect((uint64_t)n, 5 * PG, PROT_READ), 0);
+    for (int i = 0; i < 3; i++)
+        ck_assert_uint_eq(page((uint64_t)n + i * PG, NULL)[5], 'p' + i);
+    ck_assert_int_eq(sys_munmap((uint64_t)n, 5 * PG), 0);
+    ck_assert_int_eq(shim_pages_live(), pages - 3);
+}
+END_TEST
+
+/* Each allocation of a moving mremap failing in turn: -ENOMEM with the
+ * old range whole (pages, bytes, VMAs), or a complete move. */
+START_TEST(test_mremap_out_of_memory)
+{
+    int done = 0;
+    for (unsigned long k = 1; k < 40 && !done; k++) {
+        ck_assert_int_eq(vma_remove(mm, 0, CORE_USER_END), 0);
+        ck_assert_int_eq(sys_mmap(A, 80 * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                         (long)A);
+        ck_assert_int_eq(sys_mmap(A + 80 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+                                  MAP_FIXED, -1, 0), (long)(A + 80 * PG));
+        for (int i = 0; i < 80; i++) {
+            ck_assert_int_eq(touch(A + i * PG, true), 0);
+            page(A + i * PG, NULL)[0] = (unsigned char)i;
+        }
+        long pages = shim_pages_live();
+        char before[512];
+        strcpy(before, vmas());
+        shim_alloc_fail(k, 0);
+        long n = sys_mremap(A, 80 * PG, 90 * PG, MREMAP_MAYMOVE, 0);
+        shim_alloc_fail(0, 0);
+        ck_assert_int_eq(shim_pages_live(), pages);
+        if (n == -ENOMEM) {
+            ck_assert_str_eq(vmas(), before);
+            for (int i = 0; i < 80; i++)
+                ck_assert_uint_eq(page(A + i * PG, NULL)[0], i);
+            ck_assert_uint_eq(shim_as_count(mm->as), 80);
+            continue;
+        }
+        ck_assert_int_gt(n, 0);
+        for (int i = 0; i < 80; i++)
+            ck_assert_uint_eq(page((uint64_t)n + i * PG, NULL)[0], i);
+        ck_assert_ptr_null(page(A, NULL));
+        done = 1;
+    }
+    ck_assert(done);
+}
+END_TEST
+
+/* madvise over a hole: the mapped parts are done, then -ENOMEM (as the
+ * host's Linux answers); nothing over an empty range. */
+START_TEST(test_madvise_holes)
+{
+    ck_assert_int_eq(sys_mmap(A, 5 * PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), (long)A);
+    ck_assert_int_eq(sys_munmap(A + 2 * PG, PG), 0);
+    for (int i = 0; i < 5; i++)
+        if (i != 2)
+            ck_assert_int_eq(touch(A + i * PG, true), 0);
+    long pages = shim_pages_live();
+    ck_assert_int_eq(sys_madvise(A, 5 * PG, MADV_DONTNEED), -ENOMEM);
+    ck_assert_ptr_null(page(A, NULL));
+    ck_assert_ptr_null(page(A + 4 * PG, NULL));
+    ck_assert_int_eq(shim_pages_live(), pages - 4);
+    ck_assert_int_eq(sys_madvise(A + 2 * PG, PG, MADV_DONTNEED), -ENOMEM);
+    ck_assert_int_eq(sys_madvise(A + 2 * PG, 0, MADV_DONTNEED), 0);
+    ck_assert_int_eq(sys_madvise(A, 5 * PG, MADV_WILLNEED), -ENOMEM);
+    ck_assert_int_eq(sys_madvise(A + 2 * PG, PG, 12345), -EINVAL);
+    ck_assert_int_eq(sys_madvise(A, 2 * PG, MADV_FREE), 0);
+    ck_assert_int_eq(sys_madvise(A + 3 * PG, 2 * PG, MADV_NORMAL), 0);
+    /* only inside the VMAs: the range before and after is not touched */
+    ck_assert_int_eq(sys_mmap(A + 6 * PG, PG, RW, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                     (long)(A + 6 * PG));
+    ck_assert_int_eq(touch(A + 6 * PG, true), 0);
+    ck_assert_int_eq(touch(A + 4 * PG, true), 0);
+    ck_assert_int_eq(sys_madvise(A + 4 * PG, PG, MADV_DONTNEED), 0);
+    ck_assert_ptr_nonnull(page(A + 6 * PG, NULL));
+    ck_assert_ptr_null(page(A + 4 * PG, NULL));
+    /* a shared mapping keeps its pages (it is its only copy here) */
+    ck_assert_int_eq(sys_mmap(A + 8 * PG, PG, RW, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+                     (long)(A + 8 * PG));
+    ck_assert_int_eq(touch(A + 8 * PG, true), 0);
+    page(A + 8 * PG, NULL)[0] = 5;
+    ck_assert_int_eq(sys_madvise(A + 8 * PG, PG, MADV_DONTNEED), 0);
+    ck_assert_uint_eq(page(A + 8 * PG, NULL)[0], 5);
 }
 END_TEST
 
@@ -590,6 +725,10 @@ static Suite *vma_suite(void)
     tcase_add_test(tc, test_mremap);
     tcase_add_test(tc, test_brk);
     tcase_add_test(tc, test_mincore_madvise);
+    tcase_add_test(tc, test_huge_sparse_range);
+    tcase_add_test(tc, test_mremap_prot_none);
+    tcase_add_test(tc, test_mremap_out_of_memory);
+    tcase_add_test(tc, test_madvise_holes);
     tcase_add_test(tc, test_mm_destroy_frees);
     suite_add_tcase(s, tc);
     return s;

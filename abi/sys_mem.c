@@ -133,7 +133,7 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd
     if (vma_insert(mm, start, start + len, prot, vflags))
         return -ENOMEM;
     ret = 0;
-    if (ino && prot != PROT_NONE)
+    if (ino) /* PROT_NONE too: the copy is kept, inaccessible, until mprotect */
         ret = mmap_copy_file(mm, ino, start, len, off, prot);
     else if (flags & (MAP_POPULATE | MAP_LOCKED))
         ret = mm_populate(mm, start, start + len);

@@ -25,7 +25,8 @@ GUEST_CORE_SRCS = \
 
 GUEST_LIB_SRCS = \
 	guest/lib/string.c \
-	guest/lib/printf.c
+	guest/lib/printf.c \
+	guest/lib/chacha20.c
 
 GUEST_CORE_HDRS = \
 	guest/core/core_int.h \
@@ -37,7 +38,8 @@ GUEST_CORE_HDRS = \
 	guest/include/core/mem.h guest/include/core/as.h \
 	guest/include/core/uaccess.h guest/include/core/task.h \
 	guest/include/core/time.h guest/include/core/random.h \
-	guest/include/core/boot.h guest/include/lib/string.h
+	guest/include/core/boot.h guest/include/lib/string.h \
+	guest/include/lib/chacha20.h
 
 GUEST_UAPI = guest-uapi
 GUEST_COMMON_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
@@ -102,7 +104,8 @@ TESTS += tools/check-split.sh tools/check-split-selftest.sh
 # Guest logic compiled for the host and unit-tested there (symbols renamed
 # so they do not replace the host C library's).
 check_LIBRARIES += tests/unit/libguesthost.a
-tests_unit_libguesthost_a_SOURCES = guest/lib/string.c guest/lib/printf.c
+tests_unit_libguesthost_a_SOURCES = guest/lib/string.c guest/lib/printf.c \
+	guest/lib/chacha20.c
 tests_unit_libguesthost_a_CPPFLAGS = -include $(srcdir)/tests/unit/guest_host.h \
 	-I$(srcdir)/guest/include
 tests_unit_libguesthost_a_CFLAGS = -std=gnu11 -Wall -fno-builtin

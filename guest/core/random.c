@@ -1,30 +1,20 @@
-/* Random bytes: xoshiro256** seeded from the host's seed (mica.seed=),
- * the TSC, and RDRAND when the CPU has it; reseeded from RDRAND as it
- * goes. Not yet a CSPRNG: a ChaCha20 generator is the planned upgrade. */
+/* Random bytes: a ChaCha20 generator with fast key erasure.
+ *
+ * The key starts as the host's 256-bit seed (mica.seed=, from the host's
+ * getrandom), mixed with the TSC and RDRAND when the CPU has it. Each
+ * request runs the keystream from a fresh counter, and the first 32 bytes
+ * of every request's last block replace the key, so earlier output cannot
+ * be recomputed from a later state. RDRAND, when present, is folded into
+ * the key on every request. */
 #include "arch/x86_64/arch.h"
 #include "core_int.h"
 #include <core/random.h>
+#include <lib/chacha20.h>
 #include <lib/string.h>
 
-static uint64_t s[4];
+static uint32_t key[8];
+static uint64_t nonce_ctr;
 static bool have_rdrand;
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-static uint64_t next(void)
-{
-    uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return r;
-}
 
 static uint64_t rdrand64(void)
 {
@@ -32,7 +22,7 @@ static uint64_t rdrand64(void)
     uint8_t ok = 0;
     for (int i = 0; i < 10 && !ok; i++)
         __asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-    return v;
+    return ok ? v : 0;
 }
 
 static int hexval(char c)
@@ -46,6 +36,12 @@ static int hexval(char c)
     return -1;
 }
 
+static void mix64(uint64_t v, unsigned at)
+{
+    key[at % 8] ^= (uint32_t)v;
+    key[(at + 1) % 8] ^= (uint32_t)(v >> 32);
+}
+
 void random_init(const char *cmdline)
 {
     uint32_t r[4];
@@ -53,30 +49,35 @@ void random_init(const char *cmdline)
     void console_configure(const char *cmdline);
 
     console_configure(cmdline);
-    s[0] = rdtsc();
-    s[1] = 0x9e3779b97f4a7c15ull;
-    s[2] = 0xbf58476d1ce4e5b9ull;
-    s[3] = 0x94d049bb133111ebull;
     for (int i = 0; seed && i < 64 && hexval(seed[i]) >= 0; i++)
-        s[i / 16] ^= (uint64_t)hexval(seed[i]) << (4 * (i % 16));
+        key[i / 8] |= (uint32_t)hexval(seed[i]) << (4 * (7 - i % 8));
+    mix64(rdtsc(), 6);
     arch_cpuid(1, 0, r);
     have_rdrand = r[2] & (1u << 30);
     if (have_rdrand)
-        s[3] ^= rdrand64();
-    for (int i = 0; i < 16; i++)
-        next();
+        for (unsigned i = 0; i < 4; i++)
+            mix64(rdrand64(), 2 * i);
 }
 
 void core_random_bytes(void *buf, size_t len)
 {
-    uint8_t *p = buf;
+    uint8_t *p = buf, block[64];
+    uint32_t nonce[3], counter = 0;
+
     if (have_rdrand)
-        s[0] ^= rdrand64();
+        mix64(rdrand64(), (unsigned)nonce_ctr);
+    nonce_ctr++;
+    nonce[0] = (uint32_t)nonce_ctr;
+    nonce[1] = (uint32_t)(nonce_ctr >> 32);
+    nonce[2] = 0x6d696361; /* "mica" */
     while (len) {
-        uint64_t v = next();
-        size_t n = len < 8 ? len : 8;
-        memcpy(p, &v, n);
+        chacha20_block(key, counter++, nonce, block);
+        size_t n = len < sizeof(block) ? len : sizeof(block);
+        memcpy(p, block, n);
         p += n;
         len -= n;
     }
+    chacha20_block(key, counter, nonce, block); /* fresh block for the new key */
+    memcpy(key, block, sizeof(key));
+    memset(block, 0, sizeof(block));
 }

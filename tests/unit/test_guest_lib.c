@@ -10,6 +10,7 @@
 /* the guest's functions under guest_* names, beside the host's */
 #include "guest_host.h"
 #include <lib/string.h>
+#include <lib/chacha20.h>
 #undef memcpy
 #undef memmove
 #undef memset
@@ -117,6 +118,27 @@ START_TEST(test_mem_and_str)
 }
 END_TEST
 
+/* RFC 8439 section 2.3.2's block (checked with `openssl enc -chacha20`). */
+START_TEST(test_chacha20_rfc8439)
+{
+    static const uint8_t want[64] = {
+        0x10, 0xf1, 0xe7, 0xe4, 0xd1, 0x3b, 0x59, 0x15, 0x50, 0x0f, 0xdd, 0x1f, 0xa3,
+        0x20, 0x71, 0xc4, 0xc7, 0xd1, 0xf4, 0xc7, 0x33, 0xc0, 0x68, 0x03, 0x04, 0x22,
+        0xaa, 0x9a, 0xc3, 0xd4, 0x6c, 0x4e, 0xd2, 0x82, 0x64, 0x46, 0x07, 0x9f, 0xaa,
+        0x09, 0x14, 0xc2, 0xd7, 0x05, 0xd9, 0x8b, 0x02, 0xa2, 0xb5, 0x12, 0x9c, 0xd1,
+        0xde, 0x16, 0x4e, 0xb9, 0xcb, 0xd0, 0x83, 0xe8, 0xa2, 0x50, 0x3c, 0x4e};
+    uint32_t key[8], nonce[3] = {0x09000000, 0x4a000000, 0};
+    uint8_t out[64];
+    for (int i = 0; i < 8; i++) /* bytes 00 01 02 ... 1f, little-endian words */
+        key[i] = (uint32_t)(4 * i) | (uint32_t)(4 * i + 1) << 8 |
+                 (uint32_t)(4 * i + 2) << 16 | (uint32_t)(4 * i + 3) << 24;
+    chacha20_block(key, 1, nonce, out);
+    ck_assert_mem_eq(out, want, sizeof(want));
+    chacha20_block(key, 2, nonce, out); /* the next counter gives another block */
+    ck_assert_int_ne(memcmp(out, want, sizeof(want)), 0);
+}
+END_TEST
+
 static Suite *guest_lib_suite(void)
 {
     Suite *s = suite_create("guest_lib");
@@ -126,6 +148,7 @@ static Suite *guest_lib_suite(void)
     tcase_add_test(tc, test_printf_truncation);
     tcase_add_test(tc, test_strtoul);
     tcase_add_test(tc, test_mem_and_str);
+    tcase_add_test(tc, test_chacha20_rfc8439);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -58,22 +58,7 @@ int shim_exit_status(void);
  * guest_* functions), and a fresh process with its own root, /dev, /tmp
  * and memory map. */
 #ifdef ABI_INT_H
-#undef memcpy
-#undef memmove
-#undef memset
-#undef memcmp
-#undef memchr
-#undef strlen
-#undef strnlen
-#undef strcmp
-#undef strncmp
-#undef strchr
-#undef strrchr
-#undef strcpy
-#undef strlcpy
-#undef vsnprintf
-#undef snprintf
-#undef strtoul
+#include "guest_unhost.h"
 
 static struct process shim_proc;
 

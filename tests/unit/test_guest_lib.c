@@ -11,22 +11,7 @@
 #include "guest_host.h"
 #include <lib/string.h>
 #include <lib/chacha20.h>
-#undef memcpy
-#undef memmove
-#undef memset
-#undef memcmp
-#undef memchr
-#undef strlen
-#undef strnlen
-#undef strcmp
-#undef strncmp
-#undef strchr
-#undef strrchr
-#undef strcpy
-#undef strlcpy
-#undef vsnprintf
-#undef snprintf
-#undef strtoul
+#include "guest_unhost.h"
 
 #define CHECK_FMT(fmt, ...)                                                       \
     do {                                                                          \

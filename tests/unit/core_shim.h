@@ -59,6 +59,7 @@ int shim_exit_status(void);
  * and memory map. */
 #ifdef ABI_INT_H
 #include "guest_unhost.h"
+#include <linux/elf.h>
 
 static struct process shim_proc;
 
@@ -79,6 +80,25 @@ static inline int shim_proc_init(bool late)
     inode_get(vfs_root);
     abi_proc->mm = mm_new();
     return abi_proc->mm ? 0 : -ENOMEM;
+}
+
+/* A valid x86-64 ET_EXEC header with phnum program headers right after it;
+ * tests then set the program headers (and spoil fields on purpose). */
+static inline void shim_elf_exec_header(Elf64_Ehdr *eh, uint64_t entry, uint16_t phnum)
+{
+    memset(eh, 0, sizeof(*eh));
+    memcpy(eh->e_ident, ELFMAG, SELFMAG);
+    eh->e_ident[EI_CLASS] = ELFCLASS64;
+    eh->e_ident[EI_DATA] = ELFDATA2LSB;
+    eh->e_ident[EI_VERSION] = EV_CURRENT;
+    eh->e_type = ET_EXEC;
+    eh->e_machine = EM_X86_64;
+    eh->e_version = EV_CURRENT;
+    eh->e_entry = entry;
+    eh->e_phoff = sizeof(Elf64_Ehdr);
+    eh->e_ehsize = sizeof(Elf64_Ehdr);
+    eh->e_phentsize = sizeof(Elf64_Phdr);
+    eh->e_phnum = phnum;
 }
 #endif
 

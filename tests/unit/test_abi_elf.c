@@ -37,18 +37,7 @@ static struct mm *mm;
 static void img_default(void)
 {
     memset(&im, 0, sizeof(im));
-    memcpy(im.eh.e_ident, ELFMAG, SELFMAG);
-    im.eh.e_ident[EI_CLASS] = ELFCLASS64;
-    im.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    im.eh.e_ident[EI_VERSION] = EV_CURRENT;
-    im.eh.e_type = ET_EXEC;
-    im.eh.e_machine = EM_X86_64;
-    im.eh.e_version = EV_CURRENT;
-    im.eh.e_entry = BASE + 0x800;
-    im.eh.e_phoff = sizeof(Elf64_Ehdr);
-    im.eh.e_ehsize = sizeof(Elf64_Ehdr);
-    im.eh.e_phentsize = sizeof(Elf64_Phdr);
-    im.eh.e_phnum = 2;
+    shim_elf_exec_header(&im.eh, BASE + 0x800, 2);
     im.ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0,
                             .p_vaddr = BASE, .p_paddr = BASE, .p_filesz = 0x1000,
                             .p_memsz = 0x1000, .p_align = 0x1000};

@@ -179,16 +179,7 @@ static void initrd_with_prog(void)
         unsigned char code[64];
     } im;
     memset(&im, 0, sizeof(im));
-    memcpy(im.eh.e_ident, ELFMAG, SELFMAG);
-    im.eh.e_ident[EI_CLASS] = ELFCLASS64;
-    im.eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    im.eh.e_ident[EI_VERSION] = EV_CURRENT;
-    im.eh.e_type = ET_EXEC;
-    im.eh.e_machine = EM_X86_64;
-    im.eh.e_entry = ENTRY;
-    im.eh.e_phoff = sizeof(Elf64_Ehdr);
-    im.eh.e_phentsize = sizeof(Elf64_Phdr);
-    im.eh.e_phnum = 1;
+    shim_elf_exec_header(&im.eh, ENTRY, 1);
     im.ph = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_vaddr = BASE,
                          .p_filesz = sizeof(im), .p_memsz = sizeof(im)};
     memset(&initrd, 0, sizeof(initrd));

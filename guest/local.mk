@@ -112,7 +112,7 @@ tests_unit_libguesthost_a_CFLAGS = -std=gnu11 -Wall -fno-builtin
 check_PROGRAMS += tests/unit/test_guest_lib
 TESTS += tests/unit/test_guest_lib
 tests_unit_test_guest_lib_SOURCES = tests/unit/test_guest_lib.c tests/unit/guest_host.h \
-	tests/unit/guest_unhost.h
+	tests/unit/guest_unhost.h tests/unit/check_run.h
 tests_unit_test_guest_lib_CPPFLAGS = -I$(srcdir)/guest/include $(CHECK_CFLAGS)
 tests_unit_test_guest_lib_LDADD = tests/unit/libguesthost.a $(CHECK_LIBS)
 

@@ -4,6 +4,7 @@
  * overlapping ranges of one file, and the errno of bad descriptors,
  * kinds, flags, offsets and pointers; fallocate's size rules. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,10 +207,5 @@ static Suite *copy_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(copy_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(copy_suite());
 }

@@ -5,6 +5,7 @@
  * or kernel-half addresses, unsorted segments, PT_INTERP, entry outside
  * the image) give ENOEXEC before anything is mapped, and leak nothing. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,10 +478,5 @@ static Suite *elf_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(elf_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(elf_suite());
 }

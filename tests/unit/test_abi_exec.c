@@ -6,6 +6,7 @@
  * past the limit) and unrunnable files fail with Linux's errno and leave
  * the old image in place. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,10 +493,5 @@ static Suite *exec_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(exec_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(exec_suite());
 }

@@ -5,6 +5,7 @@
  * the limit, bad and half-bad user pointers, bad timeouts) answered with
  * Linux's errno. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,10 +389,5 @@ static Suite *fd_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(fd_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(fd_suite());
 }

@@ -4,6 +4,7 @@
  * sizes past the end, ".." components, missing trailer) are refused or
  * skipped without touching memory outside the image. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -564,10 +565,5 @@ static Suite *initramfs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(initramfs_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(initramfs_suite());
 }

@@ -5,6 +5,7 @@
  * message of a boot that cannot run its program. main.c's static
  * functions are reached by including it here. */
 #include <check.h>
+#include "check_run.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,10 +333,5 @@ static Suite *main_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(main_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(main_suite());
 }

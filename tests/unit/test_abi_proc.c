@@ -6,6 +6,7 @@
  * extended attributes on a filesystem without them, with hostile
  * pointers and arguments throughout. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,10 +415,5 @@ static Suite *proc_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(proc_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(proc_suite());
 }

@@ -4,6 +4,7 @@
  * checks, what exec resets, and what kill/tgkill/tkill to ourselves do
  * without a signal frame: ignore, exit with 128+N, or drop. */
 #include <check.h>
+#include "check_run.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,10 +227,5 @@ static Suite *signal_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(signal_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(signal_suite());
 }

@@ -4,6 +4,7 @@
  * side effects, utimensat with UTIME_NOW/UTIME_OMIT, statfs, and the
  * errno of bad flags, bad descriptors, empty paths and bad pointers. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,10 +342,5 @@ static Suite *stat_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(stat_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(stat_suite());
 }

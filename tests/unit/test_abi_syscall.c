@@ -3,6 +3,7 @@
  * handler (or out of range, or huge) give ENOSYS and are reported once by
  * name, and user faults end the VM with 128 + the signal a shell shows. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,10 +140,5 @@ static Suite *syscall_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(syscall_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(syscall_suite());
 }

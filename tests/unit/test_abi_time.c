@@ -4,6 +4,7 @@
  * nanoseconds, bad pointers, bad clocks and flags); the host's clocks are
  * the oracle. Sleeps are kept to nothing or a few microseconds. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,10 +194,5 @@ static Suite *time_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(time_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(time_suite());
 }

@@ -5,6 +5,7 @@
  * bad and half-bad user buffers, iovec arrays with bad counts, lengths
  * and pointers, reads and writes on the wrong kind of descriptor. */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,10 +418,5 @@ static Suite *tmpfs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(tmpfs_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(tmpfs_suite());
 }

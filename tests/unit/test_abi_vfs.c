@@ -6,6 +6,7 @@
  * symlink/readlink corner, as Linux gives them. User pointers are host
  * pointers (tests/unit/core_shim.c). */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -671,10 +672,5 @@ static Suite *vfs_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(vfs_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(vfs_suite());
 }

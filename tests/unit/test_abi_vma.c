@@ -7,6 +7,7 @@
  * PROT_NONE pages moved by mremap, a move undone when memory runs out,
  * and madvise over holes (-ENOMEM after doing the mapped parts). */
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -734,10 +735,5 @@ static Suite *vma_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(vma_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(vma_suite());
 }

@@ -1,6 +1,7 @@
 /* Unit tests for vmm/cmdline.c: encoding round trip, words, limits. */
 #define _GNU_SOURCE
 #include <check.h>
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,8 +198,6 @@ int main(void)
 {
     Suite *s = suite_create("cmdline");
     TCase *tc = tcase_create("encode");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_encode_all_bytes);
     tcase_add_test(tc, test_encode_examples);
@@ -207,10 +206,5 @@ int main(void)
     tcase_add_test(tc, test_too_long);
     tcase_add_test(tc, test_host_spec);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -2,6 +2,7 @@
  * pieces, and hostile guests. */
 #define _GNU_SOURCE
 #include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -344,8 +345,6 @@ int main(void)
     Suite *s = suite_create("conmux");
     TCase *tc = tcase_create("records");
     TCase *tr = tcase_create("rings");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_stdout_stderr_exit);
     tcase_add_test(tc, test_split_every_byte);
@@ -361,10 +360,5 @@ int main(void)
     tcase_add_test(tr, test_ring_hostile);
     suite_add_tcase(s, tc);
     suite_add_tcase(s, tr);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for vmm/cpio.c and vmm/initramfs.c: parse back what we wrote. */
 #define _GNU_SOURCE
 #include <check.h>
+#include "check_run.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,17 +174,10 @@ int main(void)
 {
     Suite *s = suite_create("cpio");
     TCase *tc = tcase_create("newc");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_roundtrip);
     tcase_add_test(tc, test_name_padding);
     tcase_add_test(tc, test_initramfs);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -2,6 +2,7 @@
  * compiled for the host with renamed symbols; the host C library is the
  * oracle. */
 #include <check.h>
+#include "check_run.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,10 +141,5 @@ static Suite *guest_lib_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(guest_lib_suite());
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(guest_lib_suite());
 }

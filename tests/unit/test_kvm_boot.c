@@ -2,6 +2,7 @@
  * (runs without /dev/kvm: only guest memory is built). */
 #define _GNU_SOURCE
 #include <check.h>
+#include "check_run.h"
 #include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -242,8 +243,6 @@ int main(void)
 {
     Suite *s = suite_create("kvm_boot");
     TCase *tc = tcase_create("layout");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_layout_ring0);
     tcase_add_test(tc, test_pvm_user_bit);
@@ -252,10 +251,5 @@ int main(void)
     tcase_add_test(tc, test_gpa_ptr);
     tcase_add_test(tc, test_stop_first_wins);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -1,6 +1,7 @@
 /* Unit tests for vmm/options.c: `mica run` option parsing. */
 #define _GNU_SOURCE
 #include <check.h>
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,8 +186,6 @@ int main(void)
 {
     Suite *s = suite_create("options");
     TCase *tc = tcase_create("parse");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_stops_at_program);
@@ -198,10 +197,5 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_qemu_env);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -2,6 +2,7 @@
  * shared console rings, fed by a hostile guest. */
 #define _GNU_SOURCE
 #include <check.h>
+#include "check_run.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -146,8 +147,6 @@ int main(void)
 {
     Suite *s = suite_create("qemu_ring");
     TCase *tc = tcase_create("uart");
-    SRunner *sr;
-    int failed;
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_ring_gpa);
@@ -158,10 +157,5 @@ int main(void)
     tcase_add_test(tc, test_hostile_ring);
     tcase_add_test(tc, test_stdin_into_ring);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_FORK);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

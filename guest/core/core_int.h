@@ -14,18 +14,15 @@ __noreturn void core_start(void);
 
 /* early.c-style bump allocator (main.c), before the frame allocator */
 uint64_t early_alloc_pages(size_t n);
+uint64_t early_alloc_end(void); /* first byte past the early allocations */
 
 /* frames.c */
 void frames_init(void);
 uint64_t frames_alloc(size_t n); /* physical address, 0 on failure */
 void frames_free(uint64_t pa, size_t n);
 void frames_reserve(uint64_t pa, uint64_t len);
-void frame_set_npages(uint64_t pa, uint32_t n);
 uint32_t frame_npages(uint64_t pa);
 uint64_t frames_ram_end(void);
-
-/* heap.c */
-void heap_init(void);
 
 /* console.c */
 void console_init(void);

@@ -22,7 +22,6 @@ struct frame_info {
 static uint64_t *bitmap;
 static struct frame_info *info;
 static uint64_t nframes, nfree, hint;
-uint64_t early_alloc_end(void);
 
 static bool is_free(uint64_t f)
 {
@@ -132,11 +131,6 @@ void frames_free(uint64_t pa, size_t n)
 uint32_t frame_npages(uint64_t pa)
 {
     return info[pa / 4096].npages;
-}
-
-void frame_set_npages(uint64_t pa, uint32_t n)
-{
-    info[pa / 4096].npages = n;
 }
 
 uint64_t frames_ram_end(void)

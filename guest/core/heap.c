@@ -28,10 +28,6 @@ struct free_obj {
 
 static struct free_obj *free_lists[NCLASSES];
 
-void heap_init(void)
-{
-}
-
 static unsigned class_of(size_t size)
 {
     unsigned shift = MIN_SHIFT;

@@ -102,9 +102,8 @@ __noreturn void core_start(void)
     if (!ram_end)
         core_panic("no RAM in the boot memory map");
     early_region_init(ram_end);
-    paging_init(ram_end, early_next);
+    paging_init(ram_end);
     frames_init();
-    heap_init();
     console_init();
     cmdline_init();
     time_init();

@@ -129,10 +129,9 @@ uint64_t arch_fault_address(void);
 
 /* Setup (cpu.c, platform_*.c, paging.c, traps.c) */
 void arch_cpu_init(struct cpu *c, uint64_t kstack_top);
-void arch_pvm_early(uint64_t vif_pa);
+void arch_pvm_early(void);
 void arch_ring0_cpu_features(void);
-void paging_init(uint64_t ram_end, uint64_t kernel_phys_end);
-uint64_t paging_kernel_root(void);
+void paging_init(uint64_t ram_end);
 void traps_init(void);
 
 static inline void *phys_to_virt(uint64_t pa)

@@ -62,10 +62,9 @@ static void map_2m_range(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len,
     }
 }
 
-void paging_init(uint64_t ram_end, uint64_t kernel_phys_end)
+void paging_init(uint64_t ram_end)
 {
     uint64_t window = 1ul << 30;
-    (void)kernel_phys_end;
 
     kernel_root_pa = early_alloc_pages(2);
     uint64_t *pml4 = early_virt(kernel_root_pa);
@@ -75,11 +74,6 @@ void paging_init(uint64_t ram_end, uint64_t kernel_phys_end)
         window = ram_end;
     map_2m_range(pml4, KERNEL_VMA, 0, window, 0);
     arch_load_cr3(kernel_root_pa);
-}
-
-uint64_t paging_kernel_root(void)
-{
-    return kernel_root_pa;
 }
 
 struct core_as *core_as_create(void)

@@ -9,9 +9,8 @@
 
 extern char pvm_vif0[];
 
-void arch_pvm_early(uint64_t vif_pa)
+void arch_pvm_early(void)
 {
-    (void)vif_pa;
     arch_pvm = true;
     cpu0.vif = (volatile uint8_t *)pvm_vif0;
     cpu0.vif[PVM_VIF_IF] = 0;

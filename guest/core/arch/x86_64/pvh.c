@@ -38,7 +38,7 @@ __noreturn void mica_boot(uint64_t info_pa)
     const struct mica_boot_info *bi = boot_phys(info_pa);
     memcpy(&boot_info, bi, sizeof(boot_info));
     if (boot_info.platform == MICA_PLATFORM_PVM)
-        arch_pvm_early(0);
+        arch_pvm_early();
     core_start();
 }
 

@@ -1,9 +1,9 @@
 /* Private declarations shared by the Linux ABI services (abi/ only).
  *
- * One process, one thread for now (issue 2). Everything a process owns
- * hangs off struct process so fork (a later issue) can copy or share it
- * piece by piece: the fd table, the cwd, the memory map, signal state,
- * limits and credentials. `abi_proc` is the current process.
+ * Everything a process owns hangs off struct process (proc.h) so fork
+ * can copy or share it piece by piece: the fd table, the cwd, the memory
+ * map, signal state, limits and credentials. `abi_proc` is the current
+ * process.
  */
 #ifndef ABI_INT_H
 #define ABI_INT_H
@@ -33,6 +33,7 @@
 
 struct inode;
 struct file;
+struct poll_table; /* poll/select's: files add their wait queues to it */
 
 /* How a kind of file reads, writes, seeks and lists. NULL = not supported. */
 struct file_ops {
@@ -40,7 +41,11 @@ struct file_ops {
     ssize_t (*write)(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos);
     long (*getdents)(struct file *f, uaddr_t u_buf, size_t len);
     long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
-    unsigned (*poll)(struct file *f);
+    /* Ready events (POLLIN...) now; with pt, also poll_wait() on each
+     * queue that is woken when they may change. */
+    unsigned (*poll)(struct file *f, struct poll_table *pt);
+    /* The last reference to an open file is gone (pipes count ends). */
+    void (*release)(struct file *f);
     bool seekable;
 };
 
@@ -139,15 +144,22 @@ struct file {
     struct inode *inode;
     const struct file_ops *ops;
     int stream; /* console: CORE_STDOUT or CORE_STDERR for writes */
+    void *priv; /* the file kind's own state (a pipe end's pipe) */
 };
 
 #define FILE_READABLE(f) (((f)->flags & O_ACCMODE) != O_WRONLY)
 #define FILE_WRITABLE(f) (((f)->flags & O_ACCMODE) != O_RDONLY)
 
 struct fd_table {
+    uint32_t refs; /* processes sharing it (CLONE_FILES) */
     struct file *files[ABI_NR_OPEN];
     uint64_t cloexec[ABI_NR_OPEN / 64];
 };
+
+struct fd_table *fd_table_new(void) __must_check;
+/* A copy for fork: every open file gets one more reference. */
+struct fd_table *fd_table_copy(const struct fd_table *t) __must_check;
+void fd_table_put(struct fd_table *t);
 
 struct file *file_new(struct inode *ino, uint32_t flags) __must_check;
 void file_get(struct file *f);
@@ -251,34 +263,7 @@ int script_strings(const struct exec_strings *s, const char *interp, const char 
 int exec_image(const char *path, const struct exec_strings *s,
                struct core_uregs *regs, const char **why) __must_check;
 
-/* ---- the process ---- */
-
-struct sigaction_user { /* the rt_sigaction layout on x86-64 */
-    uint64_t handler;
-    uint64_t flags;
-    uint64_t restorer;
-    uint64_t mask;
-};
-
-struct process {
-    struct fd_table fds;
-    struct inode *cwd;
-    struct mm *mm;
-    uint32_t umask;
-    uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
-    struct rlimit64 rlim[RLIM_NLIMITS];
-    struct sigaction_user sigactions[ABI_NSIG];
-    uint64_t sigmask;
-    uint64_t altstack_sp, altstack_size;
-    int altstack_flags;
-    uint64_t clear_child_tid, robust_list, robust_len;
-    char comm[16];
-};
-
-extern struct process *abi_proc;
-
-void proc_init_limits(struct process *p);
-void signals_reset_on_exec(struct process *p);
+#include "proc.h"
 
 /* ---- entry points ---- */
 

@@ -71,7 +71,7 @@ static long console_ioctl(struct file *f, unsigned cmd, uint64_t arg)
     return -ENOTTY; /* TCGETS, TIOCGWINSZ ...: not a terminal */
 }
 
-static unsigned console_poll(struct file *f)
+static unsigned console_poll(struct file *f, struct poll_table *pt)
 {
     /* POLLOUT always; POLLIN optimistically (a read blocks until data). */
     return FILE_READABLE(f) ? 0x1 | 0x4 : 0x4;

@@ -35,29 +35,62 @@ void file_put(struct file *f)
     CORE_BUG_ON(f->refs == 0);
     if (--f->refs)
         return;
+    if (f->ops && f->ops->release)
+        f->ops->release(f);
     inode_put(f->inode);
     core_free(f);
+}
+
+struct fd_table *fd_table_new(void)
+{
+    struct fd_table *t = core_zalloc(sizeof(*t));
+    if (t)
+        t->refs = 1;
+    return t;
+}
+
+struct fd_table *fd_table_copy(const struct fd_table *from)
+{
+    struct fd_table *t = fd_table_new();
+    if (!t)
+        return NULL;
+    for (int fd = 0; fd < ABI_NR_OPEN; fd++) {
+        t->files[fd] = from->files[fd];
+        if (t->files[fd])
+            file_get(t->files[fd]);
+    }
+    memcpy(t->cloexec, from->cloexec, sizeof(t->cloexec));
+    return t;
+}
+
+void fd_table_put(struct fd_table *t)
+{
+    if (!t || --t->refs)
+        return;
+    for (int fd = 0; fd < ABI_NR_OPEN; fd++)
+        file_put(t->files[fd]);
+    core_free(t);
 }
 
 struct file *fd_get(int fd)
 {
     if (fd < 0 || fd >= ABI_NR_OPEN)
         return NULL;
-    return abi_proc->fds.files[fd];
+    return abi_proc->fds->files[fd];
 }
 
 bool fd_cloexec(int fd)
 {
-    return (abi_proc->fds.cloexec[fd / 64] >> (fd % 64)) & 1;
+    return (abi_proc->fds->cloexec[fd / 64] >> (fd % 64)) & 1;
 }
 
 void fd_set_cloexec(int fd, bool on)
 {
     uint64_t bit = 1ull << (fd % 64);
     if (on)
-        abi_proc->fds.cloexec[fd / 64] |= bit;
+        abi_proc->fds->cloexec[fd / 64] |= bit;
     else
-        abi_proc->fds.cloexec[fd / 64] &= ~bit;
+        abi_proc->fds->cloexec[fd / 64] &= ~bit;
 }
 
 static uint64_t fd_limit(void)
@@ -73,9 +106,9 @@ int fd_install(struct file *f, int minfd, bool cloexec)
     if (minfd < 0)
         return -EINVAL;
     for (uint64_t fd = (uint64_t)minfd; fd < lim; fd++) {
-        if (abi_proc->fds.files[fd])
+        if (abi_proc->fds->files[fd])
             continue;
-        abi_proc->fds.files[fd] = f;
+        abi_proc->fds->files[fd] = f;
         fd_set_cloexec((int)fd, cloexec);
         return (int)fd;
     }
@@ -87,8 +120,8 @@ int fd_install_at(struct file *f, int fd, bool cloexec)
 {
     if (fd < 0 || (uint64_t)fd >= fd_limit())
         return -EBADF;
-    struct file *old = abi_proc->fds.files[fd];
-    abi_proc->fds.files[fd] = f;
+    struct file *old = abi_proc->fds->files[fd];
+    abi_proc->fds->files[fd] = f;
     fd_set_cloexec(fd, cloexec);
     file_put(old);
     return fd;
@@ -99,7 +132,7 @@ int fd_close(int fd)
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
-    abi_proc->fds.files[fd] = NULL;
+    abi_proc->fds->files[fd] = NULL;
     fd_set_cloexec(fd, false);
     file_put(f);
     return 0;
@@ -108,7 +141,7 @@ int fd_close(int fd)
 void fd_close_on_exec(void)
 {
     for (int fd = 0; fd < ABI_NR_OPEN; fd++)
-        if (abi_proc->fds.files[fd] && fd_cloexec(fd) && fd_close(fd))
+        if (abi_proc->fds->files[fd] && fd_cloexec(fd) && fd_close(fd))
             CORE_BUG_ON(1);
 }
 
@@ -119,7 +152,7 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
     if (first > last)
         return -EINVAL;
     for (uint64_t fd = first; fd <= last && fd < ABI_NR_OPEN; fd++) {
-        if (!abi_proc->fds.files[fd])
+        if (!abi_proc->fds->files[fd])
             continue;
         if (flags & CLOSE_RANGE_CLOEXEC)
             fd_set_cloexec((int)fd, true);

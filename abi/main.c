@@ -133,6 +133,9 @@ static __noreturn void fail(const char *what, const char *why, int status)
 static void proc_init(void)
 {
     abi_proc = &first_proc;
+    abi_proc->fds = fd_table_new();
+    if (!abi_proc->fds)
+        core_panic("out of memory for the first fd table");
     proc_init_limits(abi_proc);
     abi_proc->umask = 022;
     strlcpy(abi_proc->comm, "init", sizeof(abi_proc->comm));

@@ -145,7 +145,7 @@ static long poll_scan(struct pollfd *pfd, unsigned n)
             continue;
         struct file *f = fd_get(pfd[i].fd);
         unsigned ev = !f ? POLLNVAL
-                     : (f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT) &
+                     : (f->ops->poll ? f->ops->poll(f, NULL) : POLLIN | POLLOUT) &
                            ((unsigned)(uint16_t)pfd[i].events | POLLERR | POLLHUP);
         pfd[i].revents = (short)ev;
         ready += ev != 0;
@@ -231,7 +231,7 @@ static long do_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex,
         struct file *f = fd_get(fd);
         if (!f)
             return -EBADF;
-        unsigned ev = f->ops->poll ? f->ops->poll(f) : POLLIN | POLLOUT;
+        unsigned ev = f->ops->poll ? f->ops->poll(f, NULL) : POLLIN | POLLOUT;
         if (!(ev & POLLIN))
             in[fd / 64] &= ~bit;
         if (!(ev & POLLOUT))

@@ -368,7 +368,7 @@ static ssize_t reg_write_user(struct file *f, uaddr_t u_buf, size_t len,
     return n;
 }
 
-static unsigned reg_poll(struct file *f)
+static unsigned reg_poll(struct file *f, struct poll_table *pt)
 {
     return 0x1 | 0x4; /* POLLIN | POLLOUT */
 }

@@ -101,7 +101,7 @@ static ssize_t null_write(struct file *f, uaddr_t u_buf, size_t len,
     return (ssize_t)len;
 }
 
-static unsigned null_poll(struct file *f)
+static unsigned null_poll(struct file *f, struct poll_table *pt)
 {
     return 0x1 | 0x4; /* POLLIN | POLLOUT */
 }

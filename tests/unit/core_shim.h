@@ -69,6 +69,8 @@ static inline int shim_proc_init(bool late)
 {
     memset(&shim_proc, 0, sizeof(shim_proc));
     abi_proc = &shim_proc;
+    if (!abi_proc->fds)
+        abi_proc->fds = fd_table_new();
     proc_init_limits(abi_proc);
     abi_proc->umask = 022;
     int err = vfs_init();

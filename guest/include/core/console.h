@@ -13,8 +13,25 @@
 /* Write program output; returns len (the console never loses bytes). */
 size_t core_console_write(int stream, const void *buf, size_t len);
 
-/* Block until stdin has data; returns bytes read (1..len) or 0 at EOF. */
+/* Block until stdin has data; returns bytes read (1..len) or 0 at EOF.
+ * Spins the CPU: only for boot-time use before tasks run. */
 size_t core_console_read(void *buf, size_t len);
+
+/* Asynchronous console input, for services running tasks.
+ * core_console_request(want) asks the host for up to `want` more bytes of
+ * stdin; it does nothing while a request is outstanding or after end of
+ * input. What arrives is handed to the input handler, from the timer
+ * interrupt or the idle loop (like timers: it may wake tasks, not sleep),
+ * with eof true once at the end. In terminal mode (mica run -t) the window
+ * size arrives the same way, at boot and whenever it changes. */
+typedef void (*core_console_input_fn)(const void *buf, size_t len, bool eof);
+typedef void (*core_console_winsize_fn)(unsigned rows, unsigned cols);
+void core_console_set_input_handler(core_console_input_fn fn);
+void core_console_set_winsize_handler(core_console_winsize_fn fn);
+void core_console_request(size_t want);
+/* mica run -t: the console is a terminal (the service runs a line
+ * discipline); *rows/*cols: the size mica found (0 when unknown). */
+bool core_console_is_tty(unsigned *rows, unsigned *cols);
 
 /* Push buffered console output to the host now. */
 void core_console_flush(void);

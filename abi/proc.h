@@ -1,0 +1,125 @@
+/* Processes: the process table, the family tree, and signal state.
+ *
+ * One process has one thread for now (threads are a later issue): a
+ * struct process owns one core task. PIDs are small integers handed out
+ * in increasing order and reused after wrapping. The program mica runs is
+ * PID 1; orphans are re-parented to it; when PID 1 exits the VM ends with
+ * its status. A process that exits stays a zombie (state, status, times)
+ * until its parent reaps it with wait4/waitid, or at once when the parent
+ * ignores SIGCHLD.
+ *
+ * Signals: `pending` holds standard and real-time signals for the process
+ * (one thread); `sigmask` blocks them. Delivery happens on the way back to
+ * user mode (signal.c). Syscalls that sleep return -ERESTARTSYS and
+ * friends when a signal interrupts them; delivery turns those into EINTR
+ * or a restart, as SA_RESTART says.
+ */
+#ifndef ABI_PROC_H
+#define ABI_PROC_H
+
+#include <core/types.h>
+#include <core/sched.h>
+#include <linux/resource.h>
+
+#define ABI_PID_MAX 32768
+
+/* Kernel-internal restart codes (never reach user space). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
+struct sigaction_user { /* the rt_sigaction layout on x86-64 */
+    uint64_t handler;
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+};
+
+/* What a queued signal carries to a SA_SIGINFO handler. */
+struct sig_info {
+    int signo, code, errno_;
+    int pid;          /* sender, or the child for SIGCHLD */
+    uint32_t uid;
+    int status;       /* SIGCHLD: exit code or signal */
+    uint64_t addr;    /* SIGSEGV/SIGBUS: fault address */
+    uint64_t utime, stime;
+};
+
+enum proc_state {
+    PROC_RUNNING,  /* runnable or sleeping */
+    PROC_STOPPED,  /* SIGSTOP/SIGTSTP... until SIGCONT */
+    PROC_ZOMBIE,   /* exited, not yet reaped */
+};
+
+struct process {
+    int pid, pgid, sid;
+    enum proc_state state;
+    struct process *parent;
+    struct process *children; /* newest first, through sibling */
+    struct process *sibling;
+    struct process *next_all; /* every process, for /proc and kill(-1) */
+    struct core_task *task;   /* NULL once a zombie */
+    struct core_waitq child_wait; /* woken when a child changes state */
+    int exit_status;          /* wait status (WIFEXITED... encoding) */
+    bool wait_reported;       /* a stop/continue already reported to wait */
+    bool vfork_done;
+    struct core_waitq *vfork_wait; /* the vfork parent sleeps here */
+    uint64_t start_ns;        /* monotonic time of fork */
+    uint64_t cutime_ns, cstime_ns; /* reaped children's times */
+    uint64_t utime_ns, stime_ns;   /* final times, once a zombie */
+
+    struct fd_table *fds;
+    struct inode *cwd;
+    struct inode *exe;        /* the executable (for /proc/PID/exe) */
+    struct mm *mm;
+    uint32_t umask;
+    uint32_t ruid, euid, suid, fsuid, rgid, egid, sgid, fsgid;
+    struct rlimit64 rlim[RLIM_NLIMITS];
+    char comm[16];
+
+    /* signals */
+    struct sigaction_user sigactions[ABI_NSIG];
+    uint64_t sigmask;
+    uint64_t pending;         /* bit (sig - 1) */
+    struct sig_info siginfo[ABI_NSIG]; /* the info of each pending signal */
+    uint64_t saved_sigmask;   /* rt_sigsuspend/ppoll restore it after delivery */
+    bool restore_sigmask;
+    uint64_t altstack_sp, altstack_size;
+    int altstack_flags;
+    int stop_signal;          /* the signal that stopped it */
+    struct core_timer itimer_real; /* alarm/ITIMER_REAL */
+    uint64_t itimer_real_interval_ns;
+
+    uint64_t clear_child_tid, robust_list, robust_len;
+};
+
+extern struct process *abi_proc; /* the current process */
+
+/* The process table (proc.c). */
+struct process *proc_find(int pid);          /* live or zombie, or NULL */
+struct process *proc_first(void);            /* iterate: every process */
+static inline struct process *proc_next(struct process *p) { return p->next_all; }
+struct process *proc_init_first(void) __must_check; /* PID 1 */
+void proc_init_limits(struct process *p);
+
+/* Lifecycle (proc.c, fork.c, exit.c, wait.c). */
+long proc_fork(unsigned long flags, uint64_t new_sp, struct core_uregs *regs);
+__noreturn void proc_exit(int wait_status); /* the current process ends */
+void proc_reap(struct process *p);          /* free a zombie */
+
+/* Signals (signal.c). */
+void signals_reset_on_exec(struct process *p);
+/* Post sig to p (info may be NULL: SI_USER from the current process). */
+void signal_send(struct process *p, int sig, const struct sig_info *info);
+/* To every process in group pgid; -ESRCH if none. */
+int signal_send_pgrp(int pgid, int sig);
+/* Send SIGSEGV/SIGBUS... for a fault to the current process. */
+void signal_force(int sig, int code, uint64_t addr);
+/* Deliver pending signals before returning to user (the core's hook). */
+void signal_deliver(struct core_uregs *regs);
+/* Something the current process waits for may be interrupted by a
+ * signal: true when one is pending and unblocked. */
+bool signal_pending(void);
+
+#endif

@@ -192,6 +192,7 @@ struct vma {
 };
 
 struct mm {
+    uint32_t refs;      /* processes using it (vfork's child borrows it) */
     struct core_as *as; /* the pages, PROT_NONE ones kept with prot 0 */
     struct vma *vmas; /* sorted by start, not overlapping */
     uint64_t brk_start, brk, brk_max;
@@ -204,6 +205,13 @@ struct mm {
 
 struct mm *mm_new(void) __must_check;
 void mm_destroy(struct mm *mm);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm); /* destroys it with the last reference */
+/* fork: a copy of the map; private pages become copy-on-write in both. */
+struct mm *mm_fork(struct mm *mm) __must_check;
+/* After pages of [start, end) were made writable: pages still shared
+ * copy-on-write go back to read-only (private VMAs only). */
+void mm_cow_protect(struct mm *mm, uint64_t start, uint64_t end);
 struct vma *vma_find(struct mm *mm, uint64_t addr);
 bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
 int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,

@@ -45,7 +45,8 @@ static void exec_commit(struct mm *mm, const char *path, const struct elf_image 
     struct mm *old = abi_proc->mm;
     abi_proc->mm = mm;
     core_as_activate(mm->as);
-    mm_destroy(old);
+    mm_put(old);
+    proc_exec_done(abi_proc);
     fd_close_on_exec();
     signals_reset_on_exec(abi_proc);
     core_set_user_fs(0);

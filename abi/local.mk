@@ -1,6 +1,10 @@
 # The Linux ABI services (guest kernel, unprivileged part).
 ABI_SRCS = \
 	abi/main.c \
+	abi/proc.c \
+	abi/fork.c \
+	abi/exit.c \
+	abi/signal.c \
 	abi/syscall.c \
 	abi/trap.c \
 	abi/vfs_inode.c \
@@ -27,4 +31,4 @@ ABI_SRCS = \
 	abi/sys_xattr.c \
 	abi/sys_copy.c
 
-EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h
+EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h

@@ -16,8 +16,6 @@
 #include <core/boot.h>
 #include <mica/cmdline.h>
 
-static struct process first_proc;
-struct process *abi_proc;
 
 struct boot_args {
     char *path, *cwd;
@@ -132,10 +130,8 @@ static __noreturn void fail(const char *what, const char *why, int status)
 
 static void proc_init(void)
 {
-    abi_proc = &first_proc;
-    abi_proc->fds = fd_table_new();
-    if (!abi_proc->fds)
-        core_panic("out of memory for the first fd table");
+    if (!proc_init_first())
+        core_panic("out of memory for the first process");
     proc_init_limits(abi_proc);
     abi_proc->umask = 022;
     strlcpy(abi_proc->comm, "init", sizeof(abi_proc->comm));

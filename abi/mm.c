@@ -7,6 +7,11 @@
  * VMA's protection and the access retried. Anything else is an error the
  * core turns into a signal (user mode) or -EFAULT (a copy).
  *
+ * Copy-on-write: fork maps every private page into both spaces read-only
+ * with one more reference; a write fault on such a page copies it when
+ * others still hold it, or just makes it writable when the faulting space
+ * is the last holder. Shared (MAP_SHARED) pages stay shared and writable.
+ *
  * The page tables are the only record of which pages exist: a PROT_NONE
  * page stays in them with prot 0 (kept, inaccessible), and range work
  * (munmap, mprotect, mremap, madvise) goes through the core's range
@@ -27,7 +32,111 @@ struct mm *mm_new(void)
         return NULL;
     }
     mm->stack_top = MM_STACK_TOP;
+    mm->refs = 1;
     return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+    mm->refs++;
+}
+
+void mm_put(struct mm *mm)
+{
+    if (mm && --mm->refs == 0)
+        mm_destroy(mm);
+}
+
+static int vmas_copy(struct mm *to, const struct mm *from)
+{
+    struct vma **tail = &to->vmas;
+    for (const struct vma *v = from->vmas; v; v = v->next) {
+        struct vma *n = core_malloc(sizeof(*n));
+        if (!n)
+            return -ENOMEM;
+        *n = *v;
+        n->next = NULL;
+        *tail = n;
+        tail = &n->next;
+    }
+    return 0;
+}
+
+struct mm *mm_fork(struct mm *from)
+{
+    struct mm *mm = mm_new();
+    struct mm_page *pages = NULL;
+    if (!mm)
+        return NULL;
+    mm->brk_start = from->brk_start;
+    mm->brk = from->brk;
+    mm->brk_max = from->brk_max;
+    mm->stack_top = from->stack_top;
+    long n = mm_pages_in(from, CORE_USER_MIN, CORE_USER_END, &pages);
+    if (n < 0 || vmas_copy(mm, from))
+        goto fail;
+    for (long i = 0; i < n; i++) {
+        struct mm_page *pg = &pages[i];
+        struct vma *v = vma_find(from, pg->va);
+        unsigned prot = pg->prot;
+        if (!(v && (v->flags & VMA_SHARED)))
+            prot &= ~PROT_WRITE;
+        core_page_get(pg->page);
+        if (mm_map_page(mm, pg->va, pg->page, prot)) {
+            core_page_free(pg->page);
+            goto fail;
+        }
+    }
+    /* the parent's private writable pages become read-only too */
+    for (long i = 0; i < n; i++) {
+        struct vma *v = vma_find(from, pages[i].va);
+        if ((pages[i].prot & PROT_WRITE) && !(v && (v->flags & VMA_SHARED)))
+            core_as_protect(from->as, uaddr(pages[i].va), pages[i].prot & ~PROT_WRITE);
+    }
+    core_free(pages);
+    return mm;
+fail:
+    core_free(pages);
+    mm_destroy(mm);
+    return NULL;
+}
+
+void mm_cow_protect(struct mm *mm, uint64_t start, uint64_t end)
+{
+    struct mm_page *pages;
+    long n = mm_pages_in(mm, start, end, &pages);
+    if (n < 0) { /* no memory for the list: make every page read-only */
+        for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+            if (v->end > start && !(v->flags & VMA_SHARED))
+                core_as_protect_range(mm->as, uaddr(v->start > start ? v->start : start),
+                                      uaddr(v->end < end ? v->end : end),
+                                      v->prot & ~PROT_WRITE);
+        return;
+    }
+    for (long i = 0; i < n; i++) {
+        struct vma *v = vma_find(mm, pages[i].va);
+        if ((pages[i].prot & PROT_WRITE) && core_page_refs(pages[i].page) > 1 &&
+            !(v && (v->flags & VMA_SHARED)))
+            core_as_protect(mm->as, uaddr(pages[i].va), pages[i].prot & ~PROT_WRITE);
+    }
+    core_free(pages);
+}
+
+/* A write to a page this space shares copy-on-write. */
+static int cow_break(struct mm *mm, struct vma *v, uint64_t va, void *old)
+{
+    if (core_page_refs(old) == 1) { /* the others are gone: take it */
+        core_as_protect(mm->as, uaddr(va), v->prot);
+        return 0;
+    }
+    void *pg = core_page_alloc();
+    if (!pg)
+        return -ENOMEM;
+    memcpy(pg, old, CORE_PAGE_SIZE);
+    int err = mm_map_page(mm, va, pg, v->prot); /* drops our hold on old */
+    if (err)
+        core_page_free(pg);
+    return err;
 }
 
 void mm_destroy(struct mm *mm)
@@ -136,7 +245,18 @@ int mm_fault(uaddr_t addr, unsigned err, bool user)
                      ((err & CORE_FAULT_EXEC) && !(cur & PROT_EXEC));
         if (!lacks)
             return -EFAULT;
+        void *pg = core_as_lookup(mm->as, uaddr(va), &cur);
+        if ((err & CORE_FAULT_WRITE) && !(v->flags & VMA_SHARED) &&
+            core_page_refs(pg) > 1) {
+            int ret = cow_break(mm, v, va, pg);
+            if (ret == -ENOMEM && user)
+                mm_oom_kill = true;
+            return ret;
+        }
         core_as_protect(mm->as, uaddr(va), v->prot);
+        if (!(err & CORE_FAULT_WRITE) && (v->prot & PROT_WRITE) && !(v->flags & VMA_SHARED) &&
+            core_page_refs(pg) > 1) /* a read must not open a shared page to writes */
+            core_as_protect(mm->as, uaddr(va), v->prot & ~PROT_WRITE);
         return 0;
     }
     int ret = map_zero_page(mm, v, va);

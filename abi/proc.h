@@ -63,8 +63,10 @@ struct process {
     struct core_waitq child_wait; /* woken when a child changes state */
     int exit_status;          /* wait status (WIFEXITED... encoding) */
     bool wait_reported;       /* a stop/continue already reported to wait */
-    bool vfork_done;
-    struct core_waitq *vfork_wait; /* the vfork parent sleeps here */
+    struct vfork_wait *vfork_wait_rec; /* the vfork parent sleeps on it */
+    int exit_signal;          /* sent to the parent at exit (SIGCHLD) */
+    bool continued;           /* continued since the parent last waited */
+    struct core_waitq stop_wait; /* a stopped process sleeps here */
     uint64_t start_ns;        /* monotonic time of fork */
     uint64_t cutime_ns, cstime_ns; /* reaped children's times */
     uint64_t utime_ns, stime_ns;   /* final times, once a zombie */
@@ -91,7 +93,8 @@ struct process {
     struct core_timer itimer_real; /* alarm/ITIMER_REAL */
     uint64_t itimer_real_interval_ns;
 
-    uint64_t clear_child_tid, robust_list, robust_len;
+    uint64_t sigwait_set;     /* rt_sigtimedwait: these wake it even blocked */
+    uint64_t clear_child_tid, set_child_tid, robust_list, robust_len;
 };
 
 extern struct process *abi_proc; /* the current process */
@@ -103,8 +106,16 @@ static inline struct process *proc_next(struct process *p) { return p->next_all;
 struct process *proc_init_first(void) __must_check; /* PID 1 */
 void proc_init_limits(struct process *p);
 
-/* Lifecycle (proc.c, fork.c, exit.c, wait.c). */
-long proc_fork(unsigned long flags, uint64_t new_sp, struct core_uregs *regs);
+struct process *proc_alloc(void); /* zeroed, with a PID, on the list */
+void proc_unlink(struct process *p);
+unsigned proc_count(void);
+
+/* Lifecycle (fork.c, exit.c). */
+struct vfork_wait;
+long proc_fork(unsigned long flags, uint64_t new_sp, uint64_t u_ptid, uint64_t u_ctid,
+               uint64_t tls, struct core_uregs *regs);
+void proc_vfork_release(struct process *p);
+void proc_exec_done(struct process *p); /* exec succeeded */
 __noreturn void proc_exit(int wait_status); /* the current process ends */
 void proc_reap(struct process *p);          /* free a zombie */
 

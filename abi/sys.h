@@ -129,6 +129,19 @@ long sys_arch_prctl(int code, uint64_t addr);
 long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 long sys_futex(uaddr_t u_addr, int op, uint32_t val, uaddr_t u_timeout, uaddr_t u_addr2, uint32_t val3);
 long sys_wait4(int pid, uaddr_t u_status, int options, uaddr_t u_ru);
+long sys_waitid(int which, int id, uaddr_t u_info, int options, uaddr_t u_ru);
+long sys_fork(struct core_uregs *regs);
+long sys_vfork(struct core_uregs *regs);
+long sys_clone(unsigned long flags, uint64_t sp, uint64_t u_ptid, uint64_t u_ctid,
+               uint64_t tls, struct core_uregs *regs);
+long sys_clone3(uaddr_t u_args, size_t size, struct core_uregs *regs);
+long sys_rt_sigreturn(struct core_uregs *regs);
+long sys_rt_sigsuspend(uaddr_t u_mask, size_t sigsetsize);
+long sys_rt_sigtimedwait(uaddr_t u_set, uaddr_t u_info, uaddr_t u_ts, size_t sigsetsize);
+long sys_pause(void);
+long sys_alarm(unsigned seconds);
+long sys_getitimer(int which, uaddr_t u_val);
+long sys_setitimer(int which, uaddr_t u_new, uaddr_t u_old);
 /* sys_signal.c */
 long sys_rt_sigaction(int sig, uaddr_t u_act, uaddr_t u_old, size_t sigsetsize);
 long sys_rt_sigprocmask(int how, uaddr_t u_set, uaddr_t u_old, size_t sigsetsize);

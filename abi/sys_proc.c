@@ -1,7 +1,8 @@
-/* Process identity and thread-control syscalls for the one process.
+/* Process identity: PIDs, process groups and sessions, credentials,
+ * thread-control calls.
  *
- * The process is pid 1, its own thread group, process group and session,
- * with parent 0, running as root. Credentials are stored so the set*id
+ * The first process is pid 1, its own process group and session, with
+ * parent 0, running as root. Credentials are stored so the set*id
  * calls behave (root may set any id). futex has no other thread to wait
  * for: a wait whose value matches can only end by timeout, and without a
  * timeout it returns EINTR (a spurious wakeup the caller must handle)
@@ -16,44 +17,70 @@
 #include <linux/time_types.h>
 #include <asm/prctl.h>
 
-long sys_exit_group(int status)
-{
-    core_console_flush();
-    core_vm_exit(status & 0xff);
-}
-
-long sys_exit(int status)
-{
-    return sys_exit_group(status); /* the only thread */
-}
-
-long sys_getpid(void) { return 1; }
-long sys_gettid(void) { return 1; }
-long sys_getppid(void) { return 0; }
+long sys_getpid(void) { return abi_proc->pid; }
+long sys_gettid(void) { return abi_proc->pid; }
+long sys_getppid(void) { return abi_proc->parent ? abi_proc->parent->pid : 0; }
 long sys_getuid(void) { return abi_proc->ruid; }
 long sys_geteuid(void) { return abi_proc->euid; }
 long sys_getgid(void) { return abi_proc->rgid; }
 long sys_getegid(void) { return abi_proc->egid; }
-long sys_getpgrp(void) { return 1; }
-long sys_setsid(void) { return -EPERM; } /* already a session leader */
+long sys_getpgrp(void) { return abi_proc->pgid; }
+
+static struct process *proc_or_self(int pid)
+{
+    if (pid == 0)
+        return abi_proc;
+    struct process *p = pid > 0 ? proc_find(pid) : NULL;
+    return p;
+}
 
 long sys_getpgid(int pid)
 {
-    return pid == 0 || pid == 1 ? 1 : -ESRCH;
+    struct process *p = proc_or_self(pid);
+    return p ? p->pgid : -ESRCH;
 }
 
 long sys_getsid(int pid)
 {
-    return pid == 0 || pid == 1 ? 1 : -ESRCH;
+    struct process *p = proc_or_self(pid);
+    return p ? p->sid : -ESRCH;
 }
 
+long sys_setsid(void)
+{
+    struct process *p = abi_proc;
+    for (struct process *q = proc_first(); q; q = proc_next(q))
+        if (q->pgid == p->pid)
+            return -EPERM; /* already a group leader */
+    p->sid = p->pgid = p->pid;
+    return p->sid;
+}
+
+/* setpgid: the caller or one of its children (not yet exec'd: not
+ * tracked, allowed), into a group of the same session. */
 long sys_setpgid(int pid, int pgid)
 {
+    struct process *p = proc_or_self(pid);
     if (pgid < 0)
         return -EINVAL;
-    if (pid != 0 && pid != 1)
+    if (!p || (p != abi_proc && p->parent != abi_proc))
         return -ESRCH;
-    return pgid == 0 || pgid == 1 ? 0 : -EPERM;
+    if (p->sid != abi_proc->sid)
+        return -EPERM;
+    if (p->pid == p->sid)
+        return -EPERM; /* a session leader */
+    if (pgid == 0)
+        pgid = p->pid;
+    if (pgid != p->pid) {
+        bool found = false;
+        for (struct process *q = proc_first(); q; q = proc_next(q))
+            if (q->pgid == pgid && q->sid == p->sid && q->state != PROC_ZOMBIE)
+                found = true;
+        if (!found)
+            return -EPERM;
+    }
+    p->pgid = pgid;
+    return 0;
 }
 
 long sys_getgroups(int size, uaddr_t u_list)
@@ -304,7 +331,3 @@ long sys_futex(uaddr_t u_addr, int op, uint32_t val, uaddr_t u_timeout,
     }
 }
 
-long sys_wait4(int pid, uaddr_t u_status, int options, uaddr_t u_ru)
-{
-    return -ECHILD; /* no children until fork exists */
-}

@@ -1,17 +1,14 @@
-/* Signal state: actions, the blocked mask, the alternate stack, kill.
- *
- * Signals are not delivered to handlers yet (a later issue brings the
- * signal frame and rt_sigreturn). The state is kept exactly, so programs
- * that install handlers and masks see Linux's answers, and a signal sent
- * to ourselves does what its action says when that needs no frame:
- * ignored signals vanish, default-fatal ones end the VM with 128+N, and
- * stop signals are ignored (nobody could continue us). A signal with a
- * handler cannot run it yet: it is logged and dropped.
+/* Signal syscalls: actions, the blocked mask, the alternate stack,
+ * pending sets, waiting for signals, kill, and the ITIMER_REAL timer.
+ * Generation and delivery are in signal.c.
  */
 #include "abi_int.h"
 #include "sys.h"
 
+#include <core/time.h>
 #include <linux/signal.h>
+#include <linux/time.h>
+#include <linux/time_types.h>
 
 #define SIGBIT(s) (1ull << ((s)-1))
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
@@ -41,6 +38,11 @@ long sys_rt_sigaction(int sig, uaddr_t u_act, uaddr_t u_old, size_t sigsetsize)
     if (u_act.addr) {
         act.mask &= ~UNBLOCKABLE;
         abi_proc->sigactions[sig - 1] = act;
+        /* setting SIG_IGN (or SIG_DFL of an ignored one) drops it pending */
+        uint64_t h = act.handler;
+        if (h == (uint64_t)(uintptr_t)SIG_IGN ||
+            (h == 0 && (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH)))
+            abi_proc->pending &= ~SIGBIT(sig);
     }
     return 0;
 }
@@ -61,16 +63,18 @@ long sys_rt_sigprocmask(int how, uaddr_t u_set, uaddr_t u_old, size_t sigsetsize
     if (u_set.addr) {
         uint64_t m = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
         abi_proc->sigmask = m & ~UNBLOCKABLE;
+        if (signal_pending())
+            core_task_interrupt(abi_proc->task);
     }
     return 0;
 }
 
 long sys_rt_sigpending(uaddr_t u_set, size_t sigsetsize)
 {
-    uint64_t none = 0; /* nothing is ever left pending yet */
+    uint64_t set = abi_proc->pending & abi_proc->sigmask;
     if (sigsetsize > SIGSETSIZE)
         return -EINVAL;
-    return core_copy_to_user(u_set, &none, sigsetsize) ? -EFAULT : 0;
+    return core_copy_to_user(u_set, &set, sigsetsize) ? -EFAULT : 0;
 }
 
 long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old)
@@ -111,68 +115,221 @@ void signals_reset_on_exec(struct process *p)
     p->altstack_flags = 0;
 }
 
-static bool default_ignored(int sig)
-{
-    return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
-}
+/* ---- waiting for signals ---- */
 
-/* Stopping would hang the VM with nobody to send SIGCONT: carry on. */
-static bool default_stops(int sig)
+long sys_rt_sigsuspend(uaddr_t u_mask, size_t sigsetsize)
 {
-    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
-}
-
-/* Send sig to ourselves. */
-static long signal_self(int sig)
-{
-    if (sig < 0 || sig > ABI_NSIG)
+    uint64_t mask;
+    if (sigsetsize != SIGSETSIZE)
         return -EINVAL;
-    if (sig == 0)
-        return 0;
-    uint64_t h = abi_proc->sigactions[sig - 1].handler;
-    bool blocked = (abi_proc->sigmask & SIGBIT(sig)) && !(SIGBIT(sig) & UNBLOCKABLE);
-    if (sig != SIGKILL && (h == (uint64_t)(uintptr_t)SIG_IGN ||
-                           (h == 0 && default_ignored(sig))))
-        return 0;
-    if (blocked)
-        return 0; /* would stay pending; nothing unblocks it to deliver yet */
-    if ((h == 0 || sig == SIGSTOP) && default_stops(sig)) {
-        core_log("mica: signal %d would stop the process; ignored\n", sig);
-        return 0;
+    if (core_copy_from_user(&mask, u_mask, sizeof(mask)))
+        return -EFAULT;
+    abi_proc->saved_sigmask = abi_proc->sigmask;
+    abi_proc->restore_sigmask = true;
+    abi_proc->sigmask = mask & ~UNBLOCKABLE;
+    while (!signal_pending())
+        core_sleep(0, true);
+    core_task_interrupt(abi_proc->task);
+    return -ERESTARTNOHAND;
+}
+
+long sys_pause(void)
+{
+    while (!signal_pending())
+        core_sleep(0, true);
+    return -ERESTARTNOHAND;
+}
+
+long sys_rt_sigtimedwait(uaddr_t u_set, uaddr_t u_info, uaddr_t u_ts, size_t sigsetsize)
+{
+    struct process *p = abi_proc;
+    uint64_t set, deadline = 0;
+    struct __kernel_timespec ts;
+    if (sigsetsize != SIGSETSIZE)
+        return -EINVAL;
+    if (core_copy_from_user(&set, u_set, sizeof(set)))
+        return -EFAULT;
+    set &= ~UNBLOCKABLE;
+    if (u_ts.addr) {
+        if (core_copy_from_user(&ts, u_ts, sizeof(ts)))
+            return -EFAULT;
+        if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
+            return -EINVAL;
+        deadline = core_time_monotonic_ns() + (uint64_t)ts.tv_sec * 1000000000ull +
+                   (uint64_t)ts.tv_nsec;
+        if (!deadline)
+            deadline = 1;
     }
-    if (h == 0 || sig == SIGKILL) {
-        core_console_flush();
-        core_log("mica: killed by signal %d (kill)\n", sig);
-        core_vm_exit(128 + sig);
+    long ret;
+    p->sigwait_set = set;
+    for (;;) {
+        uint64_t ready = p->pending & set;
+        if (ready) {
+            int sig = __builtin_ctzll(ready) + 1;
+            uint8_t si[128];
+            memset(si, 0, sizeof(si));
+            struct sig_info *i = &p->siginfo[sig - 1];
+            int32_t head[5] = {sig, i->errno_, i->code, i->pid, (int32_t)i->uid};
+            memcpy(si, head, 12);
+            memcpy(si + 16, &head[3], 8);
+            p->pending &= ~SIGBIT(sig);
+            ret = sig;
+            if (u_info.addr && core_copy_to_user(u_info, si, sizeof(si)))
+                ret = -EFAULT;
+            break;
+        }
+        if (signal_pending()) {
+            ret = -EINTR;
+            break;
+        }
+        if (core_sleep(deadline, true) == -ETIMEDOUT) {
+            ret = -EAGAIN;
+            break;
+        }
     }
-    core_log("mica: signal %d has a handler; delivery not implemented, dropped\n", sig);
+    p->sigwait_set = 0;
+    return ret;
+}
+
+/* ---- sending ---- */
+
+static long send_checked(struct process *p, int sig)
+{
+    if (!p || p->state == PROC_ZOMBIE)
+        return p ? 0 : -ESRCH;
+    if (sig)
+        signal_send(p, sig, NULL);
     return 0;
 }
 
-/* The only process is pid 1, in process group 1. kill(0) is the caller's
- * group, so it includes us; kill(-1) is every process but init and the
- * caller, which is nobody: -ESRCH, whatever the signal, as on Linux (and
- * -1 is also how group 1 would be named). Any other pid or group does not
- * exist. */
 long sys_kill(int pid, int sig)
 {
-    if (pid != 1 && pid != 0)
+    if (sig < 0 || sig > ABI_NSIG)
+        return -EINVAL;
+    if (pid > 0)
+        return send_checked(proc_find(pid), sig);
+    if (pid == 0)
+        return signal_send_pgrp(abi_proc->pgid, sig);
+    if (pid == -1) { /* all but init and ourselves */
+        long ret = -ESRCH;
+        for (struct process *p = proc_first(); p; p = proc_next(p))
+            if (p->pid != 1 && p != abi_proc && p->state != PROC_ZOMBIE) {
+                ret = 0;
+                if (sig)
+                    signal_send(p, sig, NULL);
+            }
+        return ret;
+    }
+    if (pid == INT32_MIN)
         return -ESRCH;
-    return signal_self(sig);
+    return signal_send_pgrp(-pid, sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
-    if (tgid <= 0 || tid <= 0)
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > ABI_NSIG)
         return -EINVAL;
-    if (tgid != 1 || tid != 1)
+    if (tgid != tid) /* one thread per process */
         return -ESRCH;
-    return signal_self(sig);
+    return send_checked(proc_find(tid), sig);
 }
 
 long sys_tkill(int tid, int sig)
 {
-    if (tid <= 0)
+    if (tid <= 0 || sig < 0 || sig > ABI_NSIG)
         return -EINVAL;
-    return tid == 1 ? signal_self(sig) : -ESRCH;
+    return send_checked(proc_find(tid), sig);
+}
+
+/* ---- ITIMER_REAL and alarm ---- */
+
+static void itimer_fire(struct core_timer *t)
+{
+    struct process *p = (struct process *)((char *)t - __builtin_offsetof(struct process,
+                                                                          itimer_real));
+    signal_send(p, SIGALRM, NULL);
+    if (p->itimer_real_interval_ns)
+        core_timer_start(t, t->deadline_ns + p->itimer_real_interval_ns, itimer_fire);
+}
+
+static uint64_t itimer_left(const struct process *p)
+{
+    uint64_t now = core_time_monotonic_ns();
+    if (!p->itimer_real.armed)
+        return 0;
+    return p->itimer_real.deadline_ns > now ? p->itimer_real.deadline_ns - now : 1000;
+}
+
+static void itimer_set(struct process *p, uint64_t value_ns, uint64_t interval_ns)
+{
+    core_timer_cancel(&p->itimer_real);
+    p->itimer_real_interval_ns = interval_ns;
+    if (value_ns)
+        core_timer_start(&p->itimer_real, core_time_monotonic_ns() + value_ns, itimer_fire);
+}
+
+long sys_alarm(unsigned seconds)
+{
+    uint64_t left = itimer_left(abi_proc);
+    itimer_set(abi_proc, (uint64_t)seconds * 1000000000ull, 0);
+    /* rounded to the nearest second, at least 1 if any time was left */
+    return left ? (long)((left + 500000000) / 1000000000 ?: 1) : 0;
+}
+
+struct itimerval_user {
+    struct __kernel_old_timeval interval, value;
+};
+
+static uint64_t tv_ns(const struct __kernel_old_timeval *tv)
+{
+    return (uint64_t)tv->tv_sec * 1000000000ull + (uint64_t)tv->tv_usec * 1000;
+}
+
+static void ns_tv(uint64_t ns, struct __kernel_old_timeval *tv)
+{
+    tv->tv_sec = (long)(ns / 1000000000);
+    tv->tv_usec = (long)(ns % 1000000000 / 1000);
+}
+
+/* ITIMER_VIRTUAL and ITIMER_PROF are kept but never fire (no CPU-time
+ * timers yet). */
+static struct itimerval_user cpu_timers[2];
+
+long sys_getitimer(int which, uaddr_t u_val)
+{
+    struct itimerval_user v;
+    memset(&v, 0, sizeof(v));
+    if (which == ITIMER_REAL) {
+        ns_tv(itimer_left(abi_proc), &v.value);
+        ns_tv(abi_proc->itimer_real_interval_ns, &v.interval);
+    } else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF) {
+        v = cpu_timers[which - 1];
+    } else {
+        return -EINVAL;
+    }
+    return core_copy_to_user(u_val, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+long sys_setitimer(int which, uaddr_t u_new, uaddr_t u_old)
+{
+    struct itimerval_user nv, old;
+    memset(&nv, 0, sizeof(nv));
+    if (which < ITIMER_REAL || which > ITIMER_PROF)
+        return -EINVAL;
+    if (u_new.addr && core_copy_from_user(&nv, u_new, sizeof(nv)))
+        return -EFAULT;
+    if (nv.value.tv_usec < 0 || nv.value.tv_usec >= 1000000 || nv.interval.tv_usec < 0 ||
+        nv.interval.tv_usec >= 1000000 || nv.value.tv_sec < 0 || nv.interval.tv_sec < 0)
+        return -EINVAL;
+    if (u_old.addr) {
+        long r = sys_getitimer(which, u_old);
+        if (r)
+            return r;
+    }
+    (void)old;
+    if (which == ITIMER_REAL)
+        itimer_set(abi_proc, tv_ns(&nv.value), tv_ns(&nv.interval));
+    else
+        cpu_timers[which - 1] = nv;
+    return 0;
 }

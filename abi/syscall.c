@@ -5,8 +5,7 @@
  * their types (user pointers become uaddr_t) and calls the handler
  * sys_<name>. Numbers without an entry, or out of range, return ENOSYS;
  * the first time each one is seen it is reported by name (mica -v).
- * Deliberately absent for now (ENOSYS): rseq (glibc falls back), clone,
- * fork, vfork, clone3, pipe, pipe2, rt_sigreturn, sockets; see the report.
+ * Deliberately absent for now (ENOSYS): rseq (glibc falls back), sockets.
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -197,6 +196,18 @@ W(unlink) { return sys_unlink(uaddr(A0)); }
 W(unlinkat) { return sys_unlinkat((int)A0, uaddr(A1), (int)A2); }
 W(utimensat) { return sys_utimensat((int)A0, uaddr(A1), uaddr(A2), (int)A3); }
 W(wait4) { return sys_wait4((int)A0, uaddr(A1), (int)A2, uaddr(A3)); }
+W(waitid) { return sys_waitid((int)A0, (int)A1, uaddr(A2), (int)A3, uaddr(A4)); }
+W(fork) { return sys_fork(r); }
+W(vfork) { return sys_vfork(r); }
+W(clone) { return sys_clone((unsigned long)A0, (uint64_t)A1, (uint64_t)A2, (uint64_t)A3, (uint64_t)A4, r); }
+W(clone3) { return sys_clone3(uaddr(A0), (size_t)A1, r); }
+W(rt_sigreturn) { return sys_rt_sigreturn(r); }
+W(rt_sigsuspend) { return sys_rt_sigsuspend(uaddr(A0), (size_t)A1); }
+W(rt_sigtimedwait) { return sys_rt_sigtimedwait(uaddr(A0), uaddr(A1), uaddr(A2), (size_t)A3); }
+W(pause) { return sys_pause(); }
+W(alarm) { return sys_alarm((unsigned)A0); }
+W(getitimer) { return sys_getitimer((int)A0, uaddr(A1)); }
+W(setitimer) { return sys_setitimer((int)A0, uaddr(A1), uaddr(A2)); }
 W(write) { return sys_write((int)A0, uaddr(A1), (size_t)A2); }
 W(writev) { return sys_writev((int)A0, uaddr(A1), (int)A2); }
 
@@ -356,6 +367,18 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_unlinkat] = w_unlinkat,
     [__NR_utimensat] = w_utimensat,
     [__NR_wait4] = w_wait4,
+    [__NR_waitid] = w_waitid,
+    [__NR_fork] = w_fork,
+    [__NR_vfork] = w_vfork,
+    [__NR_clone] = w_clone,
+    [__NR_clone3] = w_clone3,
+    [__NR_rt_sigreturn] = w_rt_sigreturn,
+    [__NR_rt_sigsuspend] = w_rt_sigsuspend,
+    [__NR_rt_sigtimedwait] = w_rt_sigtimedwait,
+    [__NR_pause] = w_pause,
+    [__NR_alarm] = w_alarm,
+    [__NR_getitimer] = w_getitimer,
+    [__NR_setitimer] = w_setitimer,
     [__NR_write] = w_write,
     [__NR_writev] = w_writev,
 };

@@ -1,9 +1,10 @@
-/* User exceptions the core could not resolve: for now, fatal signals.
+/* User exceptions the core could not resolve become signals.
  *
- * Without signal delivery (a later issue) every user fault kills the
- * process the way an unhandled signal would: the VM exits with 128+N, as
- * a shell reports it, and the kernel log (mica -v) says why. Program
- * output is flushed first; nothing is printed on the program's streams.
+ * A fault forces its signal (it cannot be blocked or ignored: if it is,
+ * the default action comes back), with si_code and si_addr as Linux sets
+ * them; delivery on the way back to user mode runs the handler or ends
+ * the process. A user page fault that failed for lack of memory is
+ * SIGKILL, as from Linux's OOM killer. The kernel log (mica -v) says why.
  */
 #include "abi_int.h"
 
@@ -39,17 +40,33 @@ static const char *signal_name(int sig)
     }
 }
 
+static int fault_code(int sig, int vector, uint64_t addr)
+{
+    switch (sig) {
+    case SIGSEGV:
+        if (vector != 14)
+            return SI_KERNEL;
+        return abi_proc->mm && vma_find(abi_proc->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
+    case SIGFPE: return vector == 0 ? FPE_INTDIV : FPE_FLTINV;
+    case SIGILL: return ILL_ILLOPN;
+    case SIGTRAP: return vector == 3 ? SI_KERNEL : TRAP_BRKPT;
+    case SIGBUS: return BUS_ADRALN;
+    default: return SI_KERNEL;
+    }
+}
+
 void trap_handler(int vector, uint64_t err, uint64_t addr, struct core_uregs *regs)
 {
     int sig = vector_signal(vector);
-    core_console_flush();
     if (vector == 14 && mm_oom_kill) {
+        mm_oom_kill = false;
         core_log("mica: %s killed (SIGKILL): out of memory at addr %#llx\n", abi_proc->comm,
                  (unsigned long long)addr);
-        core_vm_exit(128 + SIGKILL);
+        signal_send(abi_proc, SIGKILL, NULL);
+        return;
     }
-    core_log("mica: %s killed by %s at rip %#llx addr %#llx (vector %d, error %#llx)\n",
-             abi_proc->comm, signal_name(sig), (unsigned long long)regs->rip,
+    core_log("mica: pid %d (%s) %s at rip %#llx addr %#llx (vector %d, error %#llx)\n",
+             abi_proc->pid, abi_proc->comm, signal_name(sig), (unsigned long long)regs->rip,
              (unsigned long long)addr, vector, (unsigned long long)err);
-    core_vm_exit(128 + sig);
+    signal_force(sig, fault_code(sig, vector, addr), vector == 14 ? addr : regs->rip);
 }

@@ -168,6 +168,8 @@ int vma_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
             v->prot = prot;
     /* The pages follow; PROT_NONE keeps them in the tables, inaccessible. */
     core_as_protect_range(mm->as, uaddr(start), uaddr(end), prot);
+    if (prot & CORE_PROT_WRITE)
+        mm_cow_protect(mm, start, end);
     spares_put(spare);
     return 0;
 }

@@ -14,7 +14,10 @@ GUEST_CORE_SRCS = \
 	guest/core/arch/x86_64/traps.c \
 	guest/core/arch/x86_64/pvh.c \
 	guest/core/arch/x86_64/uart.c \
+	guest/core/arch/x86_64/fpu.c \
+	guest/core/arch/x86_64/apic.c \
 	guest/core/main.c \
+	guest/core/sched.c \
 	guest/core/frames.c \
 	guest/core/heap.c \
 	guest/core/console.c \

@@ -15,6 +15,15 @@ static struct mica_console_rings *rings;
 static bool uart_doorbell; /* QEMU engine: doorbells are COM1 bytes */
 static bool verbose;
 
+/* Asynchronous input (core_console_request): at most one STDIN_REQ is
+ * outstanding; answers are picked up by console_poll_input() from the
+ * timer interrupt and the idle loop. */
+static bool req_outstanding, input_eof;
+static core_console_input_fn input_fn;
+static core_console_winsize_fn winsize_fn;
+static uint8_t urec[MICA_CON_HDR_SIZE + MICA_CON_MAX_PAYLOAD]; /* UART-only */
+static size_t urec_have;
+
 void console_init(void)
 {
     if (boot_info.console == MICA_CONSOLE_UART)
@@ -151,6 +160,103 @@ size_t core_console_read(void *buf, size_t len)
         if (n)
             return n;
     }
+}
+
+void core_console_set_input_handler(core_console_input_fn fn)
+{
+    input_fn = fn;
+}
+
+void core_console_set_winsize_handler(core_console_winsize_fn fn)
+{
+    winsize_fn = fn;
+}
+
+void core_console_request(size_t want)
+{
+    if (req_outstanding || input_eof || want == 0)
+        return;
+    uint32_t w = want > MICA_CON_MAX_PAYLOAD ? MICA_CON_MAX_PAYLOAD : (uint32_t)want;
+    req_outstanding = true;
+    record_put(MICA_CON_STDIN_REQ, &w, sizeof(w));
+    stream_kick();
+}
+
+bool console_input_awaited(void)
+{
+    return req_outstanding;
+}
+
+static void input_record(const uint8_t *hdr, const uint8_t *payload)
+{
+    size_t n = hdr[2] | ((size_t)hdr[3] << 8);
+    switch (hdr[0]) {
+    case MICA_CON_STDIN:
+    case MICA_CON_STDIN_EOF:
+        req_outstanding = false;
+        if (hdr[0] == MICA_CON_STDIN_EOF || n == 0)
+            input_eof = true;
+        if (input_fn)
+            input_fn(payload, n, input_eof);
+        return;
+#ifdef MICA_CON_WINSIZE
+    case MICA_CON_WINSIZE:
+        if (n == 4 && winsize_fn)
+            winsize_fn(payload[0] | payload[1] << 8, payload[2] | payload[3] << 8);
+        return;
+#endif
+    default:
+        core_panic("console: bad record from host (type %u, length %zu)", hdr[0], n);
+    }
+}
+
+/* Whole records only: the host publishes each record at once. */
+static void poll_ring(void)
+{
+    struct mica_ring *r = &rings->in;
+    static uint8_t payload[MICA_CON_MAX_PAYLOAD];
+    for (;;) {
+        uint32_t avail = __atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) - r->cons;
+        if (avail < MICA_CON_HDR_SIZE)
+            return;
+        uint8_t hdr[MICA_CON_HDR_SIZE];
+        for (unsigned i = 0; i < MICA_CON_HDR_SIZE; i++)
+            hdr[i] = r->data[(r->cons + i) & (MICA_RING_SIZE - 1)];
+        size_t n = hdr[2] | ((size_t)hdr[3] << 8);
+        if (n > MICA_CON_MAX_PAYLOAD)
+            core_panic("console: host record of %zu bytes", n);
+        if (avail < MICA_CON_HDR_SIZE + n)
+            return;
+        for (size_t i = 0; i < n; i++)
+            payload[i] = r->data[(r->cons + MICA_CON_HDR_SIZE + i) & (MICA_RING_SIZE - 1)];
+        __atomic_store_n(&r->cons, r->cons + MICA_CON_HDR_SIZE + (uint32_t)n,
+                         __ATOMIC_RELEASE);
+        input_record(hdr, payload);
+    }
+}
+
+static void poll_uart(void)
+{
+    while (uart_poll(&urec[urec_have])) {
+        urec_have++;
+        if (urec_have < MICA_CON_HDR_SIZE)
+            continue;
+        size_t n = urec[2] | ((size_t)urec[3] << 8);
+        if (n > MICA_CON_MAX_PAYLOAD)
+            core_panic("console: host record of %zu bytes", n);
+        if (urec_have == MICA_CON_HDR_SIZE + n) {
+            urec_have = 0;
+            input_record(urec, urec + MICA_CON_HDR_SIZE);
+        }
+    }
+}
+
+void console_poll_input(void)
+{
+    if (rings)
+        poll_ring();
+    else
+        poll_uart();
 }
 
 void console_configure(const char *cmdline)

@@ -31,6 +31,7 @@ void console_panic_write(const char *s, size_t len);
 /* time.c */
 void time_init(void);
 extern uint64_t tsc_khz;
+uint64_t time_ns_to_tsc(uint64_t ns);
 
 /* random.c */
 void random_init(const char *cmdline);
@@ -42,11 +43,24 @@ __noreturn void panic_frame(const struct core_uregs *f, const char *fmt, ...)
 /* uart.c */
 void uart_putc(uint8_t c);
 int uart_getc(void); /* blocks */
+int uart_poll(uint8_t *c);
 
 /* handlers registered by services (traps.c) */
 extern core_syscall_fn syscall_fn;
 extern core_fault_fn fault_fn;
 extern core_trap_fn trap_fn;
+
+/* sched.c */
+struct core_as;
+void sched_init(void);
+void sched_note_as(struct core_as *as);
+void sched_timer_interrupt(bool from_user);
+void sched_return_work(struct core_uregs *f);
+bool sched_work_pending(void);
+
+/* console.c: asynchronous input, polled from the timer and idle loop */
+bool console_input_awaited(void);
+void console_poll_input(void);
 
 /* command-line helper */
 const char *cmdline_find(const char *cmdline, const char *key);

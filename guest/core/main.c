@@ -111,6 +111,9 @@ __noreturn void core_start(void)
     if (t)
         core_time_set_realtime_ns(strtoul(t, NULL, 10));
     random_init(cmdline_copy);
+    fpu_init();
+    sched_init();
+    apic_init();
     fault_test(cmdline_copy);
     core_log("mica: kernel up on %s, %lu MiB RAM, TSC %lu kHz\n", core_platform_name(),
              ram_end >> 20, tsc_khz);

@@ -66,6 +66,11 @@ uint64_t core_time_monotonic_ns(void)
     return (uint64_t)((d * ns_mult) >> 32);
 }
 
+uint64_t time_ns_to_tsc(uint64_t ns)
+{
+    return tsc_boot + ns / 1000000 * tsc_khz + ns % 1000000 * tsc_khz / 1000000;
+}
+
 uint64_t core_time_realtime_ns(void)
 {
     return realtime_base + core_time_monotonic_ns();
@@ -74,13 +79,4 @@ uint64_t core_time_realtime_ns(void)
 void core_time_set_realtime_ns(uint64_t ns)
 {
     realtime_base = ns - core_time_monotonic_ns();
-}
-
-void core_time_sleep_ns(uint64_t ns)
-{
-    uint64_t end = core_time_monotonic_ns() + ns;
-    /* No timer interrupt yet: wait actively. (A tickless timer comes with
-     * the scheduler.) */
-    while (core_time_monotonic_ns() < end)
-        cpu_relax();
 }

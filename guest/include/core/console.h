@@ -30,7 +30,7 @@ void core_console_set_input_handler(core_console_input_fn fn);
 void core_console_set_winsize_handler(core_console_winsize_fn fn);
 void core_console_request(size_t want);
 /* mica run -t: the console is a terminal (the service runs a line
- * discipline); *rows/*cols: the size mica found (0 when unknown). */
+ * discipline); rows and cols: the size mica found (0 when unknown). */
 bool core_console_is_tty(unsigned *rows, unsigned *cols);
 
 /* Push buffered console output to the host now. */

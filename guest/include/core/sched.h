@@ -35,6 +35,8 @@ void core_task_set_data(struct core_task *t, void *data);
 struct core_task *core_task_fork(const struct core_uregs *regs,
                                  struct core_as *as) __must_check;
 void core_task_start(struct core_task *t);
+/* CLONE_SETTLS: the new task's user FS base. */
+void core_task_set_fs(struct core_task *t, uint64_t fs);
 /* The current task ends; the core frees it once it has switched away.
  * The service must have dropped every pointer to it. */
 __noreturn void core_task_exit(void);

@@ -51,6 +51,17 @@ uint64_t core_get_user_fs(void);
 void core_set_user_gs(uint64_t base);
 uint64_t core_get_user_gs(void);
 
+/* The current task's user FPU/SSE/AVX state, for signal frames: XSAVE's
+ * standard layout for the features in core_fpu_xfeatures() (XCR0), or
+ * FXSAVE's 512 bytes when that is 0. restore checks the image as the CPU
+ * would and returns -EINVAL (state unchanged) when it is bad. reset gives
+ * the state a new program starts with. */
+size_t core_fpu_state_size(void);
+uint64_t core_fpu_xfeatures(void);
+void core_fpu_save(void *buf);
+int core_fpu_restore(const void *buf) __must_check;
+void core_fpu_reset(void);
+
 /* Facts for AT_HWCAP and friends. */
 uint64_t core_cpu_hwcap(void);
 unsigned core_cpu_count(void);

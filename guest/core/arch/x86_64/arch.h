@@ -147,6 +147,29 @@ static inline uint64_t virt_to_phys(const void *va)
     return v - PHYS_BASE;
 }
 
+/* Tasks (cpu.c, fpu.c, apic.c, entry.S) */
+struct core_task;
+struct core_task *arch_switch(struct core_task *prev, uint64_t *prev_sp, uint64_t next_sp);
+extern char arch_task_first_entry[];
+void arch_set_kernel_stack(uint64_t top);
+void arch_user_bases_save(uint64_t *fs, uint64_t *gs);
+void arch_user_bases_load(uint64_t fs, uint64_t gs);
+void *fpu_alloc(void);
+void fpu_free(void *area);
+void fpu_save(void *area);
+void fpu_restore(const void *area);
+void fpu_init(void);
+/* The timer: one-shot at a monotonic deadline (0: disarm). */
+#define APIC_DEFAULT_PA 0xfee00000u
+#define MMIO_VA 0xffffffffc0000000ul /* 2 MiB, uncached: the xAPIC page */
+#define TIMER_VECTOR 0xec
+#define SPURIOUS_VECTOR 0xff
+void apic_init(void);
+void arch_timer_arm(uint64_t deadline_ns);
+void arch_timer_eoi(void);
+/* Idle: enable interrupts, wait for one, disable them again. */
+void arch_idle_wait(void);
+
 /* Entry code symbols (entry.S) */
 extern char idt_stubs[];
 extern char syscall_entry_ring0[], syscall_entry_pvm[];

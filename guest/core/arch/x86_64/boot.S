@@ -115,6 +115,17 @@ boot_pd:
     .set i, i + 1
     .endr
 
+    .section .bss.entry, "aw", @nobits
+    .align 4096
+    .globl df_stack_top
+df_stack:
+    .skip 8192
+df_stack_top:
+    .globl entry_stack0_top
+entry_stack0:
+    .skip 4096
+entry_stack0_top:
+
     .section .bss.page_aligned, "aw", @nobits
     .align 4096
     .globl pvm_vif0
@@ -124,10 +135,6 @@ pvm_vif0:
 boot_stack:
     .skip 16384
 boot_stack_top:
-    .globl df_stack_top
-df_stack:
-    .skip 8192
-df_stack_top:
     .globl kstack0_top
 kstack0:
     .skip 32768

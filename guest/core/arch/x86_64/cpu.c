@@ -7,9 +7,9 @@
 #include "../../core_int.h"
 #include <lib/string.h>
 
-struct cpu cpu0;
-static uint64_t idt[512] __attribute__((aligned(4096)));
-extern char df_stack_top[];
+struct cpu cpu0 __attribute__((section(".bss.entry"), aligned(4096)));
+static uint64_t idt[512] __attribute__((section(".bss.entry"), aligned(4096)));
+extern char df_stack_top[], entry_stack0_top[];
 
 _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "asm");
 _Static_assert(__builtin_offsetof(struct cpu, user_rsp) == CPU_USER_RSP, "asm");
@@ -59,9 +59,11 @@ void arch_cpu_init(struct cpu *c, uint64_t kstack_top)
     c->self = c;
     c->kstack_top = kstack_top;
     memset(&c->tss, 0, sizeof(c->tss));
-    /* On PVM in KPTI mode RSP0 and every IST must be upper-half addresses:
-     * ours are in the kernel image at -2 GiB. */
-    c->tss.rsp[0] = kstack_top;
+    /* Events from user mode land on the entry stack and move to the task's
+     * kernel stack (entry.S). On PVM in KPTI mode RSP0 and every IST must
+     * be upper-half addresses mapped in the user root too: the entry area
+     * (kernel.ld, paging.c). */
+    c->tss.rsp[0] = (uint64_t)entry_stack0_top;
     c->tss.ist[0] = (uint64_t)df_stack_top;
     c->tss.iomap_base = sizeof(c->tss);
     gdt_init(c);
@@ -109,6 +111,26 @@ void core_set_user_fs(uint64_t base)
         __asm__ volatile("wrfsbase %0" ::"r"(base) : "memory");
     else
         arch_wrmsr(MSR_FS_BASE, base);
+}
+
+void arch_set_kernel_stack(uint64_t top)
+{
+    this_cpu()->kstack_top = top;
+}
+
+void arch_user_bases_save(uint64_t *fs, uint64_t *gs)
+{
+    *fs = this_cpu()->user_fs;
+    *gs = this_cpu()->user_gs;
+}
+
+void arch_user_bases_load(uint64_t fs, uint64_t gs)
+{
+    struct cpu *c = this_cpu();
+    if (c->user_fs != fs)
+        core_set_user_fs(fs);
+    if (c->user_gs != gs)
+        core_set_user_gs(gs);
 }
 
 uint64_t core_get_user_fs(void)

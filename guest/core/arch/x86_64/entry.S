@@ -1,7 +1,8 @@
 /* Trap, interrupt and syscall entry and exit.
  *
- * Every entry builds a struct core_uregs on the kernel stack (layout in
- * asm_offsets.h): hardware (or the stub) pushes ss, rsp, rflags, cs, rip,
+ * Every entry builds a struct core_uregs on the task's kernel stack (layout
+ * in asm_offsets.h; an event from user mode arrives on the per-CPU entry
+ * stack first and is moved): hardware (or the stub) pushes ss, rsp, rflags, cs, rip,
  * then the error code or syscall number lands in orig_rax, the vector in
  * core_vector, and the general registers below.
  *
@@ -73,11 +74,25 @@ idt_stubs:
 
 trap_common:
     testb $3, 24(%rsp)              /* CS of the interrupted context */
-    jz 1f
+    jz 2f
     cmpb $0, arch_pvm(%rip)
     jne 1f
     swapgs
-1:  PUSH_REGS
+    /* From user mode the CPU pushed the frame on the entry stack (TSS.RSP0):
+     * move vector, error code and the hardware frame to the task's kernel
+     * stack and go on there, as if it had been pushed there. */
+1:  push %rdi
+    mov %rsp, %rdi                  /* rdi: [rdi vector err rip cs rflags rsp ss] */
+    mov %gs:CPU_KSTACK_TOP, %rsp
+    pushq 56(%rdi)
+    pushq 48(%rdi)
+    pushq 40(%rdi)
+    pushq 32(%rdi)
+    pushq 24(%rdi)
+    pushq 16(%rdi)
+    pushq 8(%rdi)
+    mov (%rdi), %rdi
+2:  PUSH_REGS
     cld
     mov %rsp, %rdi
     call arch_trap_dispatch
@@ -126,10 +141,15 @@ arch_return_to_user:
 
 /* The fast return needs RCX/R11 to still hold RIP/RFLAGS; otherwise
  * (execve, sigreturn) leave through the full IRET path. */
+/* SYSRET to a non-canonical RIP would fault in ring 0 on the user stack:
+ * such a RIP (set by sigreturn or ptrace-like changes) takes IRET, which
+ * faults in user mode instead. */
 .macro FAST_EXIT_OR_IRET
     mov UREGS_RIP(%rsp), %rax
     cmp UREGS_RCX(%rsp), %rax
     jne frame_return
+    shr $47, %rax
+    jnz frame_return
     mov UREGS_RFLAGS(%rsp), %rax
     cmp UREGS_R11(%rsp), %rax
     jne frame_return
@@ -159,3 +179,35 @@ syscall_entry_pvm:
     mov 40(%rsp), %rsp
     int $0x19                       /* PV SYSRET: RIP <- RCX, RFLAGS <- R11 */
     ud2
+
+/* struct core_task *arch_switch(struct core_task *prev, uint64_t *prev_sp,
+ *                               uint64_t next_sp)
+ * Save the callee-saved registers on this stack, switch stacks, restore
+ * the next task's. Returns, in the next task, the task it switched from. */
+    .globl arch_switch
+arch_switch:
+    push %rbp
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    mov %rsp, (%rsi)
+    mov %rdx, %rsp
+    mov %rdi, %rax
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
+    pop %rbp
+    ret
+
+/* A new task's first switch "returns" here (sched.c builds the stack):
+ * finish the switch, then leave through its user frame. */
+    .globl arch_task_first_entry
+arch_task_first_entry:
+    mov %rax, %rdi
+    call sched_task_started         /* returns the user frame */
+    mov %rax, %rsp
+    jmp frame_return

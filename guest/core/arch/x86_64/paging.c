@@ -19,6 +19,7 @@
 #include <core/as.h>
 #include <core/errno.h>
 #include <core/mem.h>
+#include <core/panic.h>
 #include <lib/string.h>
 
 struct core_as {
@@ -62,6 +63,31 @@ static void map_2m_range(uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t len,
     }
 }
 
+/* PVM runs user code on the U root, but delivers events from user mode
+ * through it (docs/pvm.md part 2): the IDT, GDT/TSS and the entry and
+ * double-fault stacks must be mapped there too, and nothing else of the
+ * kernel. They sit together in the entry area (kernel.ld); U roots get a
+ * private slot-511 chain that maps just those pages at the same address. */
+static uint64_t entry_user_pml4e;
+extern char __entry_start[], __entry_end[];
+
+static void entry_area_init(uint64_t *pml4)
+{
+    if (!arch_pvm)
+        return;
+    uint64_t start = (uint64_t)__entry_start, end = (uint64_t)__entry_end;
+    uint64_t pdpt = early_alloc_pages(1), pd = early_alloc_pages(1);
+    uint64_t pt = early_alloc_pages(1);
+    if ((start >> 21) != ((end - 1) >> 21))
+        core_panic("the entry area crosses a 2 MiB boundary");
+    early_virt(pdpt)[(start >> 30) & 511] = pd | kflags();
+    early_virt(pd)[(start >> 21) & 511] = pt | kflags();
+    for (uint64_t va = start; va < end; va += 4096)
+        early_virt(pt)[(va >> 12) & 511] = (va - KERNEL_VMA) | kflags() | PTE_NX;
+    entry_user_pml4e = pdpt | kflags();
+    (void)pml4;
+}
+
 void paging_init(uint64_t ram_end)
 {
     uint64_t window = 1ul << 30;
@@ -73,6 +99,10 @@ void paging_init(uint64_t ram_end)
     if (ram_end < window)
         window = ram_end;
     map_2m_range(pml4, KERNEL_VMA, 0, window, 0);
+    if (!arch_pvm) /* the xAPIC page, uncached (PCD PWT) */
+        map_2m_range(pml4, MMIO_VA, APIC_DEFAULT_PA & ~0x1ffffful, 1ul << 21,
+                     PTE_NX | (1ul << 4) | (1ul << 3));
+    entry_area_init(pml4);
     arch_load_cr3(kernel_root_pa);
 }
 
@@ -90,6 +120,7 @@ struct core_as *core_as_create(void)
     memset(k, 0, 4096);
     memset(u, 0, 4096);
     memcpy(k + 256, pt_virt(kernel_root_pa) + 256, 256 * 8);
+    u[511] = entry_user_pml4e;
     return as;
 }
 
@@ -338,6 +369,7 @@ void core_as_destroy(struct core_as *as, void (*page_put)(void *page))
 
 void core_as_activate(struct core_as *as)
 {
+    sched_note_as(as);
     if (as == current_as)
         return;
     current_as = as;

@@ -78,23 +78,51 @@ static void user_trap(struct core_uregs *f, uint64_t vec, uint64_t err, uint64_t
     trap_fn((int)vec, err, addr, f);
 }
 
+/* On every way back to user mode: pending scheduler or signal work, and
+ * a RIP user code can run (a handler may have set any value: IRET to a
+ * non-canonical one would fault in the kernel). */
+static void return_to_user(struct core_uregs *f)
+{
+    for (;;) {
+        if (sched_work_pending())
+            sched_return_work(f);
+        if (likely(f->rip < CORE_USER_END))
+            return;
+        uint64_t bad = f->rip;
+        f->rip = 0; /* the handler picks a signal; the task must not come back */
+        if (!trap_fn)
+            panic_frame(f, "user RIP %#lx is not canonical", bad);
+        trap_fn(13, 0, 0, f);
+    }
+}
+
+static void interrupt(struct core_uregs *f, uint64_t vec)
+{
+    if (vec == TIMER_VECTOR) {
+        arch_timer_eoi();
+        sched_timer_interrupt(f->cs & 3);
+    }
+    /* the spurious vector and stray ones need nothing (no EOI for 0xff) */
+}
+
 void arch_trap_dispatch(struct core_uregs *f)
 {
     uint64_t vec = f->core_vector, err = f->orig_rax;
     uint64_t addr = vec == 14 ? arch_fault_address() : 0;
 
     f->orig_rax = (uint64_t)-1;
-    if (vec >= 32) /* stray interrupt: nothing is armed in this kernel yet */
-        return;
-    if (f->cs & 3) {
+    if (vec >= 32)
+        interrupt(f, vec);
+    else if (f->cs & 3)
         user_trap(f, vec, err, addr);
-        return;
-    }
-    if (vec == 14) {
+    else if (vec == 14)
         kernel_page_fault(f, err, addr);
-        return;
-    }
-    panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
+    else if (vec == 13 && ex_lookup(f->rip)) /* e.g. XRSTOR of a bad image */
+        f->rip = ex_lookup(f->rip)->fixup;
+    else
+        panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
+    if (f->cs & 3)
+        return_to_user(f);
 }
 
 void arch_syscall_dispatch(struct core_uregs *f)
@@ -102,4 +130,5 @@ void arch_syscall_dispatch(struct core_uregs *f)
     if (unlikely(!syscall_fn))
         panic_frame(f, "syscall %lu before the ABI registered", f->orig_rax);
     f->rax = (uint64_t)syscall_fn(f);
+    return_to_user(f);
 }

@@ -19,3 +19,12 @@ int uart_getc(void)
         cpu_relax();
     return inb(MICA_PORT_COM1);
 }
+
+/* One byte if the UART has one: 1 and *c, else 0. */
+int uart_poll(uint8_t *c)
+{
+    if (!(inb(MICA_PORT_COM1 + LSR) & LSR_DR))
+        return 0;
+    *c = inb(MICA_PORT_COM1);
+    return 1;
+}

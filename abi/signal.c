@@ -1,0 +1,403 @@
+/* Signal generation and delivery: pending sets, default actions, the
+ * x86-64 signal frame and rt_sigreturn, stop and continue.
+ *
+ * Generation (signal_send) records the signal in the target's pending set
+ * with its info, applies the immediate effects of SIGKILL and SIGCONT
+ * (waking a stopped process) and of stop signals (dropping a pending
+ * SIGCONT), and interrupts the target's task when the signal is not
+ * blocked. A signal that would be ignored is discarded at once unless
+ * it is blocked, as on Linux.
+ *
+ * Delivery runs from the core's return-to-user hook (signal_deliver):
+ * first the syscall restart decision (-ERESTART* codes become EINTR or a
+ * re-executed syscall, per SA_RESTART), then one signal: ignored, a
+ * default action (terminate, stop until SIGCONT, ignore), or a handler,
+ * for which the frame below goes on the user stack (or the alternate
+ * stack with SA_ONSTACK):
+ *
+ *   [pretcode = sa_restorer][struct ucontext][siginfo 128 B] ... [FPU
+ *   state, 64-byte aligned, XSAVE layout + FP_XSTATE_MAGIC2]
+ *
+ * RSP at handler entry is 8 mod 16, like after a call. The handler
+ * starts with a clean FPU state. rt_sigreturn restores all of it; a
+ * frame it cannot use (bad FPU image, unreadable) kills with SIGSEGV.
+ *
+ * PID 1 is the user's program, not an init: it gets default actions like
+ * any process, except that stop signals do not stop it (nothing could
+ * continue it).
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <asm/sigcontext.h>
+#include <linux/signal.h>
+
+#define SIGBIT(s) (1ull << ((s)-1))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+#define STOP_SIGS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+#define IGNORED_SIGS (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
+#define CORE_SIGS (SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | \
+                   SIGBIT(SIGBUS) | SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | \
+                   SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
+#define USER_RFLAGS 0x40dd5ul /* AC OF DF TF SF ZF AF PF CF */
+#define UC_FP_XSTATE 1
+#define UC_SIGCONTEXT_SS 2
+#define UC_STRICT_RESTORE_SS 4
+
+struct stack_user {
+    uint64_t sp;
+    int32_t flags, pad;
+    uint64_t size;
+};
+
+struct ucontext_user {
+    uint64_t uc_flags;
+    uint64_t uc_link;
+    struct stack_user uc_stack;
+    struct sigcontext_64 uc_mcontext;
+    uint64_t uc_sigmask;
+};
+
+struct rt_frame {
+    uint64_t pretcode;
+    struct ucontext_user uc;
+    uint8_t info[128];
+};
+
+static uint64_t handler_of(const struct process *p, int sig)
+{
+    return p->sigactions[sig - 1].handler;
+}
+
+static bool is_ignored(const struct process *p, int sig)
+{
+    uint64_t h = handler_of(p, sig);
+    if (sig == SIGKILL || sig == SIGSTOP)
+        return false;
+    return h == (uint64_t)(uintptr_t)SIG_IGN || (h == 0 && (IGNORED_SIGS & SIGBIT(sig)));
+}
+
+bool signal_pending(void)
+{
+    return (abi_proc->pending & ~abi_proc->sigmask) != 0;
+}
+
+static void proc_continue(struct process *p)
+{
+    if (p->state != PROC_STOPPED)
+        return;
+    p->state = PROC_RUNNING;
+    p->continued = true;
+    p->wait_reported = false;
+    core_wake_all(&p->stop_wait);
+    if (p->parent) {
+        struct sig_info info = {.signo = SIGCHLD, .code = CLD_CONTINUED, .pid = p->pid,
+                                .status = SIGCONT};
+        if (!(p->parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+            signal_send(p->parent, SIGCHLD, &info);
+        core_wake_all(&p->parent->child_wait);
+    }
+}
+
+void signal_send(struct process *p, int sig, const struct sig_info *info)
+{
+    if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > ABI_NSIG)
+        return;
+    if (sig == SIGKILL || sig == SIGCONT) {
+        p->pending &= ~STOP_SIGS;
+        proc_continue(p);
+    } else if (STOP_SIGS & SIGBIT(sig)) {
+        p->pending &= ~SIGBIT(SIGCONT);
+    }
+    bool blocked = (p->sigmask & SIGBIT(sig)) && !(UNBLOCKABLE & SIGBIT(sig));
+    if (!blocked && is_ignored(p, sig))
+        return;
+    if (!(p->pending & SIGBIT(sig))) {
+        struct sig_info *si = &p->siginfo[sig - 1];
+        if (info) {
+            *si = *info;
+        } else {
+            memset(si, 0, sizeof(*si));
+            si->code = SI_USER;
+            si->pid = abi_proc ? abi_proc->pid : 0;
+            si->uid = abi_proc ? abi_proc->ruid : 0;
+        }
+        si->signo = sig;
+        p->pending |= SIGBIT(sig);
+    }
+    if (p->task && (!blocked || (p->sigwait_set & SIGBIT(sig))))
+        core_task_interrupt(p->task);
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+    int found = 0;
+    for (struct process *p = proc_first(); p; p = proc_next(p))
+        if (p->pgid == pgid && p->state != PROC_ZOMBIE) {
+            found = 1;
+            if (sig)
+                signal_send(p, sig, NULL);
+        }
+    return found ? 0 : -ESRCH;
+}
+
+/* A fault: the signal cannot be blocked or ignored (force_sig). */
+void signal_force(int sig, int code, uint64_t addr)
+{
+    struct process *p = abi_proc;
+    struct sigaction_user *a = &p->sigactions[sig - 1];
+    if ((p->sigmask & SIGBIT(sig)) || a->handler == (uint64_t)(uintptr_t)SIG_IGN) {
+        p->sigmask &= ~SIGBIT(sig);
+        a->handler = 0;
+    }
+    struct sig_info info = {.signo = sig, .code = code, .addr = addr};
+    p->pending &= ~SIGBIT(sig); /* the fault's own info wins */
+    signal_send(p, sig, &info);
+}
+
+/* ---- delivery ---- */
+
+static int next_signal(const struct process *p)
+{
+    uint64_t ready = p->pending & ~p->sigmask;
+    if (!ready)
+        return 0;
+    if (ready & SIGBIT(SIGKILL))
+        return SIGKILL;
+    return __builtin_ctzll(ready) + 1;
+}
+
+static void stop_self(int sig)
+{
+    struct process *p = abi_proc;
+    p->state = PROC_STOPPED;
+    p->stop_signal = sig;
+    p->wait_reported = false;
+    if (p->parent) {
+        struct sig_info info = {.signo = SIGCHLD, .code = CLD_STOPPED, .pid = p->pid,
+                                .status = sig};
+        if (!(p->parent->sigactions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+            signal_send(p->parent, SIGCHLD, &info);
+        core_wake_all(&p->parent->child_wait);
+    }
+    while (p->state == PROC_STOPPED) {
+        core_task_clear_interrupt(p->task);
+        core_wait(&p->stop_wait, 0, true);
+        if (p->pending & SIGBIT(SIGKILL))
+            break;
+    }
+}
+
+/* The syscall the task was in, if any, restarts or fails with EINTR. */
+static void syscall_restart(struct core_uregs *r, const struct sigaction_user *a)
+{
+    if (r->orig_rax == (uint64_t)-1)
+        return;
+    long ret = (long)r->rax;
+    bool restart;
+    switch (ret) {
+    case -ERESTARTNOINTR: restart = true; break;
+    case -ERESTARTSYS: restart = !a || (a->flags & SA_RESTART); break;
+    case -ERESTARTNOHAND:
+    case -ERESTART_RESTARTBLOCK: restart = !a; break;
+    default: return;
+    }
+    if (restart) {
+        r->rax = r->orig_rax;
+        r->rip -= 2; /* back over the 2-byte SYSCALL */
+    } else {
+        r->rax = (uint64_t)-EINTR;
+    }
+    r->orig_rax = (uint64_t)-1;
+}
+
+static void siginfo_fill(uint8_t *out, const struct sig_info *si)
+{
+    int32_t head[3] = {si->signo, si->errno_, si->code};
+    memset(out, 0, 128);
+    memcpy(out, head, sizeof(head));
+    switch (si->signo) {
+    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
+        if (si->code > 0) {
+            memcpy(out + 16, &si->addr, 8);
+            break;
+        }
+        __attribute__((fallthrough)); /* sent by kill */
+    default: {
+        int32_t ids[2] = {si->pid, (int32_t)si->uid};
+        memcpy(out + 16, ids, 8);
+        if (si->signo == SIGCHLD) {
+            int64_t times[2] = {(int64_t)si->utime, (int64_t)si->stime};
+            memcpy(out + 24, &si->status, 4);
+            memcpy(out + 32, times, 16);
+        }
+    }
+    }
+}
+
+static bool on_altstack(const struct process *p, uint64_t sp)
+{
+    return p->altstack_size && sp > p->altstack_sp && sp <= p->altstack_sp + p->altstack_size;
+}
+
+static void sigcontext_fill(struct sigcontext_64 *sc, const struct core_uregs *r)
+{
+    sc->r8 = r->r8, sc->r9 = r->r9, sc->r10 = r->r10, sc->r11 = r->r11;
+    sc->r12 = r->r12, sc->r13 = r->r13, sc->r14 = r->r14, sc->r15 = r->r15;
+    sc->di = r->rdi, sc->si = r->rsi, sc->bp = r->rbp, sc->bx = r->rbx;
+    sc->dx = r->rdx, sc->ax = r->rax, sc->cx = r->rcx, sc->sp = r->rsp;
+    sc->ip = r->rip, sc->flags = r->rflags;
+    sc->cs = (uint16_t)r->cs, sc->ss = (uint16_t)r->ss;
+}
+
+/* Build the frame; false if it cannot be written (the caller kills). */
+static bool frame_setup(int sig, const struct sigaction_user *a, uint64_t old_mask,
+                        struct core_uregs *r)
+{
+    struct process *p = abi_proc;
+    size_t fsz = core_fpu_state_size();
+    uint64_t sp = r->rsp - 128; /* the red zone */
+    if ((a->flags & SA_ONSTACK) && p->altstack_size && !on_altstack(p, r->rsp))
+        sp = p->altstack_sp + p->altstack_size;
+    uint64_t fp = (sp - fsz - 4) & ~63ul;
+    uint64_t fa = ((fp - sizeof(struct rt_frame) + 8) & ~15ul) - 8;
+    struct rt_frame *f = core_zalloc(sizeof(*f) + fsz + 4 + 64);
+    if (!f || !(a->flags & SA_RESTORER)) {
+        core_free(f);
+        return false;
+    }
+    uint8_t *fpu = (uint8_t *)f + sizeof(*f);
+    core_fpu_save(fpu);
+    if (core_fpu_xfeatures()) {
+        struct _fpx_sw_bytes sw = {.magic1 = FP_XSTATE_MAGIC1,
+                                   .extended_size = (uint32_t)fsz + 4,
+                                   .xfeatures = core_fpu_xfeatures(),
+                                   .xstate_size = (uint32_t)fsz};
+        uint32_t m2 = FP_XSTATE_MAGIC2;
+        memcpy(fpu + 464, &sw, sizeof(sw));
+        memcpy(fpu + fsz, &m2, 4);
+    }
+    f->pretcode = a->restorer;
+    f->uc.uc_flags = (core_fpu_xfeatures() ? UC_FP_XSTATE : 0) | UC_SIGCONTEXT_SS |
+                     UC_STRICT_RESTORE_SS;
+    f->uc.uc_stack.sp = p->altstack_sp;
+    f->uc.uc_stack.size = p->altstack_size;
+    f->uc.uc_stack.flags = p->altstack_size ? (on_altstack(p, r->rsp) ? SS_ONSTACK : 0)
+                                            : SS_DISABLE;
+    sigcontext_fill(&f->uc.uc_mcontext, r);
+    f->uc.uc_mcontext.fpstate = fp;
+    f->uc.uc_mcontext.oldmask = old_mask;
+    f->uc.uc_mcontext.cr2 = p->siginfo[sig - 1].addr;
+    f->uc.uc_sigmask = old_mask;
+    siginfo_fill(f->info, &p->siginfo[sig - 1]);
+    bool ok = !core_copy_to_user(uaddr(fa), f, sizeof(*f)) &&
+              !core_copy_to_user(uaddr(fp), fpu, fsz + 4);
+    core_free(f);
+    if (!ok)
+        return false;
+    core_fpu_reset();
+    r->rdi = (uint64_t)sig;
+    r->rsi = fa + __builtin_offsetof(struct rt_frame, info);
+    r->rdx = fa + __builtin_offsetof(struct rt_frame, uc);
+    r->rax = 0;
+    r->rsp = fa;
+    r->rip = a->handler;
+    r->rflags &= ~(0x100ul | 0x400ul); /* TF DF */
+    return true;
+}
+
+static __noreturn void die_by(int sig)
+{
+    int status = sig;
+    if (CORE_SIGS & SIGBIT(sig))
+        core_log("mica: pid %d (%s) killed by signal %d\n", abi_proc->pid, abi_proc->comm, sig);
+    proc_exit(status);
+}
+
+static void deliver_one(int sig, struct core_uregs *r)
+{
+    struct process *p = abi_proc;
+    struct sigaction_user a = p->sigactions[sig - 1];
+    p->pending &= ~SIGBIT(sig);
+    if (a.handler == (uint64_t)(uintptr_t)SIG_IGN && sig != SIGKILL)
+        return;
+    if (a.handler == 0 || sig == SIGKILL) {
+        if (IGNORED_SIGS & SIGBIT(sig) && sig != SIGKILL)
+            return;
+        if ((STOP_SIGS & SIGBIT(sig)) && sig != SIGKILL) {
+            if (p->pid != 1)
+                stop_self(sig);
+            return;
+        }
+        die_by(sig);
+    }
+    syscall_restart(r, &a);
+    uint64_t old_mask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
+    p->restore_sigmask = false;
+    if (!frame_setup(sig, &a, old_mask, r))
+        die_by(SIGSEGV);
+    p->sigmask |= a.mask;
+    if (!(a.flags & SA_NODEFER))
+        p->sigmask |= SIGBIT(sig);
+    p->sigmask &= ~UNBLOCKABLE;
+    if (a.flags & SA_RESETHAND)
+        p->sigactions[sig - 1].handler = 0;
+}
+
+void signal_deliver(struct core_uregs *r)
+{
+    struct process *p = abi_proc;
+    if (p->set_child_tid) {
+        (void)!core_copy_to_user(uaddr(p->set_child_tid), &p->pid, sizeof(p->pid));
+        p->set_child_tid = 0;
+    }
+    int sig = next_signal(p);
+    if (!sig) {
+        syscall_restart(r, NULL);
+        if (p->restore_sigmask) {
+            p->sigmask = p->saved_sigmask;
+            p->restore_sigmask = false;
+        }
+        core_task_clear_interrupt(p->task);
+        return;
+    }
+    deliver_one(sig, r);
+    if (next_signal(p))
+        core_task_interrupt(p->task);
+    else
+        core_task_clear_interrupt(p->task);
+}
+
+long sys_rt_sigreturn(struct core_uregs *r)
+{
+    struct process *p = abi_proc;
+    struct rt_frame f;
+    uint64_t fa = r->rsp - 8; /* the handler's ret popped pretcode */
+    size_t fsz = core_fpu_state_size();
+    if (core_copy_from_user(&f, uaddr(fa), sizeof(f)))
+        goto bad;
+    const struct sigcontext_64 *sc = &f.uc.uc_mcontext;
+    if (sc->fpstate) {
+        uint8_t *img = core_malloc(fsz);
+        if (!img || core_copy_from_user(img, uaddr(sc->fpstate), fsz) || core_fpu_restore(img)) {
+            core_free(img);
+            goto bad;
+        }
+        core_free(img);
+    } else {
+        core_fpu_reset();
+    }
+    r->r8 = sc->r8, r->r9 = sc->r9, r->r10 = sc->r10, r->r11 = sc->r11;
+    r->r12 = sc->r12, r->r13 = sc->r13, r->r14 = sc->r14, r->r15 = sc->r15;
+    r->rdi = sc->di, r->rsi = sc->si, r->rbp = sc->bp, r->rbx = sc->bx;
+    r->rdx = sc->dx, r->rax = sc->ax, r->rcx = sc->cx, r->rsp = sc->sp, r->rip = sc->ip;
+    r->rflags = (r->rflags & ~USER_RFLAGS) | (sc->flags & USER_RFLAGS);
+    r->orig_rax = (uint64_t)-1; /* no restart of rt_sigreturn itself */
+    p->sigmask = f.uc.uc_sigmask & ~UNBLOCKABLE;
+    if (signal_pending())
+        core_task_interrupt(p->task);
+    return (long)r->rax;
+bad:
+    signal_force(SIGSEGV, SI_KERNEL, 0);
+    return 0;
+}

@@ -1,0 +1,448 @@
+/* Tasks and the scheduler (core/sched.h), one CPU.
+ *
+ * Each task has a 16 KiB kernel stack; its user context (struct core_uregs)
+ * sits at the top while it is in the kernel. A switch saves the
+ * callee-saved registers on the old stack and loads the new one
+ * (arch_switch), after swapping the FPU state, the user FS/GS bases and
+ * the address space. A new task's stack is built so that its first switch
+ * "returns" into arch_task_first_entry, which leaves through its frame.
+ *
+ * Policy: one FIFO run queue; the running task is not on it. A task runs
+ * until it sleeps, yields, or - in user mode only - its 10 ms slice ends
+ * at a timer interrupt while others wait. The kernel never runs with
+ * interrupts on, so nothing preempts it; with nothing to run the CPU
+ * halts with interrupts on (idle) until a timer or input wakes something.
+ *
+ * Timers: one sorted list; the hardware timer is armed for the earliest
+ * of the first deadline, the end of the slice (if others wait) and the
+ * console input poll (while input is awaited). A dead task's stack is
+ * freed by the task that runs after it.
+ */
+#include "arch/x86_64/arch.h"
+#include "core_int.h"
+#include <core/console.h>
+#include <core/errno.h>
+#include <core/mem.h>
+#include <core/panic.h>
+#include <core/as.h>
+#include <core/sched.h>
+#include <core/time.h>
+#include <lib/string.h>
+
+#define KSTACK_SIZE (16u << 10)
+#define SLICE_NS 10000000ull
+#define INPUT_POLL_NS 2000000ull
+
+enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_DEAD };
+
+struct core_task {
+    uint64_t ksp;
+    uint8_t *kstack;
+    void *fpu;
+    struct core_as *as;
+    void *data;
+    uint64_t user_fs, user_gs;
+    enum task_state state;
+    bool interrupted, interruptible, woken, timed_out;
+    struct core_task *rq_next;
+    struct core_timer sleep_timer;
+    uint64_t run_start, runtime_ns, user_ticks, sys_ticks;
+};
+
+static struct core_task task0; /* the boot context becomes the first task */
+static struct core_task *current = &task0;
+static struct core_task *rq_head, *rq_tail;
+static struct core_timer *timers;
+static uint64_t slice_end;
+static bool need_resched;
+static core_return_hook_fn return_hook;
+static core_switch_hook_fn switch_hook;
+
+struct core_task *core_task_current(void) { return current; }
+void *core_task_data(const struct core_task *t) { return t->data; }
+void core_task_set_data(struct core_task *t, void *data) { t->data = data; }
+void core_set_return_hook(core_return_hook_fn fn) { return_hook = fn; }
+void core_set_switch_hook(core_switch_hook_fn fn) { switch_hook = fn; }
+
+extern char kstack0_top[];
+
+void sched_init(void)
+{
+    task0.kstack = (uint8_t *)((uintptr_t)kstack0_top - KSTACK_SIZE); /* top of the boot stack */
+    task0.state = TASK_RUNNABLE;
+    task0.fpu = fpu_alloc();
+    if (!task0.fpu)
+        core_panic("no memory for the first task's FPU state");
+    task0.run_start = core_time_monotonic_ns();
+}
+
+void sched_note_as(struct core_as *as)
+{
+    current->as = as;
+}
+
+static void rq_push(struct core_task *t)
+{
+    t->rq_next = NULL;
+    if (rq_tail)
+        rq_tail->rq_next = t;
+    else
+        rq_head = t;
+    rq_tail = t;
+}
+
+static struct core_task *rq_pop(void)
+{
+    struct core_task *t = rq_head;
+    if (t) {
+        rq_head = t->rq_next;
+        if (!rq_head)
+            rq_tail = NULL;
+    }
+    return t;
+}
+
+/* ---- timers ---- */
+
+void core_timer_cancel(struct core_timer *t)
+{
+    if (!t->armed)
+        return;
+    for (struct core_timer **pp = &timers; *pp; pp = &(*pp)->next)
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    t->armed = false;
+}
+
+void core_timer_start(struct core_timer *t, uint64_t deadline_ns,
+                      void (*fn)(struct core_timer *t))
+{
+    core_timer_cancel(t);
+    t->deadline_ns = deadline_ns;
+    t->fn = fn;
+    t->armed = true;
+    struct core_timer **pp = &timers;
+    while (*pp && (*pp)->deadline_ns <= deadline_ns)
+        pp = &(*pp)->next;
+    t->next = *pp;
+    *pp = t;
+}
+
+static void timers_run(uint64_t now)
+{
+    while (timers && timers->deadline_ns <= now) {
+        struct core_timer *t = timers;
+        timers = t->next;
+        t->armed = false;
+        t->fn(t);
+    }
+}
+
+/* Arm the hardware for the next thing that needs the CPU's attention. */
+static void timer_program(uint64_t now)
+{
+    uint64_t next = UINT64_MAX;
+    if (timers)
+        next = timers->deadline_ns;
+    if (rq_head && slice_end < next)
+        next = slice_end;
+    if (console_input_awaited() && now + INPUT_POLL_NS < next)
+        next = now + INPUT_POLL_NS;
+    arch_timer_arm(next == UINT64_MAX ? 0 : next);
+}
+
+/* ---- switching ---- */
+
+static void account(struct core_task *t, uint64_t now)
+{
+    t->runtime_ns += now - t->run_start;
+    t->run_start = now;
+}
+
+static void task_free(struct core_task *t)
+{
+    core_free(t->kstack);
+    fpu_free(t->fpu);
+    core_free(t);
+}
+
+/* In the task that now runs, right after a switch from prev. */
+static void switch_finish(struct core_task *prev)
+{
+    if (prev->state == TASK_DEAD && prev != &task0)
+        task_free(prev);
+    if (switch_hook)
+        switch_hook(current);
+}
+
+static void switch_to(struct core_task *next)
+{
+    struct core_task *prev = current;
+    uint64_t now = core_time_monotonic_ns();
+
+    account(prev, now);
+    next->run_start = now;
+    slice_end = now + SLICE_NS;
+    if (next == prev) {
+        timer_program(now);
+        return;
+    }
+    fpu_save(prev->fpu);
+    arch_user_bases_save(&prev->user_fs, &prev->user_gs);
+    fpu_restore(next->fpu);
+    arch_user_bases_load(next->user_fs, next->user_gs);
+    current = next;
+    if (next->as)
+        core_as_activate(next->as);
+    arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
+    timer_program(now);
+    prev = arch_switch(prev, &prev->ksp, next->ksp);
+    switch_finish(prev);
+}
+
+/* Nothing to run: wait for an interrupt with interrupts on. */
+static void idle_once(void)
+{
+    uint64_t now = core_time_monotonic_ns();
+    timers_run(now);
+    console_poll_input();
+    if (rq_head)
+        return;
+    timer_program(now);
+    arch_idle_wait();
+}
+
+/* Run the next task; the current one must already be on the run queue if
+ * it is still runnable, or be sleeping or dead. */
+static void schedule(void)
+{
+    need_resched = false;
+    for (;;) {
+        struct core_task *next = rq_pop();
+        if (next) {
+            switch_to(next);
+            return;
+        }
+        if (current->state == TASK_RUNNABLE) {
+            switch_to(current);
+            return;
+        }
+        idle_once();
+    }
+}
+
+void core_yield(void)
+{
+    if (!rq_head)
+        return;
+    rq_push(current);
+    schedule();
+}
+
+/* ---- tasks ---- */
+
+struct core_task *core_task_fork(const struct core_uregs *regs, struct core_as *as)
+{
+    struct core_task *t = core_zalloc(sizeof(*t));
+    if (!t)
+        return NULL;
+    t->kstack = core_malloc(KSTACK_SIZE);
+    t->fpu = fpu_alloc();
+    if (!t->kstack || !t->fpu) {
+        core_free(t->kstack);
+        fpu_free(t->fpu);
+        core_free(t);
+        return NULL;
+    }
+    fpu_save(t->fpu); /* the parent's live state */
+    arch_user_bases_save(&t->user_fs, &t->user_gs);
+    t->as = as;
+    uint64_t *sp = (uint64_t *)(t->kstack + KSTACK_SIZE);
+    struct core_uregs *f = (struct core_uregs *)sp - 1;
+    *f = *regs;
+    sp = (uint64_t *)f;
+    *--sp = (uint64_t)arch_task_first_entry;
+    for (int i = 0; i < 6; i++) /* rbp rbx r12-r15 for arch_switch */
+        *--sp = 0;
+    t->ksp = (uint64_t)sp;
+    t->state = TASK_SLEEPING;
+    return t;
+}
+
+/* First code of a new task (arch_task_first_entry); returns its frame. */
+struct core_uregs *sched_task_started(struct core_task *prev)
+{
+    switch_finish(prev);
+    struct core_uregs *f = (struct core_uregs *)(current->kstack + KSTACK_SIZE) - 1;
+    sched_return_work(f);
+    return f;
+}
+
+void core_task_set_fs(struct core_task *t, uint64_t fs)
+{
+    t->user_fs = fs;
+}
+
+void core_task_start(struct core_task *t)
+{
+    t->state = TASK_RUNNABLE;
+    rq_push(t);
+    timer_program(core_time_monotonic_ns()); /* now a slice can end */
+}
+
+__noreturn void core_task_exit(void)
+{
+    core_timer_cancel(&current->sleep_timer);
+    current->state = TASK_DEAD;
+    schedule();
+    core_panic("a dead task ran again");
+}
+
+void core_task_times(const struct core_task *t, uint64_t *user_ns, uint64_t *sys_ns)
+{
+    uint64_t run = t->runtime_ns;
+    if (t == current)
+        run += core_time_monotonic_ns() - t->run_start;
+    uint64_t ticks = t->user_ticks + t->sys_ticks;
+    uint64_t sys = ticks ? run / ticks * t->sys_ticks : 0;
+    *sys_ns = sys;
+    *user_ns = run - sys;
+}
+
+/* ---- sleeping and waking ---- */
+
+void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+{
+    w->task = current;
+    w->prev = NULL;
+    w->next = q->head;
+    if (q->head)
+        q->head->prev = w;
+    q->head = w;
+}
+
+void core_waiter_remove(struct core_waitq *q, struct core_waiter *w)
+{
+    if (w->prev)
+        w->prev->next = w->next;
+    else if (q->head == w)
+        q->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    w->next = w->prev = NULL;
+}
+
+static void task_wake(struct core_task *t)
+{
+    t->woken = true;
+    if (t->state != TASK_SLEEPING)
+        return;
+    t->state = TASK_RUNNABLE;
+    rq_push(t);
+}
+
+void core_wake_all(struct core_waitq *q)
+{
+    for (struct core_waiter *w = q->head; w; w = w->next)
+        task_wake(w->task);
+}
+
+static void sleep_timeout(struct core_timer *tm)
+{
+    struct core_task *t = (struct core_task *)((char *)tm -
+                                               __builtin_offsetof(struct core_task, sleep_timer));
+    t->timed_out = true;
+    task_wake(t);
+    t->woken = false;
+}
+
+int core_sleep(uint64_t deadline_ns, bool interruptible)
+{
+    struct core_task *t = current;
+    if (interruptible && t->interrupted)
+        return -EINTR;
+    if (deadline_ns && deadline_ns <= core_time_monotonic_ns())
+        return -ETIMEDOUT;
+    t->woken = t->timed_out = false;
+    t->interruptible = interruptible;
+    if (deadline_ns)
+        core_timer_start(&t->sleep_timer, deadline_ns, sleep_timeout);
+    t->state = TASK_SLEEPING;
+    schedule();
+    core_timer_cancel(&t->sleep_timer);
+    t->interruptible = false;
+    if (t->woken)
+        return 0;
+    if (t->timed_out)
+        return -ETIMEDOUT;
+    return interruptible && t->interrupted ? -EINTR : 0;
+}
+
+int core_wait(struct core_waitq *q, uint64_t deadline_ns, bool interruptible)
+{
+    struct core_waiter w;
+    core_waiter_add(q, &w);
+    int r = core_sleep(deadline_ns, interruptible);
+    core_waiter_remove(q, &w);
+    return r;
+}
+
+void core_task_interrupt(struct core_task *t)
+{
+    t->interrupted = true;
+    if (t->state == TASK_SLEEPING && t->interruptible) {
+        t->state = TASK_RUNNABLE;
+        rq_push(t);
+    }
+}
+
+void core_task_clear_interrupt(struct core_task *t) { t->interrupted = false; }
+bool core_task_interrupted(const struct core_task *t) { return t->interrupted; }
+
+void core_time_sleep_ns(uint64_t ns)
+{
+    uint64_t end = core_time_monotonic_ns() + ns;
+    while (core_sleep(end, false) != -ETIMEDOUT)
+        ;
+}
+
+/* ---- entry points from the arch code ---- */
+
+/* The timer interrupt: run due timers, poll input, end the slice. */
+void sched_timer_interrupt(bool from_user)
+{
+    uint64_t now = core_time_monotonic_ns();
+    if (from_user)
+        current->user_ticks++;
+    else
+        current->sys_ticks++;
+    timers_run(now);
+    console_poll_input();
+    if (rq_head && now >= slice_end)
+        need_resched = true;
+    timer_program(now);
+}
+
+/* Before any return to user mode: switch if the slice is over, then let
+ * the services act on an interrupted task (signals). */
+void sched_return_work(struct core_uregs *f)
+{
+    for (int rounds = 0; rounds < 64; rounds++) {
+        if (need_resched) {
+            rq_push(current);
+            schedule();
+        }
+        if (!current->interrupted || !return_hook)
+            break;
+        return_hook(f);
+        if (!current->interrupted && !need_resched)
+            break;
+    }
+}
+
+bool sched_work_pending(void)
+{
+    return need_resched || current->interrupted;
+}

@@ -36,9 +36,6 @@
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 #define STOP_SIGS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 #define IGNORED_SIGS (SIGBIT(SIGCHLD) | SIGBIT(SIGURG) | SIGBIT(SIGWINCH) | SIGBIT(SIGCONT))
-#define CORE_SIGS (SIGBIT(SIGQUIT) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | SIGBIT(SIGABRT) | \
-                   SIGBIT(SIGBUS) | SIGBIT(SIGFPE) | SIGBIT(SIGSEGV) | SIGBIT(SIGXCPU) | \
-                   SIGBIT(SIGXFSZ) | SIGBIT(SIGSYS))
 #define USER_RFLAGS 0x40dd5ul /* AC OF DF TF SF ZF AF PF CF */
 #define UC_FP_XSTATE 1
 #define UC_SIGCONTEXT_SS 2
@@ -306,12 +303,10 @@ static bool frame_setup(int sig, const struct sigaction_user *a, uint64_t old_ma
     return true;
 }
 
+/* (No core dumps: the status never has WCOREDUMP, as with ulimit -c 0.) */
 static __noreturn void die_by(int sig)
 {
-    int status = sig;
-    if (CORE_SIGS & SIGBIT(sig))
-        core_log("mica: pid %d (%s) killed by signal %d\n", abi_proc->pid, abi_proc->comm, sig);
-    proc_exit(status);
+    proc_exit(sig);
 }
 
 static void deliver_one(int sig, struct core_uregs *r)

@@ -193,41 +193,61 @@ long sys_rt_sigtimedwait(uaddr_t u_set, uaddr_t u_info, uaddr_t u_ts, size_t sig
 
 /* ---- sending ---- */
 
+/* Linux looks for the target first: a missing one is ESRCH even when the
+ * signal number is bad (EINVAL). */
+static bool sig_bad(int sig)
+{
+    return sig < 0 || sig > ABI_NSIG;
+}
+
 static long send_checked(struct process *p, int sig)
 {
-    if (!p || p->state == PROC_ZOMBIE)
-        return p ? 0 : -ESRCH;
-    if (sig)
+    if (!p)
+        return -ESRCH;
+    if (sig_bad(sig))
+        return -EINVAL;
+    if (sig && p->state != PROC_ZOMBIE)
         signal_send(p, sig, NULL);
     return 0;
 }
 
+static long send_group(int pgid, int sig)
+{
+    bool found = false;
+    for (struct process *p = proc_first(); p; p = proc_next(p))
+        if (p->pgid == pgid && p->state != PROC_ZOMBIE)
+            found = true;
+    if (!found)
+        return -ESRCH;
+    return sig_bad(sig) ? -EINVAL : signal_send_pgrp(pgid, sig);
+}
+
 long sys_kill(int pid, int sig)
 {
-    if (sig < 0 || sig > ABI_NSIG)
-        return -EINVAL;
-    if (pid > 0)
-        return send_checked(proc_find(pid), sig);
-    if (pid == 0)
-        return signal_send_pgrp(abi_proc->pgid, sig);
     if (pid == -1) { /* all but init and ourselves */
         long ret = -ESRCH;
         for (struct process *p = proc_first(); p; p = proc_next(p))
             if (p->pid != 1 && p != abi_proc && p->state != PROC_ZOMBIE) {
+                if (sig_bad(sig))
+                    return -EINVAL;
                 ret = 0;
                 if (sig)
                     signal_send(p, sig, NULL);
             }
         return ret;
     }
+    if (pid > 0)
+        return send_checked(proc_find(pid), sig);
+    if (pid == 0)
+        return send_group(abi_proc->pgid, sig);
     if (pid == INT32_MIN)
         return -ESRCH;
-    return signal_send_pgrp(-pid, sig);
+    return send_group(-pid, sig);
 }
 
 long sys_tgkill(int tgid, int tid, int sig)
 {
-    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > ABI_NSIG)
+    if (tgid <= 0 || tid <= 0)
         return -EINVAL;
     if (tgid != tid) /* one thread per process */
         return -ESRCH;
@@ -236,7 +256,7 @@ long sys_tgkill(int tgid, int tid, int sig)
 
 long sys_tkill(int tid, int sig)
 {
-    if (tid <= 0 || sig < 0 || sig > ABI_NSIG)
+    if (tid <= 0)
         return -EINVAL;
     return send_checked(proc_find(tid), sig);
 }

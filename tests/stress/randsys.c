@@ -6,7 +6,8 @@
  * Arguments mix small numbers, pointers into a scratch buffer, kernel-half
  * and wild addresses, negative errno-like values and single bits. Calls
  * that would end the program or block forever on purpose (exit, pause,
- * sleeps, waits on futexes and signals) are skipped; everything else may
+ * sleeps, waits on futexes and signals, reads), and fork and clone (the
+ * child would replay the same sequence), are skipped; everything else may
  * fail, and may even kill the program (a random munmap of its own stack is
  * fair), but the kernel must survive: mica must report the program's
  * status, never 125 (kernel panic), and never hang. With TRACE set each call
@@ -58,6 +59,11 @@ static int skipped(long nr)
         SYS_clock_nanosleep, SYS_rt_sigsuspend, SYS_select, SYS_pselect6, SYS_poll,
         SYS_ppoll, SYS_futex, SYS_rt_sigtimedwait, SYS_wait4, SYS_waitid,
         SYS_epoll_wait, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_accept, SYS_accept4,
+        /* a child would replay the same random sequence and fork again:
+         * an exponential bomb, not a test (fork is exercised elsewhere) */
+        SYS_fork, SYS_vfork, SYS_clone, SYS_clone3,
+        /* blocking reads of the console or a pipe with no writer left */
+        SYS_read, SYS_readv, SYS_pread64, SYS_preadv, SYS_preadv2,
     };
     for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
         if (nr == skip[i])

@@ -743,3 +743,76 @@ const char *core_platform_name(void)
  * link; a weak definition stands in (main.c's wins where it is linked). */
 struct process;
 __attribute__((weak)) struct process *abi_proc;
+
+/* ---- tasks, wait queues, timers, FPU (core/sched.h, core/task.h) ----
+ * One host thread: there is one task and nothing else ever runs, so a
+ * sleep can only end by its deadline (reported as passed at once) or by
+ * an interrupt already pending. */
+#include <core/sched.h>
+
+struct core_task {
+    void *data;
+    bool interrupted;
+    uint64_t fs;
+};
+static struct core_task shim_task;
+struct core_task *core_task_current(void) { return &shim_task; }
+void *core_task_data(const struct core_task *t) { return t->data; }
+void core_task_set_data(struct core_task *t, void *data) { t->data = data; }
+struct core_task *core_task_fork(const struct core_uregs *regs, struct core_as *as)
+{
+    return calloc(1, sizeof(struct core_task));
+}
+void core_task_start(struct core_task *t) {}
+void core_task_set_fs(struct core_task *t, uint64_t fs) { t->fs = fs; }
+__noreturn void core_task_exit(void) { exit(0); }
+void core_task_times(const struct core_task *t, uint64_t *u, uint64_t *s) { *u = *s = 0; }
+void core_yield(void) {}
+void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+{
+    w->task = &shim_task;
+    w->prev = NULL;
+    w->next = q->head;
+    if (q->head)
+        q->head->prev = w;
+    q->head = w;
+}
+void core_waiter_remove(struct core_waitq *q, struct core_waiter *w)
+{
+    if (w->prev)
+        w->prev->next = w->next;
+    else if (q->head == w)
+        q->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    w->next = w->prev = NULL;
+}
+int core_sleep(uint64_t deadline_ns, bool interruptible)
+{
+    if (interruptible && shim_task.interrupted)
+        return -EINTR;
+    return deadline_ns ? -ETIMEDOUT : -EINTR;
+}
+int core_wait(struct core_waitq *q, uint64_t deadline_ns, bool interruptible)
+{
+    return core_sleep(deadline_ns, interruptible);
+}
+void core_wake_all(struct core_waitq *q) {}
+void core_task_interrupt(struct core_task *t) { t->interrupted = true; }
+void core_task_clear_interrupt(struct core_task *t) { t->interrupted = false; }
+bool core_task_interrupted(const struct core_task *t) { return t->interrupted; }
+void core_set_return_hook(core_return_hook_fn fn) {}
+void core_set_switch_hook(core_switch_hook_fn fn) {}
+void core_timer_start(struct core_timer *t, uint64_t deadline_ns,
+                      void (*fn)(struct core_timer *t))
+{
+    t->deadline_ns = deadline_ns;
+    t->fn = fn;
+    t->armed = true;
+}
+void core_timer_cancel(struct core_timer *t) { t->armed = false; }
+size_t core_fpu_state_size(void) { return 512; }
+uint64_t core_fpu_xfeatures(void) { return 0; }
+void core_fpu_save(void *buf) { memset(buf, 0, 512); }
+int core_fpu_restore(const void *buf) { return 0; }
+void core_fpu_reset(void) {}

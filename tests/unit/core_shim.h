@@ -61,16 +61,13 @@ int shim_exit_status(void);
 #include "guest_unhost.h"
 #include <linux/elf.h>
 
-static struct process shim_proc;
-
 /* vfs_init, then (if late) vfs_init_late; abi_proc with cwd at the root
  * and an empty mm. Returns 0 or a negative errno. */
 static inline int shim_proc_init(bool late)
 {
-    memset(&shim_proc, 0, sizeof(shim_proc));
-    abi_proc = &shim_proc;
-    if (!abi_proc->fds)
-        abi_proc->fds = fd_table_new();
+    if (!proc_init_first())
+        return -ENOMEM;
+    abi_proc->pid = abi_proc->pgid = abi_proc->sid = 1; /* even when called again */
     proc_init_limits(abi_proc);
     abi_proc->umask = 022;
     int err = vfs_init();

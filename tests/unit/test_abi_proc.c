@@ -45,7 +45,7 @@ START_TEST(test_ids)
     ck_assert_int_eq(sys_getpgid(2), -ESRCH);
     ck_assert_int_eq(sys_getsid(1), 1);
     ck_assert_int_eq(sys_setsid(), -EPERM); /* already a session leader */
-    ck_assert_int_eq(sys_setpgid(0, 0), 0);
+    ck_assert_int_eq(sys_setpgid(0, 0), -EPERM); /* a session leader */
     ck_assert_int_eq(sys_setpgid(0, -1), -EINVAL);
     ck_assert_int_eq(sys_setpgid(5, 0), -ESRCH);
     ck_assert_int_eq(sys_getgroups(0, uaddr(0)), 0);

@@ -158,6 +158,12 @@ static long kill_self(int pid, int sig)
     }
     shim_catch(&jb);
     long r = sys_kill(pid, sig);
+    static uint64_t stack[1024];
+    struct core_uregs regs;
+    memset(&regs, 0, sizeof(regs));
+    regs.orig_rax = (uint64_t)-1;
+    regs.rsp = (uint64_t)&stack[1024];
+    signal_deliver(&regs); /* on the way back to user mode */
     shim_catch(NULL);
     return r;
 }
@@ -178,7 +184,8 @@ START_TEST(test_kill_self)
     ck_assert_int_eq(kill_self(0, SIGINT), 1000 + 128 + SIGINT);
     ck_assert_int_eq(kill_self(1, SIGKILL), 1000 + 128 + SIGKILL);
     /* ignored, blocked, or with a handler: it does not end us */
-    struct sigaction_user ign = {.handler = 1}, h = {.handler = 0x401000};
+    struct sigaction_user ign = {.handler = 1},
+                          h = {.handler = 0x401000, .flags = 0x04000000 /* SA_RESTORER */, .restorer = 0x401100};
     ck_assert_int_eq(sys_rt_sigaction(SIGTERM, U(&ign), uaddr(0), 8), 0);
     ck_assert_int_eq(kill_self(1, SIGTERM), 0);
     ck_assert_int_eq(sys_rt_sigaction(SIGHUP, U(&h), uaddr(0), 8), 0);

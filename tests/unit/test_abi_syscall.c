@@ -68,13 +68,13 @@ END_TEST
 
 START_TEST(test_dispatch_unknown)
 {
-    ck_assert_int_eq(call(__NR_fork, 0, 0, 0, 0, 0, 0), -ENOSYS);
-    ck_assert_ptr_nonnull(strstr(shim_log_last(), "fork"));
     ck_assert_int_eq(call(__NR_socket, 2, 1, 0, 0, 0, 0), -ENOSYS);
     ck_assert_ptr_nonnull(strstr(shim_log_last(), "socket"));
-    /* reported once: a second fork leaves the last report alone */
-    ck_assert_int_eq(call(__NR_fork, 0, 0, 0, 0, 0, 0), -ENOSYS);
-    ck_assert_ptr_nonnull(strstr(shim_log_last(), "socket"));
+    ck_assert_int_eq(call(__NR_bind, 0, 0, 0, 0, 0, 0), -ENOSYS);
+    ck_assert_ptr_nonnull(strstr(shim_log_last(), "bind"));
+    /* reported once: a second socket leaves the last report alone */
+    ck_assert_int_eq(call(__NR_socket, 0, 0, 0, 0, 0, 0), -ENOSYS);
+    ck_assert_ptr_nonnull(strstr(shim_log_last(), "bind"));
     /* holes, the end of the table, past it, and the -1 of a ptrace skip */
     ck_assert_int_eq(call(335, 0, 0, 0, 0, 0, 0), -ENOSYS);
     ck_assert_int_eq(call(511, 0, 0, 0, 0, 0, 0), -ENOSYS);
@@ -98,6 +98,7 @@ static int fault_exit(int vector)
     if (how == 0) {
         shim_catch(&jb);
         trap_handler(vector, 0, 0x1234, &r);
+        signal_deliver(&r); /* on the way back to user mode */
         shim_catch(NULL);
         return -1; /* returned: the fault was not fatal */
     }

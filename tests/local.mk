@@ -3,7 +3,7 @@
 # vmm/libmica.a; each runs in Check's fork mode.
 MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
-	tests/unit/test_kvm_boot tests/unit/test_qemu_ring
+	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -29,6 +29,13 @@ tests_unit_test_kvm_boot_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_qemu_ring_SOURCES = tests/unit/test_qemu_ring.c
 tests_unit_test_qemu_ring_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_qemu_ring_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_term_SOURCES = tests/unit/test_term.c
+tests_unit_test_term_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_term_LDADD = $(MICA_UNIT_LDADD)
+
+# --- pty driver for the terminal tests (tests/system/tty.sh) ---
+check_PROGRAMS += tests/tty/ptyrun
+tests_tty_ptyrun_SOURCES = tests/tty/ptyrun.c
 
 # --- system tests ---
 # ABI programs (tests/abi/NAME.c), each built statically twice, with musl and
@@ -117,7 +124,7 @@ tests/abi/symlinks.glibc: $(srcdir)/tests/abi/symlinks.c $(ABI_DEPS)
 # The system tests: shell scripts run from the build dir; they find mica at
 # ./mica (or $MICA), the test programs under ./tests/abi, sources via $srcdir.
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
-	tests/system/exit_codes.sh
+	tests/system/exit_codes.sh tests/system/tty.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \

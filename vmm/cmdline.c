@@ -152,6 +152,19 @@ static void cmdline_add_clock_seed(struct strbuf *sb,
     sb_word(sb, MICA_CMDLINE_SEED, seed);
 }
 
+static void cmdline_add_tty(struct strbuf *sb, const struct cmdline_spec *spec)
+{
+    char size[32];
+
+    if (!spec->tty)
+        return;
+    sb_word(sb, MICA_CMDLINE_TTY, NULL);
+    if (spec->rows == 0 || spec->cols == 0)
+        return;
+    snprintf(size, sizeof(size), "%ux%u", spec->rows, spec->cols);
+    sb_word(sb, MICA_CMDLINE_WINSIZE, size);
+}
+
 int cmdline_build(const struct cmdline_spec *spec, char **out,
                   struct mica_error *err)
 {
@@ -166,6 +179,7 @@ int cmdline_build(const struct cmdline_spec *spec, char **out,
         sb_word(&sb, MICA_CMDLINE_VERBOSE, NULL);
     cmdline_add_clock_seed(&sb, spec);
     sb_word(&sb, MICA_CMDLINE_CWD, "/");
+    cmdline_add_tty(&sb, spec);
     if (spec->panic_test)
         sb_word(&sb, MICA_CMDLINE_PANIC_TEST, NULL);
     if (spec->fault_test)

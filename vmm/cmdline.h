@@ -17,6 +17,8 @@ struct cmdline_spec {
     size_t nr_user_env;
     const char *term;        /* host $TERM or NULL */
     int verbose;
+    int tty;                 /* -t: mica.tty */
+    unsigned rows, cols;     /* with tty: mica.winsize=, if both are > 0 */
     int panic_test;
     const char *fault_test; /* MICA_TEST_FAULT: core fault to provoke */
     uint64_t time_ns;

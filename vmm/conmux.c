@@ -94,6 +94,23 @@ static int conmux_err(struct conmux *cm, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* Text that mica shows as it is (the kernel's log and panic, mica's own
+ * notes). A raw terminal does not turn "\n" into "\r\n": do it here. */
+static int conmux_host_text(struct conmux *cm, const uint8_t *p, size_t len)
+{
+    const uint8_t *nl;
+
+    if (!cm->host_crlf)
+        return conmux_err(cm, p, len);
+    while (len > 0 && (nl = memchr(p, '\n', len)) != NULL) {
+        conmux_write_full(cm->err_fd, p, (size_t)(nl - p));
+        conmux_write_full(cm->err_fd, "\r\n", 2);
+        len -= (size_t)(nl - p) + 1;
+        p = nl + 1;
+    }
+    return conmux_err(cm, p, len);
+}
+
 /* "mica: unimplemented syscall NAME", with NAME reduced to safe bytes. */
 static int conmux_unimpl(struct conmux *cm, const uint8_t *p, size_t len)
 {
@@ -105,7 +122,7 @@ static int conmux_unimpl(struct conmux *cm, const uint8_t *p, size_t len)
     for (i = 0; i < len && n < sizeof(line) - 2; i++)
         line[n++] = (p[i] >= 0x21 && p[i] < 0x7f) ? (char)p[i] : '?';
     line[n++] = '\n';
-    return conmux_err(cm, (const uint8_t *)line, n);
+    return conmux_host_text(cm, (const uint8_t *)line, n);
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -155,14 +172,14 @@ static int conmux_dispatch(struct conmux *cm, unsigned type,
     case MICA_CON_STDERR:
         return conmux_err(cm, p, len);
     case MICA_CON_LOG:
-        return cm->verbose ? conmux_err(cm, p, len) : 0;
+        return cm->verbose ? conmux_host_text(cm, p, len) : 0;
     case MICA_CON_EXIT:
         return conmux_exit(cm, p, len);
     case MICA_CON_STDIN_REQ:
         return conmux_stdin_req(cm, p, len);
     case MICA_CON_PANIC:
         cm->panicked = 1;
-        return conmux_err(cm, p, len);
+        return conmux_host_text(cm, p, len);
     case MICA_CON_UNIMPL:
         return conmux_unimpl(cm, p, len);
     default:
@@ -223,10 +240,17 @@ int conmux_stdin_answer(struct conmux *cm)
     ssize_t n;
     int rc;
 
+    struct pollfd pfd = { .fd = cm->in_fd, .events = POLLIN };
+
     if (want == 0)
         return 0;
     if (want > CONMUX_STDIN_CHUNK)
         want = CONMUX_STDIN_CHUNK;
+    /* Not readable (yet, or any more: another thread may have answered the
+     * request that woke us): don't block, mica's stdin stays blocking. */
+    n = poll(&pfd, 1, 0);
+    if (n == 0 || (n < 0 && errno == EINTR))
+        return n == 0 ? -EAGAIN : -EINTR;
     n = read(cm->in_fd, rec + MICA_CON_HDR_SIZE, want);
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
         return -errno;
@@ -239,9 +263,31 @@ int conmux_stdin_answer(struct conmux *cm)
     cm->stdin_wanted = 0;
     rc = cm->send(cm->send_opaque, rec, MICA_CON_HDR_SIZE + (size_t)n);
     if (rc == -EPROTO || rc == -ENOSPC) /* the guest's in-ring is unusable */
-        return conmux_fault(cm, rc == -ENOSPC ? "no room for a stdin answer"
-                                              : "stdin ring index out of range",
+        return conmux_fault(cm, rc == -ENOSPC ? "console in-ring full: the "
+                            "guest does not consume its stdin"
+                            : "console in-ring consumer index is out of range",
                             rec[0], (unsigned)n);
+    return rc;
+}
+
+int conmux_send_winsize(struct conmux *cm, unsigned rows, unsigned cols)
+{
+    uint8_t rec[MICA_CON_HDR_SIZE + MICA_CON_WINSIZE_LEN] = {
+        MICA_CON_WINSIZE, 0, MICA_CON_WINSIZE_LEN, 0,
+        (uint8_t)rows, (uint8_t)(rows >> 8), (uint8_t)cols, (uint8_t)(cols >> 8),
+    };
+    int rc;
+
+    if (rows == 0 || cols == 0 || rows > 0xffff || cols > 0xffff)
+        return -EINVAL;
+    if (cm->failed)
+        return -EPROTO;
+    rc = cm->send(cm->send_opaque, rec, sizeof(rec));
+    if (rc == -ENOSPC)
+        return 0; /* the guest is not reading now; a later size will do */
+    if (rc == -EPROTO)
+        return conmux_fault(cm, "console in-ring consumer index is out of "
+                            "range", MICA_CON_WINSIZE, MICA_CON_WINSIZE_LEN);
     return rc;
 }
 

@@ -23,6 +23,8 @@ struct conmux {
     /* configuration */
     int out_fd, err_fd, in_fd; /* 1, 2, 0 by default */
     int verbose;
+    int host_crlf; /* mica's text (log, panic) goes to a raw terminal:
+                    * write "\r\n" for "\n" */
     conmux_send_fn send;
     void *send_opaque;
     /* record reassembly */
@@ -54,10 +56,17 @@ static inline int conmux_stdin_pending(const struct conmux *cm)
     return cm->stdin_wanted != 0;
 }
 
-/* Answer the pending stdin request: one read(2) of in_fd (this may block),
- * then a STDIN or STDIN_EOF record through send. -EAGAIN/-EINTR: nothing
- * was read, try again later. */
+/* Answer the pending stdin request: if in_fd is readable now, one read(2)
+ * of it (so this never blocks on a terminal or a pipe), then a STDIN or
+ * STDIN_EOF record through send. -EAGAIN/-EINTR: nothing was read, try
+ * again later. */
 int conmux_stdin_answer(struct conmux *cm);
+
+/* Send a MICA_CON_WINSIZE record (mica run -t). rows and cols must be
+ * 1..65535 (-EINVAL otherwise). A full in-ring drops the record (0): the
+ * next resize sends a newer size anyway. -EPROTO if the in-ring is
+ * unusable (the guest broke it; cm->err says so). */
+int conmux_send_winsize(struct conmux *cm, unsigned rows, unsigned cols);
 
 /* The status mica should exit with: 125 after a panic or a protocol error,
  * the EXIT record's status, or -1 when the guest has not reported one. */

@@ -1,4 +1,5 @@
-/* mica VMM: what both engines share: the signals mica forwards. */
+/* mica VMM: what both engines share: the signals mica forwards, and the
+ * terminal's window size under -t. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -6,8 +7,9 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "term.h"
 
-int engine_signals_open(sigset_t *old, struct mica_error *err)
+int engine_signals_open(sigset_t *old, int winch, struct mica_error *err)
 {
     sigset_t set;
     int fd;
@@ -16,6 +18,8 @@ int engine_signals_open(sigset_t *old, struct mica_error *err)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    if (winch)
+        sigaddset(&set, SIGWINCH);
     if (sigprocmask(SIG_BLOCK, &set, old) < 0)
         return mica_error_sys(err, errno, "sigprocmask");
     fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -39,4 +43,27 @@ int engine_signal_read(int sigfd)
     if (n != (ssize_t)sizeof(si))
         return 0;
     return (int)si.ssi_signo;
+}
+
+int engine_signal_read_stop(int sigfd)
+{
+    int sig;
+
+    while ((sig = engine_signal_read(sigfd)) == SIGWINCH)
+        ;
+    return sig;
+}
+
+void engine_conmux_setup(struct conmux *cm, const struct vm_config *cfg)
+{
+    cm->host_crlf = cfg->tty_crlf;
+}
+
+int engine_winsize_send(struct conmux *cm)
+{
+    unsigned rows, cols;
+
+    if (term_winsize(cm->in_fd, &rows, &cols) < 0)
+        return 0; /* no size to tell */
+    return conmux_send_winsize(cm, rows, cols) == -EPROTO ? -EPROTO : 0;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conmux.h"
 #include "error.h"
 #include "options.h"
 
@@ -16,7 +17,11 @@ struct vm_config {
     const uint8_t *initrd; /* cpio newc archive */
     size_t initrd_size;
     const char *cmdline;
-    int sigfd; /* signalfd for SIGINT/SIGTERM/SIGHUP (blocked) */
+    int sigfd; /* signalfd for SIGINT/SIGTERM/SIGHUP, and SIGWINCH with
+                * -t (blocked) */
+    int tty_fd;      /* -t: the host terminal (in raw mode), else -1 */
+    int tty_crlf;    /* -t and stderr is a terminal: mica's own text there
+                      * needs "\r\n" */
 };
 
 /* Each engine runs the VM to its end and sets *status to what mica exits
@@ -31,11 +36,25 @@ int engine_kvm_run(const struct vm_config *cfg, int *status,
  * reason ("/dev/kvm: No such file or directory"). */
 int engine_kvm_probe(struct mica_error *err);
 
-/* Block SIGINT/SIGTERM/SIGHUP and return a signalfd for them; *old gets the
- * previous mask (a child restores it before exec). */
-int engine_signals_open(sigset_t *old, struct mica_error *err);
+/* Block SIGINT/SIGTERM/SIGHUP (and SIGWINCH if winch) and return a
+ * signalfd for them; *old gets the previous mask (a child restores it
+ * before exec). */
+int engine_signals_open(sigset_t *old, int winch, struct mica_error *err);
 
 /* Read one pending signal from the signalfd: its number, or 0. */
 int engine_signal_read(int sigfd);
+
+/* Read the pending signals until one that ends the run (not SIGWINCH):
+ * its number, or 0. For the end of a run, where a resize no longer
+ * matters. */
+int engine_signal_read_stop(int sigfd);
+
+/* Set up an engine's demuxer for this run (-t: host text gets "\r\n"). */
+void engine_conmux_setup(struct conmux *cm, const struct vm_config *cfg);
+
+/* SIGWINCH: send the terminal's new size to the guest, with the caller's
+ * console lock held. 0 (also when the size is unknown), or -EPROTO when
+ * the guest broke its in-ring (cm->err says how). */
+int engine_winsize_send(struct conmux *cm);
 
 #endif

@@ -98,18 +98,14 @@ void kvm_guest_fault(struct kvm_vm *vm, const char *fmt, ...)
     kvm_vm_stop_once(vm, MICA_STATUS_ERROR, &e);
 }
 
-/* Called with con_lock held (from conmux_stdin_answer). */
+/* Called with con_lock held (conmux_stdin_answer, conmux_send_winsize),
+ * which decide whether a failure is the guest's: a full ring is not,
+ * for a window size. */
 int kvm_console_send(void *opaque, const void *rec, size_t len)
 {
     struct kvm_vm *vm = opaque;
-    int rc = console_ring_push(&vm->ring, rec, len);
 
-    if (rc == -EPROTO)
-        kvm_guest_fault(vm, "console in-ring consumer index is out of range");
-    else if (rc == -ENOSPC)
-        kvm_guest_fault(vm, "console in-ring full: the guest does not "
-                        "consume its stdin");
-    return rc;
+    return console_ring_push(&vm->ring, rec, len);
 }
 
 /* The out-ring doorbell: any write of 1..4 bytes to the kick port signals

@@ -170,7 +170,7 @@ int engine_qemu_run(const struct vm_config *cfg, int *status,
     if (rc == 0)
         rc = qemu_spawn(&q, err);
     if (rc == 0)
-        rc = sandbox_enter_qemu_loop(err);
+        rc = sandbox_enter_qemu_loop(cfg->tty_fd, err);
     if (rc == 0)
         rc = qemu_loop(&q, err);
     if (rc == 0)

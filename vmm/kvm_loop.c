@@ -2,9 +2,12 @@
  *
  * The vCPU thread runs KVM_RUN and handles the exits that need it: the
  * debug-exit port (the end), the console "pull" port (the guest waits for
- * stdin) and the failures. The calling thread is the device thread: it
- * drains the console out-ring when the ioeventfd doorbell rings, forwards
- * SIGINT/SIGTERM/SIGHUP and runs the boot watchdog. Either thread stops
+ * stdin, synchronously) and the failures. The calling thread is the device
+ * thread: it drains the console out-ring when the ioeventfd doorbell
+ * rings, answers a pending stdin request whenever mica's stdin becomes
+ * readable (a guest that sent STDIN_REQ with a plain kick runs on
+ * meanwhile), forwards SIGINT/SIGTERM/SIGHUP, sends the window size on
+ * SIGWINCH (-t) and runs the boot watchdog. Either thread stops
  * the VM through kvm_vm_stop/kvm_guest_fault, which kick the vCPU out of
  * KVM_RUN with a signal (KVM_CAP_IMMEDIATE_EXIT closes the race).
  */
@@ -22,6 +25,9 @@
 #include "kvm_int.h"
 
 #define KVM_STOP_RETRY_MS 100
+
+/* the device thread's poll set: kick, signals, vCPU done, stdin */
+enum { KVM_PFD_IN = 3, KVM_PFD_COUNT };
 
 static int kvm_con_sink(void *opaque, const uint8_t *buf, size_t len)
 {
@@ -46,14 +52,40 @@ void kvm_console_drain(struct kvm_vm *vm)
         kvm_guest_fault(vm, "console out-ring producer index is out of range");
 }
 
+static int kvm_stdin_pending(struct kvm_vm *vm)
+{
+    int pending;
+
+    pthread_mutex_lock(&vm->con_lock);
+    pending = conmux_stdin_pending(&vm->cm);
+    pthread_mutex_unlock(&vm->con_lock);
+    return pending;
+}
+
+/* Answer the pending stdin request if stdin is readable now; either
+ * thread may, and whichever comes first does (conmux_stdin_answer never
+ * blocks and reads only for a pending request). */
+static int kvm_stdin_try(struct kvm_vm *vm)
+{
+    int rc;
+
+    pthread_mutex_lock(&vm->con_lock);
+    rc = conmux_stdin_answer(&vm->cm);
+    pthread_mutex_unlock(&vm->con_lock);
+    if (rc == -EPROTO)
+        kvm_guest_fault(vm, "%s", vm->cm.err.msg);
+    return rc;
+}
+
 /* Wait until stdin is readable, without holding con_lock (so signals and
- * doorbells are still served); 0 if the VM was stopped meanwhile. */
+ * doorbells are still served); 0 if the VM was stopped or the device
+ * thread answered meanwhile (seen within KVM_STOP_RETRY_MS). */
 static int kvm_stdin_wait(struct kvm_vm *vm)
 {
     struct pollfd p = { .fd = vm->cm.in_fd, .events = POLLIN };
     int n;
 
-    while (!kvm_vm_is_stopped(vm)) {
+    while (!kvm_vm_is_stopped(vm) && kvm_stdin_pending(vm)) {
         n = poll(&p, 1, KVM_STOP_RETRY_MS);
         if (n > 0 || (n < 0 && errno != EINTR))
             return 1; /* readable, or read() will say what is wrong */
@@ -61,20 +93,26 @@ static int kvm_stdin_wait(struct kvm_vm *vm)
     return 0;
 }
 
-/* The guest waits for stdin: answer its request, if it made one. */
+/* The PULL doorbell: the guest waits for stdin, synchronously: keep the
+ * vCPU here until its request is answered (by this thread or the device
+ * thread). -EINTR from read: the guest pulls again. */
 static void kvm_console_pull(struct kvm_vm *vm)
 {
-    int rc;
-
     kvm_console_drain(vm);
-    if (kvm_vm_is_stopped(vm) || !conmux_stdin_pending(&vm->cm) ||
-        !kvm_stdin_wait(vm))
-        return;
-    pthread_mutex_lock(&vm->con_lock);
-    rc = conmux_stdin_answer(&vm->cm); /* -EINTR: the guest pulls again */
-    pthread_mutex_unlock(&vm->con_lock);
-    if (rc == -EPROTO)
-        kvm_guest_fault(vm, "%s", vm->cm.err.msg);
+    while (kvm_stdin_wait(vm))
+        if (kvm_stdin_try(vm) == -EINTR)
+            return;
+}
+
+/* A KICK doorbell the ioeventfd did not take: ring the eventfd ourselves,
+ * so the device thread drains, as for any kick, and sees a STDIN_REQ that
+ * the guest will not wait for. */
+static void kvm_console_kick(struct kvm_vm *vm)
+{
+    uint64_t one = 1;
+
+    if (write(vm->kick_fd, &one, sizeof(one)) < 0)
+        kvm_console_drain(vm); /* the counter is full: it is ringing */
 }
 
 static void kvm_debug_exit(struct kvm_vm *vm)
@@ -104,7 +142,7 @@ static void kvm_exit_io(struct kvm_vm *vm)
     else if (out && run->io.port == MICA_PORT_CONSOLE_PULL)
         kvm_console_pull(vm);
     else if (out && run->io.port == MICA_PORT_CONSOLE_KICK)
-        kvm_console_drain(vm); /* a doorbell the ioeventfd did not take */
+        kvm_console_kick(vm);
     else
         kvm_guest_fault(vm, "unexpected I/O port %s: port 0x%x, %u byte(s)",
                         out ? "write" : "read", run->io.port, run->io.size);
@@ -216,6 +254,7 @@ static int kvm_loop_start(struct kvm_vm *vm, struct mica_error *err)
     if (sigaction(KVM_KICK_SIGNAL, &sa, NULL) < 0)
         return mica_error_sys(err, errno, "sigaction");
     conmux_init(&vm->cm, vm->cfg->opts->verbose, kvm_console_send, vm);
+    engine_conmux_setup(&vm->cm, vm->cfg);
     rc = pthread_create(&vm->vcpu_thread, NULL, kvm_vcpu_thread, vm);
     if (rc != 0)
         return mica_error_sys(err, rc, "cannot start the vCPU thread");
@@ -245,6 +284,18 @@ static int kvm_loop_timeout(struct kvm_vm *vm, int64_t start)
     return left > 0 ? (int)left : 0;
 }
 
+/* SIGWINCH (-t): the new window size into the in-ring. */
+static void kvm_winsize_send(struct kvm_vm *vm)
+{
+    int rc;
+
+    pthread_mutex_lock(&vm->con_lock);
+    rc = engine_winsize_send(&vm->cm);
+    pthread_mutex_unlock(&vm->con_lock);
+    if (rc == -EPROTO)
+        kvm_guest_fault(vm, "%s", vm->cm.err.msg);
+}
+
 static void kvm_loop_events(struct kvm_vm *vm, struct pollfd *p, int n)
 {
     uint64_t count;
@@ -256,9 +307,13 @@ static void kvm_loop_events(struct kvm_vm *vm, struct pollfd *p, int n)
     }
     if (p[1].revents & POLLIN) {
         sig = engine_signal_read(vm->cfg->sigfd);
-        if (sig)
+        if (sig == SIGWINCH)
+            kvm_winsize_send(vm);
+        else if (sig)
             kvm_vm_stop(vm, 128 + sig);
     }
+    if (p[KVM_PFD_IN].revents && !kvm_vm_is_stopped(vm))
+        kvm_stdin_try(vm); /* an asynchronous STDIN_REQ (console.h) */
     if (n == 0 && kvm_vm_is_stopped(vm))
         kvm_vcpu_kick(vm); /* it may have missed the first kick */
     else if (n == 0 && !vm->watchdog_fired) {
@@ -269,7 +324,7 @@ static void kvm_loop_events(struct kvm_vm *vm, struct pollfd *p, int n)
 
 int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
 {
-    struct pollfd p[3];
+    struct pollfd p[KVM_PFD_COUNT];
     int64_t start = kvm_now_ms();
     int n, rc;
 
@@ -280,7 +335,10 @@ int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
     p[1] = (struct pollfd){ .fd = vm->cfg->sigfd, .events = POLLIN };
     p[2] = (struct pollfd){ .fd = vm->done_fd, .events = POLLIN };
     for (;;) {
-        n = poll(p, 3, kvm_loop_timeout(vm, start));
+        /* stdin only while a request waits: mica never reads ahead */
+        p[KVM_PFD_IN] = (struct pollfd){ .events = POLLIN,
+            .fd = kvm_stdin_pending(vm) ? vm->cm.in_fd : -1 };
+        n = poll(p, KVM_PFD_COUNT, kvm_loop_timeout(vm, start));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 || (p[2].revents & POLLIN))

@@ -10,6 +10,7 @@ vmm_libmica_a_SOURCES = \
 	vmm/initramfs.c vmm/initramfs.h \
 	vmm/cmdline.c vmm/cmdline.h \
 	vmm/conmux.c vmm/conmux.h \
+	vmm/term.c vmm/term.h \
 	vmm/engine.c vmm/engine.h vmm/sandbox.c vmm/sandbox.h \
 	vmm/engine_qemu.c vmm/engine_qemu.h vmm/qemu_spawn.c vmm/qemu_loop.c \
 	vmm/qemu_ring.c vmm/qemu_ring.h \

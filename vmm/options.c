@@ -18,6 +18,10 @@ const char options_run_usage[] =
     "Usage: mica run [OPTIONS] PROGRAM [ARG...]\n"
     "Run a static Linux x86-64 PROGRAM in a fresh microVM.\n"
     "\n"
+    "  -i, --interactive      keep stdin attached (always the case; accepted\n"
+    "                         for familiarity, as in 'docker run -it')\n"
+    "  -t, --tty              give the program a terminal: mica's stdin must\n"
+    "                         be one; it is in raw mode while the VM runs\n"
     "  -e, --env NAME=VALUE   set an environment variable in the guest\n"
     "  -e, --env NAME         copy NAME from mica's environment (if set)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
@@ -42,6 +46,8 @@ static const struct option run_longopts[] = {
     {"kernel", required_argument, NULL, OPT_KERNEL},
     {"env", required_argument, NULL, 'e'},
     {"verbose", no_argument, NULL, 'v'},
+    {"tty", no_argument, NULL, 't'},
+    {"interactive", no_argument, NULL, 'i'},
     {"engine", required_argument, NULL, OPT_ENGINE},
     {"platform", required_argument, NULL, OPT_PLATFORM},
     {"cpus", required_argument, NULL, OPT_CPUS},
@@ -207,6 +213,8 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     switch (c) {
     case 'e': return options_env_add(opts, arg, err);
     case 'v': opts->verbose = 1; return 0;
+    case 't': opts->tty = 1; return 0;
+    case 'i': opts->interactive = 1; return 0;
     case 'h': opts->help = 1; return 0;
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
     case OPT_KERNEL: opts->kernel_path = arg; return 0;
@@ -229,7 +237,7 @@ int options_parse(struct mica_options *opts, int argc, char **argv,
     options_defaults(opts);
     optind = 0; /* full re-initialisation of getopt (glibc) */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:e:vh", run_longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:e:vhti", run_longopts, NULL)) != -1) {
         char word[8];
         const char *w = argv[optind - 1];
 

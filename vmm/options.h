@@ -26,6 +26,8 @@ struct mica_options {
     size_t nr_env;
     int verbose;
     int help;
+    int tty;                 /* -t: the guest gets a terminal (stdin's) */
+    int interactive;         /* -i: accepted; stdin is always attached */
     unsigned cpus;
     enum mica_engine_kind engine;
     enum mica_platform_choice platform;

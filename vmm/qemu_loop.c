@@ -1,9 +1,12 @@
 /* mica VMM: the QEMU engine's event loop.
  *
  * poll() over QEMU's stdout (COM1: doorbells for the console rings), QEMU's stderr,
- * the signalfd, and mica's stdin while the guest waits for input. The run
+ * the signalfd, and mica's stdin while a stdin request is pending. The
+ * request is answered whenever stdin becomes readable, whether the guest
+ * rang 'P' and waits or rang 'K' and went on running (console.h). The run
  * ends when QEMU closes its stdout (it exited), on a forwarded signal, or
- * when the guest breaks the console protocol.
+ * when the guest breaks the console protocol. SIGWINCH (-t only) sends
+ * the new window size and goes on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -68,9 +71,14 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
     ssize_t n;
 
     if (p[PFD_SIG].revents & POLLIN) {
-        q->signo = engine_signal_read(q->cfg->sigfd);
-        if (q->signo)
+        int sig = engine_signal_read(q->cfg->sigfd);
+
+        if (sig == SIGWINCH && engine_winsize_send(&q->cm) < 0)
             return 0;
+        if (sig && sig != SIGWINCH) {
+            q->signo = sig;
+            return 0;
+        }
     }
     if (p[PFD_ERR].revents) {
         n = qemu_read(q->err_pipe[0], buf, sizeof(buf));
@@ -101,6 +109,7 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err)
     int eof = 0, n;
 
     conmux_init(&q->cm, q->cfg->opts->verbose, qemu_ring_send, &q->ring);
+    engine_conmux_setup(&q->cm, q->cfg);
     for (;;) {
         qemu_pollfds(q, p);
         n = poll(p, PFD_COUNT, q->cm.exited ? QEMU_EXIT_GRACE_MS : -1);
@@ -112,7 +121,7 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err)
             break;
     }
     if (eof && !q->signo)
-        q->signo = engine_signal_read(q->cfg->sigfd); /* raced with the end */
+        q->signo = engine_signal_read_stop(q->cfg->sigfd); /* raced the end */
     if (!q->cm.failed)
         qemu_ring_drain(&q->ring, &q->cm); /* records after the last doorbell */
     if (eof) {

@@ -9,6 +9,7 @@
 #include "cmdline.h"
 #include "initramfs.h"
 #include "run.h"
+#include "term.h"
 
 /* Room the kernel needs besides the initramfs (image, heap, page tables). */
 #define RUN_MEM_RESERVE (12ull << 20)
@@ -28,6 +29,9 @@ static int run_build_cmdline(struct run *r, struct mica_error *err)
     spec.user_env = r->opts->env;
     spec.nr_user_env = r->opts->nr_env;
     spec.verbose = r->opts->verbose;
+    spec.tty = r->opts->tty;
+    if (spec.tty && term_winsize(0, &spec.rows, &spec.cols) < 0)
+        spec.rows = spec.cols = 0; /* size unknown: the guest picks one */
     return cmdline_build(&spec, &r->cmdline, err);
 }
 
@@ -86,6 +90,8 @@ int run_prepare(struct run *r, const struct mica_options *opts,
     r->prog.fd = -1;
     r->sigfd = -1;
     cpio_init(&r->initrd);
+    if (opts->tty && (rc = term_check(0, err)) < 0)
+        return rc;
     rc = program_resolve(&r->prog, opts->prog_argv[0], err);
     if (rc == 0)
         rc = initramfs_build(&r->initrd, &r->prog, err);
@@ -112,10 +118,20 @@ int run_execute(struct run *r, int *status, struct mica_error *err)
     };
     int rc;
 
-    r->sigfd = engine_signals_open(&r->old_mask, err);
+    r->sigfd = engine_signals_open(&r->old_mask, r->opts->tty, err);
     if (r->sigfd < 0)
         return r->sigfd;
     cfg.sigfd = r->sigfd;
+    cfg.tty_fd = -1;
+    if (r->opts->tty) {
+        /* after the signalfd: SIGINT/SIGTERM/SIGHUP from now on end the
+         * run through the engine's loop, and run_release restores */
+        rc = term_raw_enter(0, err);
+        if (rc < 0)
+            return mica_error_wrap(err, "-t");
+        cfg.tty_fd = 0;
+        cfg.tty_crlf = isatty(2);
+    }
     if (r->engine == MICA_ENGINE_KVM)
         rc = engine_kvm_run(&cfg, status, err);
     else
@@ -125,6 +141,7 @@ int run_execute(struct run *r, int *status, struct mica_error *err)
 
 void run_release(struct run *r)
 {
+    term_restore(); /* before main prints an error on that terminal */
     if (r->sigfd >= 0) {
         close(r->sigfd);
         sigprocmask(SIG_SETMASK, &r->old_mask, NULL);

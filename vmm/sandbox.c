@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <sys/ioctl.h>
 
 #include "sandbox.h"
 
@@ -24,7 +25,27 @@ static const int sandbox_qemu_loop_calls[] = {
     SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 };
 
-int sandbox_enter_qemu_loop(struct mica_error *err)
+/* -t: the terminal ioctls of term.c, on the terminal only. */
+static const unsigned long sandbox_tty_ioctls[] = {
+    TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ,
+};
+
+static int sandbox_allow_tty(scmp_filter_ctx ctx, int tty_fd)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < sizeof(sandbox_tty_ioctls) /
+                                   sizeof(sandbox_tty_ioctls[0]); i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+                              SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+                                      (scmp_datum_t)tty_fd),
+                              SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+                                      (scmp_datum_t)sandbox_tty_ioctls[i]));
+    return rc;
+}
+
+int sandbox_enter_qemu_loop(int tty_fd, struct mica_error *err)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
     size_t i;
@@ -35,6 +56,8 @@ int sandbox_enter_qemu_loop(struct mica_error *err)
     for (i = 0; rc == 0 && i < sizeof(sandbox_qemu_loop_calls) /
                                    sizeof(sandbox_qemu_loop_calls[0]); i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_qemu_loop_calls[i], 0);
+    if (rc == 0 && tty_fd >= 0)
+        rc = sandbox_allow_tty(ctx, tty_fd);
     if (rc == 0)
         rc = seccomp_load(ctx); /* sets no_new_privs itself */
     seccomp_release(ctx);

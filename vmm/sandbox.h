@@ -7,7 +7,8 @@
 /* Install the seccomp filter for the QEMU engine's event loop: from then on
  * mica can only move bytes between fds it already has, wait for and kill
  * its QEMU child, manage its own memory and exit. Anything else fails with
- * EPERM. */
-int sandbox_enter_qemu_loop(struct mica_error *err);
+ * EPERM. tty_fd >= 0 (-t): mica may also read and set that terminal's
+ * settings (to restore them) and read its window size. */
+int sandbox_enter_qemu_loop(int tty_fd, struct mica_error *err);
 
 #endif

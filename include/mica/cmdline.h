@@ -21,6 +21,14 @@
  *                      shares; doorbells go over COM1 (boot.h:
  *                      MICA_CONSOLE_RING_UART). Without it the console
  *                      records travel over COM1 itself.
+ *   mica.tty           `mica run -t`: fds 0, 1 and 2 of the program are a
+ *                      terminal; the host's is in raw mode, so the guest
+ *                      does all terminal processing (echo, line editing,
+ *                      signal characters, ONLCR). The host may send
+ *                      MICA_CON_WINSIZE records (console.h).
+ *   mica.winsize=RxC   with mica.tty: the window size at boot, rows x
+ *                      columns in decimal, e.g. "mica.winsize=24x80"; absent
+ *                      when the host terminal does not know its size
  *
  * Unknown words are ignored, so older kernels boot newer command lines.
  */
@@ -37,5 +45,7 @@
 #define MICA_CMDLINE_PANIC_TEST "mica.panic_test"
 #define MICA_CMDLINE_RING "mica.ring="
 #define MICA_CMDLINE_FAULT_TEST "mica.fault_test="
+#define MICA_CMDLINE_TTY "mica.tty"
+#define MICA_CMDLINE_WINSIZE "mica.winsize="
 
 #endif

@@ -8,7 +8,8 @@
  * kept), kernel log text, the final exit status, stdin requests.
  * Host -> guest: stdin data and stdin end-of-file, only ever in answer to
  * a stdin request, so mica never reads more of its stdin than the guest
- * program asked for.
+ * program asked for; and, with `mica run -t` only, terminal window sizes,
+ * unsolicited (see MICA_CON_WINSIZE).
  *
  * Transports: under QEMU the stream runs over the COM1 UART (QEMU's
  * chardev is connected to pipes owned by mica); under mica's own VMM it
@@ -36,7 +37,19 @@ enum mica_con_type {
     /* host -> guest */
     MICA_CON_STDIN = 16,     /* stdin bytes (length may be 0 only with EOF) */
     MICA_CON_STDIN_EOF = 17, /* no payload */
+    MICA_CON_WINSIZE = 18,   /* payload: u16 rows, u16 cols (LE); see below */
 };
+
+/* MICA_CON_WINSIZE: the host terminal's new window size. Sent only when the
+ * command line has mica.tty (`mica run -t`), whenever mica gets SIGWINCH;
+ * the size at boot is mica.winsize= instead. It is not an answer to
+ * anything: it may arrive at any time, before or after any STDIN or
+ * STDIN_EOF record (never inside one: records are pushed whole), including
+ * while a STDIN_REQ is pending, so a guest reading its in-ring must take
+ * it wherever it comes. Both numbers are >= 1. The guest updates its
+ * terminal's winsize and sends SIGWINCH to its foreground process group,
+ * as Linux does on TIOCSWINSZ. */
+#define MICA_CON_WINSIZE_LEN 4u
 
 /* Exit statuses the guest reports, as mica exits with them. */
 #define MICA_EXIT_PANIC 125
@@ -65,5 +78,14 @@ struct mica_console_rings {
  * too): the doorbells are single bytes written to COM1. */
 #define MICA_DOORBELL_KICK 'K' /* the out-ring has new records */
 #define MICA_DOORBELL_PULL 'P' /* answer my STDIN_REQ into the in-ring */
+
+/* Waiting for stdin. A guest may wait synchronously: STDIN_REQ, then the
+ * PULL doorbell (port MICA_PORT_CONSOLE_PULL, or 'P'), and the host answers
+ * before it lets the guest go on (under KVM the vCPU stays in the VMM until
+ * stdin is readable). Or asynchronously: STDIN_REQ, then the ordinary KICK
+ * doorbell, and the guest goes on running; both engines answer into the
+ * in-ring as soon as mica's stdin is readable, and the guest polls its
+ * in-ring (on its timer ticks, say). Only one request is outstanding: a
+ * new STDIN_REQ replaces an unanswered one. */
 
 #endif

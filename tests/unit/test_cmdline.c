@@ -163,6 +163,40 @@ START_TEST(test_no_term_panic)
 }
 END_TEST
 
+START_TEST(test_tty_words)
+{
+    char *argv[] = { "p" };
+    struct cmdline_spec s = spec_base(argv, 1);
+    struct mica_error e;
+    char *line, v[512];
+
+    mica_error_init(&e);
+    /* no -t: neither word */
+    s.rows = 24;
+    s.cols = 80;
+    ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
+    ck_assert_ptr_null(strstr(line, "mica.tty"));
+    ck_assert_ptr_null(strstr(line, "mica.winsize"));
+    free(line);
+    /* -t with a size */
+    s.tty = 1;
+    s.rows = 50;
+    s.cols = 132;
+    ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
+    check_word_chars(line);
+    ck_assert_ptr_nonnull(strstr(line, " " MICA_CMDLINE_TTY " "));
+    ck_assert(word_value(line, MICA_CMDLINE_WINSIZE, 0, v));
+    ck_assert_str_eq(v, "50x132");
+    free(line);
+    /* -t, size unknown: mica.tty alone */
+    s.rows = 0;
+    ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
+    ck_assert_ptr_nonnull(strstr(line, " " MICA_CMDLINE_TTY));
+    ck_assert_ptr_null(strstr(line, "mica.winsize"));
+    free(line);
+}
+END_TEST
+
 START_TEST(test_too_long)
 {
     size_t n = MICA_CMDLINE_MAX / 3 + 10;
@@ -204,6 +238,7 @@ int main(void)
     tcase_add_test(tc, test_build_words);
     tcase_add_test(tc, test_no_term_panic);
     tcase_add_test(tc, test_too_long);
+    tcase_add_test(tc, test_tty_words);
     tcase_add_test(tc, test_host_spec);
     suite_add_tcase(s, tc);
     return check_run(s);

@@ -18,11 +18,15 @@ struct fixture {
     int out[2], err[2], in[2];
     uint8_t sent[8192];
     size_t sent_len;
+    int send_rc; /* what fake_send fails with, or 0 */
 };
 
 static int fake_send(void *opaque, const void *rec, size_t len)
 {
     struct fixture *f = opaque;
+
+    if (f->send_rc)
+        return f->send_rc;
 
     ck_assert_uint_le(f->sent_len + len, sizeof(f->sent));
     memcpy(f->sent + f->sent_len, rec, len);
@@ -141,7 +145,7 @@ END_TEST
 
 START_TEST(test_unknown_types)
 {
-    static const unsigned bad[] = { 0, 8, 16, 17, 255 };
+    static const unsigned bad[] = { 0, 8, 16, 17, 18, 255 };
     struct fixture f;
     uint8_t buf[8];
     size_t i;
@@ -227,6 +231,124 @@ START_TEST(test_stdin_answer)
     ck_assert_int_eq(conmux_stdin_answer(&f.cm), 0);
     ck_assert_int_eq(f.sent[13], MICA_CON_STDIN_EOF);
     ck_assert_int_eq(f.sent[15], 0);
+}
+END_TEST
+
+START_TEST(test_stdin_answer_never_blocks)
+{
+    struct fixture f;
+    uint8_t buf[16];
+    uint32_t want = 8;
+
+    fx_init(&f, 0); /* f.in is a blocking pipe, empty */
+    rec(buf, MICA_CON_STDIN_REQ, &want, 4);
+    ck_assert_int_eq(conmux_feed(&f.cm, buf, 8), 0);
+    ck_assert_int_eq(conmux_stdin_answer(&f.cm), -EAGAIN);
+    ck_assert(conmux_stdin_pending(&f.cm));
+    ck_assert_uint_eq(f.sent_len, 0);
+    ck_assert_int_eq(write(f.in[1], "x", 1), 1);
+    ck_assert_int_eq(conmux_stdin_answer(&f.cm), 0);
+    ck_assert(!conmux_stdin_pending(&f.cm));
+    ck_assert_uint_eq(f.sent_len, 5);
+    /* no request pending: readable stdin is left alone */
+    ck_assert_int_eq(write(f.in[1], "y", 1), 1);
+    ck_assert_int_eq(conmux_stdin_answer(&f.cm), 0);
+    ck_assert_uint_eq(f.sent_len, 5);
+}
+END_TEST
+
+START_TEST(test_winsize_record)
+{
+    static const uint8_t want[] = { MICA_CON_WINSIZE, 0, 4, 0, 24, 0, 80, 0,
+                                    MICA_CON_WINSIZE, 0, 4, 0, 0x2c, 0x01,
+                                    0xff, 0xff };
+    struct fixture f;
+
+    fx_init(&f, 0);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 24, 80), 0);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 300, 65535), 0);
+    ck_assert_uint_eq(f.sent_len, sizeof(want));
+    ck_assert_int_eq(memcmp(f.sent, want, sizeof(want)), 0);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 0, 80), -EINVAL);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 24, 0), -EINVAL);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 65536, 80), -EINVAL);
+    ck_assert_uint_eq(f.sent_len, sizeof(want));
+    /* a full in-ring drops the size: not the guest's fault */
+    f.send_rc = -ENOSPC;
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 24, 80), 0);
+    ck_assert(!f.cm.failed);
+    /* a broken in-ring is */
+    f.send_rc = -EPROTO;
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 24, 80), -EPROTO);
+    ck_assert(f.cm.failed);
+    ck_assert_ptr_nonnull(strstr(f.cm.err.msg, "in-ring"));
+    ck_assert_int_eq(conmux_status(&f.cm), 125);
+}
+END_TEST
+
+/* Sizes may come between stdin answers, whole, and the ring keeps order. */
+static struct mica_console_rings wrings;
+
+static int ring_send(void *opaque, const void *rec, size_t len)
+{
+    return console_ring_push(opaque, rec, len);
+}
+
+START_TEST(test_winsize_in_ring)
+{
+    static uint8_t fill[MICA_RING_SIZE - 4];
+    struct console_ring cr;
+    struct fixture f;
+    uint8_t buf[16];
+    uint32_t want = 2;
+
+    memset(&wrings, 0, sizeof(wrings));
+    console_ring_init(&cr, &wrings);
+    fx_init(&f, 0);
+    f.cm.send = ring_send;
+    f.cm.send_opaque = &cr;
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 10, 20), 0);
+    rec(buf, MICA_CON_STDIN_REQ, &want, 4);
+    ck_assert_int_eq(conmux_feed(&f.cm, buf, 8), 0);
+    ck_assert_int_eq(write(f.in[1], "ab", 2), 2);
+    ck_assert_int_eq(conmux_stdin_answer(&f.cm), 0);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 11, 21), 0);
+    ck_assert_uint_eq(wrings.in.prod, 8 + 6 + 8);
+    ck_assert_int_eq(wrings.in.data[0], MICA_CON_WINSIZE);
+    ck_assert_int_eq(wrings.in.data[8], MICA_CON_STDIN);
+    ck_assert_int_eq(wrings.in.data[12], 'a');
+    ck_assert_int_eq(wrings.in.data[14], MICA_CON_WINSIZE);
+    ck_assert_int_eq(wrings.in.data[18], 11);
+    /* the guest stops reading; the ring fills; sizes are dropped whole */
+    wrings.in.cons = wrings.in.prod;
+    ck_assert_int_eq(console_ring_push(&cr, fill, sizeof(fill)), 0);
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 12, 22), 0);
+    ck_assert_uint_eq(wrings.in.prod, 22 + sizeof(fill));
+    ck_assert(!f.cm.failed);
+    /* a lying consumer index stops the VM */
+    wrings.in.cons = wrings.in.prod + 1;
+    ck_assert_int_eq(conmux_send_winsize(&f.cm, 12, 22), -EPROTO);
+    ck_assert(f.cm.failed);
+}
+END_TEST
+
+START_TEST(test_host_crlf)
+{
+    struct fixture f;
+    uint8_t buf[128];
+    char got[128];
+    size_t n;
+
+    fx_init(&f, 1);
+    f.cm.host_crlf = 1; /* -t: stderr is a raw terminal */
+    n = rec(buf, MICA_CON_LOG, "a\nb\n", 4);
+    n += rec(buf + n, MICA_CON_STDERR, "prog\n", 5); /* the guest's job */
+    n += rec(buf + n, MICA_CON_UNIMPL, "rseq", 4);
+    n += rec(buf + n, MICA_CON_PANIC, "\npanic\nc", 8);
+    ck_assert_int_eq(conmux_feed(&f.cm, buf, n), 0);
+    drain(f.err[0], got, sizeof(got));
+    ck_assert_str_eq(got, "a\r\nb\r\nprog\nmica: unimplemented syscall "
+                     "rseq\r\n\r\npanic\r\nc");
 }
 END_TEST
 
@@ -354,6 +476,10 @@ int main(void)
     tcase_add_test(tc, test_bad_exit_and_stdin_req);
     tcase_add_test(tc, test_panic);
     tcase_add_test(tc, test_stdin_answer);
+    tcase_add_test(tc, test_stdin_answer_never_blocks);
+    tcase_add_test(tc, test_winsize_record);
+    tcase_add_test(tc, test_winsize_in_ring);
+    tcase_add_test(tc, test_host_crlf);
     tcase_add_test(tc, test_stdout_epipe);
     tcase_add_test(tc, test_stdout_full);
     tcase_add_test(tr, test_ring_drain_wrap);

@@ -169,6 +169,44 @@ START_TEST(test_errors)
 }
 END_TEST
 
+START_TEST(test_tty_interactive)
+{
+    char *it[] = { "run", "-it", "sh", NULL };
+    char *ti[] = { "run", "-t", "-i", "-v", "sh", NULL };
+    char *longs[] = { "run", "--tty", "--interactive", "sh", NULL };
+    char *ionly[] = { "run", "-i", "sh", NULL };
+    char *after[] = { "run", "sh", "-t", "-i", NULL };
+    char *none[] = { "run", "sh", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, it), 0);
+    ck_assert(o.tty && o.interactive);
+    ck_assert_str_eq(o.prog_argv[0], "sh");
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, ti), 0);
+    ck_assert(o.tty && o.interactive && o.verbose);
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, longs), 0);
+    ck_assert(o.tty && o.interactive);
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, ionly), 0);
+    ck_assert(!o.tty && o.interactive);
+    options_free(&o);
+    /* after PROGRAM they are the program's */
+    ck_assert_int_eq(parse(&o, &e, after), 0);
+    ck_assert(!o.tty && !o.interactive);
+    ck_assert_int_eq(o.prog_argc, 3);
+    ck_assert_str_eq(o.prog_argv[1], "-t");
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, none), 0);
+    ck_assert(!o.tty && !o.interactive);
+    options_free(&o);
+    ck_assert_ptr_nonnull(strstr(options_run_usage, "-t, --tty"));
+    ck_assert_ptr_nonnull(strstr(options_run_usage, "-i, --interactive"));
+}
+END_TEST
+
 START_TEST(test_qemu_env)
 {
     char *argv[] = { "run", "p", NULL };
@@ -196,6 +234,7 @@ int main(void)
     tcase_add_test(tc, test_engine_platform_cpus);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_qemu_env);
+    tcase_add_test(tc, test_tty_interactive);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -13,6 +13,10 @@ ABI_SRCS = \
 	abi/initramfs.c \
 	abi/fd.c \
 	abi/console_file.c \
+	abi/ldisc.c \
+	abi/ldisc_input.c \
+	abi/ldisc_output.c \
+	abi/ldisc_ioctl.c \
 	abi/sys_file.c \
 	abi/sys_fd.c \
 	abi/sys_dir.c \
@@ -31,4 +35,4 @@ ABI_SRCS = \
 	abi/sys_xattr.c \
 	abi/sys_copy.c
 
-EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h
+EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h

@@ -12,6 +12,7 @@
 #ifndef TESTS_UNIT_CORE_SHIM_H
 #define TESTS_UNIT_CORE_SHIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,22 @@ struct core_uregs;
 void shim_catch(jmp_buf *jb);
 const struct core_uregs *shim_entered(void);
 int shim_exit_status(void);
+
+/* Sleeping (core/sched.h): one task. core_sleep first calls the hook (what
+ * other tasks would do meanwhile: write to a pipe, post a signal), then
+ * returns 0 if one of our waiters was woken, else -EINTR when interrupted
+ * or interruptible without a deadline, else -ETIMEDOUT at the deadline. */
+struct core_waitq;
+void shim_sleep_hook(void (*fn)(void *arg), void *arg);
+unsigned long shim_sleeps(void);      /* core_sleep calls so far */
+size_t shim_waitq_len(const struct core_waitq *q);
+
+/* Signals, while abi's signal.c is not linked: signal_send records the
+ * signal; shim_signal_set_pending makes signal_pending() true and
+ * interrupts the task (so sleeps end with -EINTR). */
+int shim_signal_last(void);  /* 0 if none */
+int shim_signal_count(void);
+void shim_signal_set_pending(bool on);
 
 /* For suites that include abi_int.h after guest_host.h: give the C
  * library's names back to the test code (the abi code keeps calling the

@@ -34,6 +34,14 @@
 struct inode;
 struct file;
 struct poll_table; /* poll/select's: files add their wait queues to it */
+struct core_waitq;
+/* poll.c: a poll op calls this for each queue woken when its readiness
+ * may change; the table keeps the file and a waiter (pt NULL: nothing). */
+void poll_wait(struct poll_table *pt, struct core_waitq *q);
+/* pipe.c: a new pipe's read and write ends (flags: O_NONBLOCK, O_DIRECT);
+ * F_GETPIPE_SZ/F_SETPIPE_SZ on a file (-EBADF if not a pipe). */
+int pipe_new(uint32_t flags, struct file **rd, struct file **wr) __must_check;
+long pipe_fcntl(struct file *f, int cmd, unsigned arg);
 
 /* How a kind of file reads, writes, seeks and lists. NULL = not supported. */
 struct file_ops {

@@ -19,6 +19,9 @@ ABI_SRCS = \
 	abi/ldisc_ioctl.c \
 	abi/sys_file.c \
 	abi/sys_fd.c \
+	abi/pipe.c \
+	abi/poll.c \
+	abi/sched_compat.c \
 	abi/sys_dir.c \
 	abi/sys_stat.c \
 	abi/exec.c \

@@ -11,6 +11,14 @@ long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_ureg
 long sys_execveat(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, int flags, struct core_uregs *regs);
 /* fd.c */
 long sys_close_range(unsigned first, unsigned last, unsigned flags);
+/* pipe.c */
+long sys_pipe(uaddr_t u_fds);
+long sys_pipe2(uaddr_t u_fds, int flags);
+/* poll.c */
+long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms);
+long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask, size_t sigsetsize);
+long sys_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_tv);
+long sys_pselect6(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_ts, uaddr_t u_sig);
 /* sys_copy.c */
 long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count);
 long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off, size_t len, unsigned flags);
@@ -40,10 +48,6 @@ long sys_dup3(int oldfd, int newfd, int flags);
 long sys_dup2(int oldfd, int newfd);
 long sys_fcntl(int fd, int cmd, uint64_t arg);
 long sys_ioctl(int fd, unsigned cmd, uint64_t arg);
-long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms);
-long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask, size_t sigsetsize);
-long sys_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_tv);
-long sys_pselect6(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_ts, uaddr_t u_sig);
 long sys_ftruncate(int fd, int64_t len);
 long sys_truncate(uaddr_t u_path, int64_t len);
 long sys_fsync(int fd);

@@ -1,16 +1,14 @@
-/* Descriptor syscalls: dup and fcntl, ioctl, poll, truncate, sync.
+/* Descriptor syscalls: dup and fcntl, ioctl, truncate, sync.
  *
- * One process, so record locks never conflict: F_SETLK succeeds and
- * F_GETLK reports the range unlocked. Every open file is always ready,
- * except that console input may block in read (poll is optimistic).
+ * One process, so record locks never conflict: F_SETLK succeeds once the
+ * request is valid for the file, and F_GETLK reports the range unlocked.
+ * poll and select are in poll.c, pipes' fcntls in pipe.c.
  */
 #include "abi_int.h"
 #include "sys.h"
 
-#include <core/time.h>
 #include <asm/ioctls.h>
-#include <asm/poll.h>
-#include <linux/time_types.h>
+#include <linux/fs.h>
 
 long sys_dup(int fd)
 {
@@ -47,37 +45,96 @@ long sys_dup2(int oldfd, int newfd)
     return sys_dup3(oldfd, newfd, 0);
 }
 
-static long fcntl_lock(int cmd, uaddr_t u_arg)
+/* Where a lock request's range starts and ends, as Linux checks it. */
+static long fcntl_lock_range(const struct file *f, const struct flock *fl)
+{
+    int64_t start;
+    switch (fl->l_whence) {
+    case SEEK_SET: start = 0; break;
+    case SEEK_CUR: start = (int64_t)f->pos; break;
+    case SEEK_END: start = (int64_t)f->inode->size; break;
+    default: return -EINVAL;
+    }
+    if (fl->l_start > 0 && start > INT64_MAX - fl->l_start)
+        return -EOVERFLOW;
+    start += fl->l_start;
+    if (start < 0)
+        return -EINVAL;
+    if (fl->l_len > 0 && fl->l_len - 1 > INT64_MAX - start)
+        return -EOVERFLOW;
+    if (fl->l_len < 0 && start + fl->l_len < 0)
+        return -EINVAL;
+    return 0;
+}
+
+static long fcntl_lock(struct file *f, int cmd, uaddr_t u_arg)
 {
     struct flock fl;
+    bool get = cmd == F_GETLK || cmd == F_OFD_GETLK;
+    bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
     if (core_copy_from_user(&fl, u_arg, sizeof(fl)))
         return -EFAULT;
-    if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
+    if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && (get || fl.l_type != F_UNLCK))
         return -EINVAL;
-    if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
+    long err = fcntl_lock_range(f, &fl);
+    if (err)
+        return err;
+    if (ofd && fl.l_pid != 0)
+        return -EINVAL;
+    if (get) {
         fl.l_type = F_UNLCK; /* nobody else can hold a lock */
-        if (core_copy_to_user(u_arg, &fl, sizeof(fl)))
-            return -EFAULT;
+        return core_copy_to_user(u_arg, &fl, sizeof(fl)) ? -EFAULT : 0;
     }
+    if ((fl.l_type == F_RDLCK && !FILE_READABLE(f)) ||
+        (fl.l_type == F_WRLCK && !FILE_WRITABLE(f)))
+        return -EBADF;
     return 0;
+}
+
+static long fcntl_setfl(struct file *f, uint32_t arg)
+{
+    uint32_t chg = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
+    if ((arg ^ f->flags) & arg & O_NOATIME && abi_proc->fsuid != 0 &&
+        abi_proc->fsuid != f->inode->uid)
+        return -EPERM;
+    /* O_DIRECT: pipes (packet mode) and tmpfs files take it; devices not */
+    if ((arg ^ f->flags) & O_DIRECT && !S_ISREG(f->inode->mode) &&
+        !S_ISFIFO(f->inode->mode))
+        return -EINVAL;
+    f->flags = (f->flags & ~chg) | (arg & chg);
+    return 0;
+}
+
+static long fcntl_dupfd(struct file *f, uint64_t arg, bool cloexec)
+{
+    if (arg >= abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || arg >= ABI_NR_OPEN)
+        return -EINVAL;
+    file_get(f);
+    long ret = fd_install(f, (int)arg, cloexec);
+    if (ret < 0)
+        file_put(f);
+    return ret;
+}
+
+/* F_SETOWN: 0, a live pid, or minus a live process group. The owner is
+ * not kept (struct file has no field for it) and no SIGIO is sent. */
+static long fcntl_setown(int64_t arg)
+{
+    int who = (int)arg;
+    if (who == 0 || who == sys_getpid() || -who == sys_getpgrp())
+        return 0;
+    return -ESRCH;
 }
 
 long sys_fcntl(int fd, int cmd, uint64_t arg)
 {
     struct file *f = fd_get(fd);
-    long ret;
     if (!f)
         return -EBADF;
-    switch (cmd) {
+    switch (cmd) { /* these work on O_PATH files too */
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
-        if (arg >= abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || arg >= ABI_NR_OPEN)
-            return -EINVAL;
-        file_get(f);
-        ret = fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
-        if (ret < 0)
-            file_put(f);
-        return ret;
+        return fcntl_dupfd(f, arg, cmd == F_DUPFD_CLOEXEC);
     case F_GETFD:
         return fd_cloexec(fd) ? FD_CLOEXEC : 0;
     case F_SETFD:
@@ -85,21 +142,29 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
         return 0;
     case F_GETFL:
         return f->flags;
-    case F_SETFL: {
-        uint32_t chg = O_APPEND | O_NONBLOCK | O_NDELAY | FASYNC | O_DIRECT | O_NOATIME;
-        if (f->flags & O_PATH)
-            return -EBADF;
-        f->flags = (f->flags & ~chg) | ((uint32_t)arg & chg);
-        return 0;
     }
+    if (f->flags & O_PATH)
+        return -EBADF;
+    switch (cmd) {
+    case F_SETFL:
+        return fcntl_setfl(f, (uint32_t)arg);
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
-        return fcntl_lock(cmd, uaddr(arg));
-    default:
+        return fcntl_lock(f, cmd, uaddr(arg));
+    case F_GETPIPE_SZ:
+    case F_SETPIPE_SZ:
+        return pipe_fcntl(f, cmd, (unsigned)arg);
+    case F_GETOWN:
+        return 0;
+    case F_SETOWN:
+        return fcntl_setown((int64_t)arg);
+    case F_GETLEASE:
+        return F_UNLCK;
+    default: /* F_NOTIFY (no dnotify), F_SETLEASE, seals, F_SETSIG... */
         return -EINVAL;
     }
 }
@@ -133,151 +198,6 @@ long sys_ioctl(int fd, unsigned cmd, uint64_t arg)
     if (f->flags & O_PATH)
         return -EBADF;
     return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
-}
-
-/* Poll once; all files here are ready or optimistic, so no waiting list. */
-static long poll_scan(struct pollfd *pfd, unsigned n)
-{
-    long ready = 0;
-    for (unsigned i = 0; i < n; i++) {
-        pfd[i].revents = 0;
-        if (pfd[i].fd < 0)
-            continue;
-        struct file *f = fd_get(pfd[i].fd);
-        unsigned ev = !f ? POLLNVAL
-                     : (f->ops->poll ? f->ops->poll(f, NULL) : POLLIN | POLLOUT) &
-                           ((unsigned)(uint16_t)pfd[i].events | POLLERR | POLLHUP);
-        pfd[i].revents = (short)ev;
-        ready += ev != 0;
-    }
-    return ready;
-}
-
-/* timeout_ns < 0: forever. Nothing else can wake us yet, so just sleep. */
-static long do_poll(uaddr_t u_fds, unsigned nfds, int64_t timeout_ns)
-{
-    if (nfds > abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || nfds > ABI_NR_OPEN)
-        return -EINVAL;
-    struct pollfd *pfd = core_malloc(nfds * sizeof(*pfd) + 1);
-    if (!pfd)
-        return -ENOMEM;
-    long ret = -EFAULT;
-    if (core_copy_from_user(pfd, u_fds, nfds * sizeof(*pfd)))
-        goto out;
-    ret = poll_scan(pfd, nfds);
-    if (ret == 0) {
-        if (timeout_ns < 0)
-            for (;;)
-                core_time_sleep_ns(1000000000ull);
-        if (timeout_ns > 0)
-            core_time_sleep_ns((uint64_t)timeout_ns);
-    }
-    if (core_copy_to_user(u_fds, pfd, nfds * sizeof(*pfd)))
-        ret = -EFAULT;
-out:
-    core_free(pfd);
-    return ret;
-}
-
-long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms)
-{
-    return do_poll(u_fds, nfds, timeout_ms < 0 ? -1 : (int64_t)timeout_ms * 1000000);
-}
-
-long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask,
-               size_t sigsetsize)
-{
-    int64_t ns = -1;
-    if (u_tsp.addr) {
-        struct __kernel_timespec ts;
-        if (core_copy_from_user(&ts, u_tsp, sizeof(ts)))
-            return -EFAULT;
-        if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
-            return -EINVAL;
-        ns = ts.tv_sec > 1000000000ll ? INT64_MAX : ts.tv_sec * 1000000000ll + ts.tv_nsec;
-    }
-    if (u_mask.addr && sigsetsize != 8)
-        return -EINVAL;
-    return do_poll(u_fds, nfds, ns);
-}
-
-/* select: bitmaps of nfds bits; every open file is ready as poll says. */
-static long do_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex,
-                      int64_t timeout_ns)
-{
-    uint64_t in[ABI_NR_OPEN / 64] = {0}, out[ABI_NR_OPEN / 64] = {0};
-    uint64_t ex[ABI_NR_OPEN / 64] = {0};
-    if (nfds < 0)
-        return -EINVAL;
-    if ((uint64_t)nfds > ABI_NR_OPEN)
-        nfds = ABI_NR_OPEN;
-    size_t bytes = CORE_ALIGN_UP((size_t)nfds, 64) / 8;
-    if ((u_in.addr && core_copy_from_user(in, u_in, bytes)) ||
-        (u_out.addr && core_copy_from_user(out, u_out, bytes)) ||
-        (u_ex.addr && core_copy_from_user(ex, u_ex, bytes)))
-        return -EFAULT;
-    if (nfds % 64) { /* bits at and past nfds come back clear, as on Linux */
-        uint64_t keep = (1ull << (nfds % 64)) - 1;
-        in[nfds / 64] &= keep;
-        out[nfds / 64] &= keep;
-        ex[nfds / 64] &= keep;
-    }
-    long ready = 0;
-    for (int fd = 0; fd < nfds; fd++) {
-        uint64_t bit = 1ull << (fd % 64);
-        bool want = (in[fd / 64] | out[fd / 64] | ex[fd / 64]) & bit;
-        if (!want)
-            continue;
-        struct file *f = fd_get(fd);
-        if (!f)
-            return -EBADF;
-        unsigned ev = f->ops->poll ? f->ops->poll(f, NULL) : POLLIN | POLLOUT;
-        if (!(ev & POLLIN))
-            in[fd / 64] &= ~bit;
-        if (!(ev & POLLOUT))
-            out[fd / 64] &= ~bit;
-        ex[fd / 64] &= ~bit;
-        ready += !!(in[fd / 64] & bit) + !!(out[fd / 64] & bit);
-    }
-    if (ready == 0 && timeout_ns < 0)
-        for (;;)
-            core_time_sleep_ns(1000000000ull);
-    if (ready == 0 && timeout_ns > 0)
-        core_time_sleep_ns((uint64_t)timeout_ns);
-    if ((u_in.addr && core_copy_to_user(u_in, in, bytes)) ||
-        (u_out.addr && core_copy_to_user(u_out, out, bytes)) ||
-        (u_ex.addr && core_copy_to_user(u_ex, ex, bytes)))
-        return -EFAULT;
-    return ready;
-}
-
-long sys_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_tv)
-{
-    int64_t ns = -1;
-    if (u_tv.addr) {
-        struct __kernel_old_timeval tv;
-        if (core_copy_from_user(&tv, u_tv, sizeof(tv)))
-            return -EFAULT;
-        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-            return -EINVAL;
-        ns = tv.tv_sec > 1000000000l ? INT64_MAX : tv.tv_sec * 1000000000ll + tv.tv_usec * 1000;
-    }
-    return do_select(nfds, u_in, u_out, u_ex, ns);
-}
-
-long sys_pselect6(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_ts,
-                  uaddr_t u_sig)
-{
-    int64_t ns = -1;
-    if (u_ts.addr) {
-        struct __kernel_timespec ts;
-        if (core_copy_from_user(&ts, u_ts, sizeof(ts)))
-            return -EFAULT;
-        if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
-            return -EINVAL;
-        ns = ts.tv_sec > 1000000000ll ? INT64_MAX : ts.tv_sec * 1000000000ll + ts.tv_nsec;
-    }
-    return do_select(nfds, u_in, u_out, u_ex, ns);
 }
 
 static long do_truncate(struct inode *ino, int64_t len)

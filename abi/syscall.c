@@ -129,6 +129,8 @@ W(newfstatat) { return sys_newfstatat((int)A0, uaddr(A1), uaddr(A2), (int)A3); }
 W(open) { return sys_open(uaddr(A0), (int)A1, (uint32_t)A2); }
 W(openat) { return sys_openat((int)A0, uaddr(A1), (int)A2, (uint32_t)A3); }
 W(personality) { return sys_personality((unsigned)A0); }
+W(pipe) { return sys_pipe(uaddr(A0)); }
+W(pipe2) { return sys_pipe2(uaddr(A0), (int)A1); }
 W(poll) { return sys_poll(uaddr(A0), (unsigned)A1, (int)A2); }
 W(ppoll) { return sys_ppoll(uaddr(A0), (unsigned)A1, uaddr(A2), uaddr(A3), (size_t)A4); }
 W(prctl) { return sys_prctl((int)A0, (uint64_t)A1, (uint64_t)A2, (uint64_t)A3, (uint64_t)A4); }
@@ -303,6 +305,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_open] = w_open,
     [__NR_openat] = w_openat,
     [__NR_personality] = w_personality,
+    [__NR_pipe] = w_pipe,
+    [__NR_pipe2] = w_pipe2,
     [__NR_poll] = w_poll,
     [__NR_ppoll] = w_ppoll,
     [__NR_prctl] = w_prctl,

@@ -17,6 +17,7 @@
 #include <core/mem.h>
 #include <core/panic.h>
 #include <core/random.h>
+#include <core/sched.h>
 #include <core/task.h>
 #include <core/time.h>
 #include <core/uaccess.h>
@@ -744,19 +745,148 @@ const char *core_platform_name(void)
 struct process;
 __attribute__((weak)) struct process *abi_proc;
 
-/* ---- tasks, wait queues, timers, FPU (core/sched.h, core/task.h) ----
- * One host thread: there is one task and nothing else ever runs, so a
- * sleep can only end by its deadline (reported as passed at once) or by
- * an interrupt already pending. */
-#include <core/sched.h>
+/* ---- tasks, wait queues and timers: one task that nothing else wakes ----
+ *
+ * Wait queues are real lists. A wake-up of one of our waiters is noted
+ * and ends the next sleep at once; otherwise a sleep calls the test's
+ * hook (standing in for what other tasks would do meanwhile), then ends
+ * as nothing else could end it: -EINTR when interrupted or interruptible
+ * with no deadline, -ETIMEDOUT at the deadline (after really waiting),
+ * and an abort when it could never end. */
 
 struct core_task {
-    void *data;
     bool interrupted;
+    void *data;
     uint64_t fs;
 };
 static struct core_task shim_task;
-struct core_task *core_task_current(void) { return &shim_task; }
+static bool shim_woken;
+static unsigned long shim_nsleeps;
+static void (*sleep_hook)(void *arg);
+static void *sleep_hook_arg;
+
+struct core_task *core_task_current(void)
+{
+    return &shim_task;
+}
+
+void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+{
+    w->prev = NULL;
+    w->next = q->head;
+    if (q->head)
+        q->head->prev = w;
+    q->head = w;
+}
+
+void core_waiter_remove(struct core_waitq *q, struct core_waiter *w)
+{
+    for (struct core_waiter *i = q->head; i != w; i = i->next)
+        if (!i) {
+            fprintf(stderr, "core shim: core_waiter_remove of a waiter not on the queue\n");
+            abort();
+        }
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        q->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    w->next = w->prev = NULL;
+}
+
+int core_sleep(uint64_t deadline_ns, bool interruptible)
+{
+    shim_nsleeps++;
+    if (interruptible && shim_task.interrupted)
+        return -EINTR;
+    if (sleep_hook)
+        sleep_hook(sleep_hook_arg);
+    if (shim_woken) {
+        shim_woken = false;
+        return 0;
+    }
+    if (interruptible && (shim_task.interrupted || !deadline_ns))
+        return -EINTR;
+    if (!deadline_ns) {
+        fprintf(stderr, "core shim: an uninterruptible sleep nobody can end\n");
+        abort();
+    }
+    uint64_t now = core_time_monotonic_ns();
+    if (deadline_ns > now)
+        core_time_sleep_ns(deadline_ns - now);
+    return -ETIMEDOUT;
+}
+
+int core_wait(struct core_waitq *q, uint64_t deadline_ns, bool interruptible)
+{
+    struct core_waiter w = {.task = &shim_task};
+    core_waiter_add(q, &w);
+    int err = core_sleep(deadline_ns, interruptible);
+    core_waiter_remove(q, &w);
+    return err;
+}
+
+void core_wake_all(struct core_waitq *q)
+{
+    for (struct core_waiter *w = q->head; w; w = w->next)
+        if (w->task == &shim_task)
+            shim_woken = true;
+}
+
+void core_task_interrupt(struct core_task *t)
+{
+    t->interrupted = true;
+}
+
+void core_task_clear_interrupt(struct core_task *t)
+{
+    t->interrupted = false;
+}
+
+bool core_task_interrupted(const struct core_task *t)
+{
+    return t->interrupted;
+}
+
+void core_yield(void)
+{
+}
+
+void core_timer_start(struct core_timer *t, uint64_t deadline_ns,
+                      void (*fn)(struct core_timer *t))
+{
+    t->deadline_ns = deadline_ns;
+    t->fn = fn;
+    t->armed = true; /* never fires: tests call t->fn themselves */
+}
+
+void core_timer_cancel(struct core_timer *t)
+{
+    t->armed = false;
+}
+
+void shim_sleep_hook(void (*fn)(void *arg), void *arg)
+{
+    sleep_hook = fn;
+    sleep_hook_arg = arg;
+}
+
+unsigned long shim_sleeps(void)
+{
+    return shim_nsleeps;
+}
+
+size_t shim_waitq_len(const struct core_waitq *q)
+{
+    size_t n = 0;
+    for (const struct core_waiter *w = q->head; w; w = w->next)
+        n++;
+    return n;
+}
+
+
+/* the rest of core/sched.h and the FPU calls of core/task.h */
 void *core_task_data(const struct core_task *t) { return t->data; }
 void core_task_set_data(struct core_task *t, void *data) { t->data = data; }
 struct core_task *core_task_fork(const struct core_uregs *regs, struct core_as *as)
@@ -767,50 +897,8 @@ void core_task_start(struct core_task *t) {}
 void core_task_set_fs(struct core_task *t, uint64_t fs) { t->fs = fs; }
 __noreturn void core_task_exit(void) { exit(0); }
 void core_task_times(const struct core_task *t, uint64_t *u, uint64_t *s) { *u = *s = 0; }
-void core_yield(void) {}
-void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
-{
-    w->task = &shim_task;
-    w->prev = NULL;
-    w->next = q->head;
-    if (q->head)
-        q->head->prev = w;
-    q->head = w;
-}
-void core_waiter_remove(struct core_waitq *q, struct core_waiter *w)
-{
-    if (w->prev)
-        w->prev->next = w->next;
-    else if (q->head == w)
-        q->head = w->next;
-    if (w->next)
-        w->next->prev = w->prev;
-    w->next = w->prev = NULL;
-}
-int core_sleep(uint64_t deadline_ns, bool interruptible)
-{
-    if (interruptible && shim_task.interrupted)
-        return -EINTR;
-    return deadline_ns ? -ETIMEDOUT : -EINTR;
-}
-int core_wait(struct core_waitq *q, uint64_t deadline_ns, bool interruptible)
-{
-    return core_sleep(deadline_ns, interruptible);
-}
-void core_wake_all(struct core_waitq *q) {}
-void core_task_interrupt(struct core_task *t) { t->interrupted = true; }
-void core_task_clear_interrupt(struct core_task *t) { t->interrupted = false; }
-bool core_task_interrupted(const struct core_task *t) { return t->interrupted; }
 void core_set_return_hook(core_return_hook_fn fn) {}
 void core_set_switch_hook(core_switch_hook_fn fn) {}
-void core_timer_start(struct core_timer *t, uint64_t deadline_ns,
-                      void (*fn)(struct core_timer *t))
-{
-    t->deadline_ns = deadline_ns;
-    t->fn = fn;
-    t->armed = true;
-}
-void core_timer_cancel(struct core_timer *t) { t->armed = false; }
 size_t core_fpu_state_size(void) { return 512; }
 uint64_t core_fpu_xfeatures(void) { return 0; }
 void core_fpu_save(void *buf) { memset(buf, 0, 512); }

@@ -12,6 +12,7 @@
 #ifndef TESTS_UNIT_CORE_SHIM_H
 #define TESTS_UNIT_CORE_SHIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,15 @@ void shim_catch(jmp_buf *jb);
 const struct core_uregs *shim_entered(void);
 int shim_exit_status(void);
 
+/* Sleeping (core/sched.h): one task. core_sleep first calls the hook (what
+ * other tasks would do meanwhile: write to a pipe, post a signal), then
+ * returns 0 if one of our waiters was woken, else -EINTR when interrupted
+ * or interruptible without a deadline, else -ETIMEDOUT at the deadline. */
+struct core_waitq;
+void shim_sleep_hook(void (*fn)(void *arg), void *arg);
+unsigned long shim_sleeps(void);      /* core_sleep calls so far */
+size_t shim_waitq_len(const struct core_waitq *q);
+
 /* For suites that include abi_int.h after guest_host.h: give the C
  * library's names back to the test code (the abi code keeps calling the
  * guest_* functions), and a fresh process with its own root, /dev, /tmp
@@ -60,6 +70,31 @@ int shim_exit_status(void);
 #ifdef ABI_INT_H
 #include "guest_unhost.h"
 #include <linux/elf.h>
+
+/* Signals as abi's signal.c keeps them: the highest pending one (0 if
+ * none), how many are pending, and an unblocked SIGUSR1 to make
+ * signal_pending() true. */
+static inline int shim_signal_last(void)
+{
+    uint64_t p = abi_proc->pending;
+    return p ? 64 - __builtin_clzll(p) : 0;
+}
+
+static inline int shim_signal_count(void)
+{
+    return __builtin_popcountll(abi_proc->pending);
+}
+
+static inline void shim_signal_set_pending(bool on)
+{
+    if (on) {
+        abi_proc->pending |= 1ull << (10 - 1);
+        core_task_interrupt(core_task_current()); /* sleeps end with -EINTR */
+    } else {
+        abi_proc->pending &= ~(1ull << (10 - 1));
+        core_task_clear_interrupt(core_task_current());
+    }
+}
 
 /* vfs_init, then (if late) vfs_init_late; abi_proc with cwd at the root
  * and an empty mm. Returns 0 or a negative errno. */

@@ -21,7 +21,6 @@ ABI_SRCS = \
 	abi/sys_fd.c \
 	abi/pipe.c \
 	abi/poll.c \
-	abi/sched_compat.c \
 	abi/sys_dir.c \
 	abi/sys_stat.c \
 	abi/exec.c \

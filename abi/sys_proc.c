@@ -11,6 +11,7 @@
 #include "abi_int.h"
 #include "sys.h"
 
+#include <core/sched.h>
 #include <core/time.h>
 #include <linux/futex.h>
 #include <linux/prctl.h>
@@ -298,8 +299,10 @@ static long futex_wait(uaddr_t u_addr, uint32_t val, uaddr_t u_timeout, bool abs
         uint64_t now = realtime ? core_time_realtime_ns() : core_time_monotonic_ns();
         ns = ns > now ? ns - now : 0;
     }
-    if (ns)
-        core_time_sleep_ns(ns);
+    uint64_t end = core_time_monotonic_ns() + ns;
+    while (ns && core_sleep(end, true) != -ETIMEDOUT)
+        if (signal_pending())
+            return -ERESTARTSYS;
     return -ETIMEDOUT;
 }
 

@@ -6,6 +6,8 @@
  * interrupted yet (no signal delivery), so `rem` is never written.
  */
 #include "abi_int.h"
+
+#include <core/sched.h>
 #include "sys.h"
 
 #include <core/time.h>
@@ -113,19 +115,33 @@ long sys_time(uaddr_t u_t)
     return t;
 }
 
-static void sleep_ns(uint64_t ns)
+/* Sleep ns; a signal ends it early: the time left goes to u_rem (when
+ * given) and the call restarts or fails with EINTR on delivery. */
+static long sleep_ns(uint64_t ns, uaddr_t u_rem)
 {
-    if (ns)
-        core_time_sleep_ns(ns);
+    uint64_t end = core_time_monotonic_ns() + ns;
+    while (ns) {
+        int r = core_sleep(end, true);
+        if (r == -ETIMEDOUT)
+            return 0;
+        if (r == -EINTR && signal_pending()) {
+            uint64_t now = core_time_monotonic_ns(), left = end > now ? end - now : 0;
+            struct __kernel_timespec ts = {(long long)(left / NSEC), (long long)(left % NSEC)};
+            if (u_rem.addr && core_copy_to_user(u_rem, &ts, sizeof(ts)))
+                return -EFAULT;
+            return -ERESTART_RESTARTBLOCK;
+        }
+    }
+    return 0;
 }
 
 long sys_nanosleep(uaddr_t u_req, uaddr_t u_rem)
 {
     uint64_t ns;
     int err = ts_in(u_req, &ns);
-    if (!err)
-        sleep_ns(ns);
-    return err;
+    if (err)
+        return err;
+    return sleep_ns(ns, u_rem);
 }
 
 long sys_clock_nanosleep(int clk, int flags, uaddr_t u_req, uaddr_t u_rem)
@@ -145,9 +161,9 @@ long sys_clock_nanosleep(int clk, int flags, uaddr_t u_req, uaddr_t u_rem)
         if (clock_read(clk, &now))
             return -EINVAL;
         ns = ns > now ? ns - now : 0;
+        u_rem = uaddr(0); /* absolute: nothing is written back */
     }
-    sleep_ns(ns);
-    return 0;
+    return sleep_ns(ns, u_rem);
 }
 
 long sys_times(uaddr_t u_buf)

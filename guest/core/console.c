@@ -10,6 +10,7 @@
 #include <core/time.h>
 #include <lib/string.h>
 #include <mica/console.h>
+#include <mica/cmdline.h>
 
 static struct mica_console_rings *rings;
 static bool uart_doorbell; /* QEMU engine: doorbells are COM1 bytes */
@@ -123,45 +124,6 @@ void core_console_flush(void)
     stream_kick();
 }
 
-static void stream_get(void *buf, size_t n)
-{
-    uint8_t *p = buf;
-    if (!rings) {
-        for (size_t i = 0; i < n; i++)
-            p[i] = (uint8_t)uart_getc();
-        return;
-    }
-    struct mica_ring *r = &rings->in;
-    for (size_t i = 0; i < n; i++) {
-        if (__atomic_load_n(&r->prod, __ATOMIC_ACQUIRE) == r->cons)
-            wait_host(&r->prod, r->cons, MICA_DOORBELL_PULL);
-        p[i] = r->data[r->cons & (MICA_RING_SIZE - 1)];
-        __atomic_store_n(&r->cons, r->cons + 1, __ATOMIC_RELEASE);
-    }
-}
-
-size_t core_console_read(void *buf, size_t len)
-{
-    uint32_t want = len > MICA_CON_MAX_PAYLOAD ? MICA_CON_MAX_PAYLOAD : (uint32_t)len;
-    uint8_t hdr[MICA_CON_HDR_SIZE];
-
-    if (len == 0)
-        return 0;
-    record_put(MICA_CON_STDIN_REQ, &want, sizeof(want));
-    stream_kick();
-    for (;;) {
-        stream_get(hdr, sizeof(hdr));
-        size_t n = hdr[2] | ((size_t)hdr[3] << 8);
-        if (hdr[0] == MICA_CON_STDIN_EOF)
-            return 0;
-        if (hdr[0] != MICA_CON_STDIN || n > want)
-            core_panic("console: bad record from host (type %u, length %zu)", hdr[0], n);
-        stream_get(buf, n);
-        if (n)
-            return n;
-    }
-}
-
 void core_console_set_input_handler(core_console_input_fn fn)
 {
     input_fn = fn;
@@ -199,12 +161,10 @@ static void input_record(const uint8_t *hdr, const uint8_t *payload)
         if (input_fn)
             input_fn(payload, n, input_eof);
         return;
-#ifdef MICA_CON_WINSIZE
     case MICA_CON_WINSIZE:
-        if (n == 4 && winsize_fn)
+        if (n == MICA_CON_WINSIZE_LEN && winsize_fn)
             winsize_fn(payload[0] | payload[1] << 8, payload[2] | payload[3] << 8);
         return;
-#endif
     default:
         core_panic("console: bad record from host (type %u, length %zu)", hdr[0], n);
     }
@@ -259,9 +219,30 @@ void console_poll_input(void)
         poll_uart();
 }
 
+static bool is_tty;
+static unsigned tty_rows, tty_cols;
+
 void console_configure(const char *cmdline)
 {
     verbose = cmdline_find(cmdline, "mica.verbose") != NULL;
+    is_tty = cmdline_find(cmdline, MICA_CMDLINE_TTY) != NULL;
+    const char *ws = cmdline_find(cmdline, MICA_CMDLINE_WINSIZE);
+    if (ws) {
+        char *end;
+        unsigned long r = strtoul(ws, &end, 10);
+        if (*end == 'x') {
+            unsigned long c = strtoul(end + 1, NULL, 10);
+            if (r && c && r < 65536 && c < 65536)
+                tty_rows = (unsigned)r, tty_cols = (unsigned)c;
+        }
+    }
+}
+
+bool core_console_is_tty(unsigned *rows, unsigned *cols)
+{
+    *rows = tty_rows;
+    *cols = tty_cols;
+    return is_tty;
 }
 
 bool core_verbose(void)

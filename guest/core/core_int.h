@@ -42,7 +42,6 @@ __noreturn void panic_frame(const struct core_uregs *f, const char *fmt, ...)
 
 /* uart.c */
 void uart_putc(uint8_t c);
-int uart_getc(void); /* blocks */
 int uart_poll(uint8_t *c);
 
 /* handlers registered by services (traps.c) */

@@ -502,13 +502,37 @@ size_t core_console_write(int stream, const void *buf, size_t len)
     return len;
 }
 
-size_t core_console_read(void *buf, size_t len)
+/* The host answers a request at once: the bytes set by
+ * shim_console_input, then end of input. */
+static core_console_input_fn input_fn;
+static bool in_busy;
+
+void core_console_set_input_handler(core_console_input_fn fn)
 {
-    size_t n = len < in_len ? len : in_len;
-    memcpy(buf, in_buf, n);
+    input_fn = fn;
+}
+
+void core_console_set_winsize_handler(core_console_winsize_fn fn)
+{
+}
+
+void core_console_request(size_t want)
+{
+    if (!input_fn || in_busy || !want)
+        return;
+    size_t n = want < in_len ? want : in_len;
+    in_busy = true;
+    const char *p = in_buf;
     in_buf += n;
     in_len -= n;
-    return n;
+    input_fn(p, n, n == 0);
+    in_busy = false;
+}
+
+bool core_console_is_tty(unsigned *rows, unsigned *cols)
+{
+    *rows = *cols = 0;
+    return false;
 }
 
 void core_console_flush(void)

@@ -13,11 +13,7 @@
 /* Write program output; returns len (the console never loses bytes). */
 size_t core_console_write(int stream, const void *buf, size_t len);
 
-/* Block until stdin has data; returns bytes read (1..len) or 0 at EOF.
- * Spins the CPU: only for boot-time use before tasks run. */
-size_t core_console_read(void *buf, size_t len);
-
-/* Asynchronous console input, for services running tasks.
+/* Console input is asynchronous.
  * core_console_request(want) asks the host for up to `want` more bytes of
  * stdin; it does nothing while a request is outstanding or after end of
  * input. What arrives is handed to the input handler, from the timer

@@ -13,13 +13,6 @@ void uart_putc(uint8_t c)
     outb(MICA_PORT_COM1, c);
 }
 
-int uart_getc(void)
-{
-    while (!(inb(MICA_PORT_COM1 + LSR) & LSR_DR))
-        cpu_relax();
-    return inb(MICA_PORT_COM1);
-}
-
 /* One byte if the UART has one: 1 and *c, else 0. */
 int uart_poll(uint8_t *c)
 {

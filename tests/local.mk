@@ -127,6 +127,32 @@ EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
+# The busybox sh suite (tests/system/shell.sh runs tests/shell/*.sh on the
+# host and in mica). It needs fork, pipes and signals in the guest, so it is
+# not in TESTS yet: the lead moves it into SYSTEM_TESTS when processes land.
+# Until then, make check-shell runs it alone (SHELL_TESTS="loops pipeline"
+# narrows it to some scripts).
+SHELL_SYSTEM_TESTS = tests/system/shell.sh
+SHELL_SUITE_FILES = tests/shell/arith.sh tests/shell/awk.sh \
+	tests/shell/background.sh tests/shell/case.sh tests/shell/cmdsubst.sh \
+	tests/shell/devices.sh tests/shell/exec_redir.sh \
+	tests/shell/exit_status.sh tests/shell/fds.sh tests/shell/find.sh \
+	tests/shell/functions.sh tests/shell/glob.sh tests/shell/grep.sh \
+	tests/shell/groups.sh tests/shell/gzip.sh tests/shell/heredoc.sh \
+	tests/shell/kill_bg.sh tests/shell/loops.sh tests/shell/many_procs.sh \
+	tests/shell/md5sum.sh tests/shell/nested_sh.sh tests/shell/pipe_bulk.sh \
+	tests/shell/pipeline.sh tests/shell/proc.sh tests/shell/read.sh \
+	tests/shell/redirections.sh tests/shell/sed.sh \
+	tests/shell/seq_printf.sh tests/shell/set_e.sh tests/shell/sort.sh \
+	tests/shell/specials.sh tests/shell/subshell.sh tests/shell/tar.sh \
+	tests/shell/test.sh tests/shell/textutils.sh tests/shell/trap_exit.sh \
+	tests/shell/trap_signal.sh tests/shell/uniq.sh tests/shell/vars.sh \
+	tests/shell/xargs.sh
+EXTRA_DIST += $(SHELL_SYSTEM_TESTS) $(SHELL_SUITE_FILES)
+check-shell: all
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(SHELL_SYSTEM_TESTS)"
+.PHONY: check-shell
+
 # make bench: mica against the host in one table (tests/bench/bench.sh).
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
 	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss

@@ -123,7 +123,8 @@ TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
-	tests/bench/io.c
+	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \
+	tests/bench/pipelat.c tests/bench/pipebw.c
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
@@ -155,7 +156,9 @@ check-shell: all
 
 # make bench: mica against the host in one table (tests/bench/bench.sh).
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
-	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss
+	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss \
+	tests/bench/fork.musl tests/bench/forkexec.musl \
+	tests/bench/pipelat.musl tests/bench/pipebw.musl
 tests/bench/$(am__dirstamp):
 	@$(MKDIR_P) tests/bench
 	@: > $@
@@ -167,6 +170,14 @@ tests/bench/pagefault.musl: $(srcdir)/tests/bench/pagefault.c tests/bench/$(am__
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pagefault.c
 tests/bench/io.musl: $(srcdir)/tests/bench/io.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/io.c
+tests/bench/fork.musl: $(srcdir)/tests/bench/fork.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/fork.c
+tests/bench/forkexec.musl: $(srcdir)/tests/bench/forkexec.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/forkexec.c
+tests/bench/pipelat.musl: $(srcdir)/tests/bench/pipelat.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipelat.c
+tests/bench/pipebw.musl: $(srcdir)/tests/bench/pipebw.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipebw.c
 tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/rss.c
 bench: $(BENCH_BINS) mica$(EXEEXT)

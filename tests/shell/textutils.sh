@@ -16,7 +16,7 @@ echo "-- nl"; printf 'a\nb\n' | nl
 echo "-- fold"; echo "abcdefghijklmnop" | fold -w 5
 echo "-- expand"; printf 'a\tb\n' | expand -t 4
 echo "-- od"; printf 'AB\n' | od -c | head -n 1
-echo "-- comm"; printf 'a\nb\nc\n' >c1; printf 'b\nc\nd\n' >c2; comm c1 c2; comm -12 c1 c2
+printf 'a\nb\nc\n' >c1; printf 'b\nc\nd\n' >c2
 echo "-- cmp/diff"; cmp c1 c2; echo "-> $?"; diff c1 c2; echo "-> $?"
 cd /; rm -rf "$d"
 exit 41

@@ -6,7 +6,11 @@
 #
 # The guest's filesystem holds only the program, so a script travels as the
 # argument of sh -c; the encoded command line has to fit (QEMU's -append is
-# one exec argument, at most 128 KiB), hence the size limit below.
+# one exec argument, at most 128 KiB), hence the size limit below. This
+# busybox runs its applets by execve("/proc/self/exe") or fork alone; a
+# script must use no command that is not an applet (the host would find it
+# on PATH, the guest would not), nor awk's system() or pipes, nor tar -z to
+# create: those exec /bin/sh and gzip from PATH.
 : "${MICA_TEST_TIMEOUT:=60}" # fork-heavy scripts under QEMU TCG
 . "${srcdir:-.}/tests/system/lib.sh"
 

@@ -140,13 +140,42 @@ TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
-	tests/bench/io.c
+	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \
+	tests/bench/pipelat.c tests/bench/pipebw.c
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
+# The busybox sh suite (tests/system/shell.sh runs tests/shell/*.sh on the
+# host and in mica). It needs fork, pipes and signals in the guest, so it is
+# not in TESTS yet: the lead moves it into SYSTEM_TESTS when processes land.
+# Until then, make check-shell runs it alone (SHELL_TESTS="loops pipeline"
+# narrows it to some scripts).
+SHELL_SYSTEM_TESTS = tests/system/shell.sh
+SHELL_SUITE_FILES = tests/shell/arith.sh tests/shell/awk.sh \
+	tests/shell/background.sh tests/shell/case.sh tests/shell/cmdsubst.sh \
+	tests/shell/devices.sh tests/shell/exec_redir.sh \
+	tests/shell/exit_status.sh tests/shell/fds.sh tests/shell/find.sh \
+	tests/shell/functions.sh tests/shell/glob.sh tests/shell/grep.sh \
+	tests/shell/groups.sh tests/shell/gzip.sh tests/shell/heredoc.sh \
+	tests/shell/kill_bg.sh tests/shell/loops.sh tests/shell/many_procs.sh \
+	tests/shell/md5sum.sh tests/shell/nested_sh.sh tests/shell/pipe_bulk.sh \
+	tests/shell/pipeline.sh tests/shell/proc.sh tests/shell/read.sh \
+	tests/shell/redirections.sh tests/shell/sed.sh \
+	tests/shell/seq_printf.sh tests/shell/set_e.sh tests/shell/sort.sh \
+	tests/shell/specials.sh tests/shell/subshell.sh tests/shell/tar.sh \
+	tests/shell/test.sh tests/shell/textutils.sh tests/shell/trap_exit.sh \
+	tests/shell/trap_signal.sh tests/shell/uniq.sh tests/shell/vars.sh \
+	tests/shell/xargs.sh
+EXTRA_DIST += $(SHELL_SYSTEM_TESTS) $(SHELL_SUITE_FILES)
+check-shell: all
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(SHELL_SYSTEM_TESTS)"
+.PHONY: check-shell
+
 # make bench: mica against the host in one table (tests/bench/bench.sh).
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
-	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss
+	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss \
+	tests/bench/fork.musl tests/bench/forkexec.musl \
+	tests/bench/pipelat.musl tests/bench/pipebw.musl
 tests/bench/$(am__dirstamp):
 	@$(MKDIR_P) tests/bench
 	@: > $@
@@ -158,6 +187,14 @@ tests/bench/pagefault.musl: $(srcdir)/tests/bench/pagefault.c tests/bench/$(am__
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pagefault.c
 tests/bench/io.musl: $(srcdir)/tests/bench/io.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/io.c
+tests/bench/fork.musl: $(srcdir)/tests/bench/fork.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/fork.c
+tests/bench/forkexec.musl: $(srcdir)/tests/bench/forkexec.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/forkexec.c
+tests/bench/pipelat.musl: $(srcdir)/tests/bench/pipelat.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipelat.c
+tests/bench/pipebw.musl: $(srcdir)/tests/bench/pipebw.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipebw.c
 tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/rss.c
 bench: $(BENCH_BINS) mica$(EXEEXT)

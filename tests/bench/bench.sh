@@ -2,8 +2,10 @@
 # bench.sh: mica against the host, one table. Start-up (median wall time of
 # a static program that exits at once), mica's peak RSS, and, inside the
 # guest beside the host, a null syscall and a first-touch page fault.
-# Then console throughput (boot time taken off). BENCH_RUNS sets the number
-# of start-up runs (default 20).
+# Then console throughput (boot time taken off), and processes and pipes:
+# fork, fork + exec, pipe round trip and pipe throughput. A figure whose
+# runs all failed (in mica, before the kernel has fork) shows as n/a.
+# BENCH_RUNS sets the number of start-up runs (default 20).
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${srcdir:-$here/../..}
 . "$here/../system/lib.sh"
@@ -11,7 +13,8 @@ srcdir=${srcdir:-$here/../..}
 RUNS=${BENCH_RUNS:-20}
 DIR=${BENCH_DIR:-$(pwd)/tests/bench}
 case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
-for f in nop.musl nullsys.musl pagefault.musl io.musl rss; do
+for f in nop.musl nullsys.musl pagefault.musl io.musl rss fork.musl \
+    forkexec.musl pipelat.musl pipebw.musl; do
     [ -x "$DIR/$f" ] || skip "$DIR/$f not built (run: make bench)"
 done
 mica_setup
@@ -37,17 +40,17 @@ startup() {
 }
 
 # inside SIDE PROG [ARG...]: the median of 3 runs of a program that prints
-# one number.
+# one number; runs that fail are left out (all failed: n/a).
 inside() {
     _side=$1
     shift
     for _k in 1 2 3; do
         if [ "$_side" = host ]; then
-            "$@" </dev/null
+            _o=$("$@" </dev/null 2>/dev/null)
         else
-            timeout 300 "$MICA" run $ENGINE_OPTS "$@" </dev/null
-        fi
-    done 2>/dev/null | grep -E '^[0-9.]+$' | median
+            _o=$(timeout 300 "$MICA" run $ENGINE_OPTS "$@" </dev/null 2>/dev/null)
+        fi && echo "$_o"
+    done | grep -E '^[0-9.]+$' | median
 }
 
 # throughput SIDE UNIT AMOUNT [rss args...]: AMOUNT / (median wall time of
@@ -117,3 +120,11 @@ row "console in, 16 MiB (MiB/s)" "$(throughput host MiB 16 -i "$WORK/in16m" "$DI
     "$(throughput mica MiB 16 -i "$WORK/in16m" "$DIR/io.musl" in)"
 row "page fault, 64 MiB (ns/page)" "$(inside host "$DIR/pagefault.musl" 64)" \
     "$(inside mica "$DIR/pagefault.musl" 64)"
+row "fork + exit + wait (us)" "$(inside host "$DIR/fork.musl" 1000)" \
+    "$(inside mica "$DIR/fork.musl" 1000)"
+row "fork + exec + wait (us)" "$(inside host "$DIR/forkexec.musl" 300)" \
+    "$(inside mica "$DIR/forkexec.musl" 300)"
+row "pipe round trip, 1 byte (us)" "$(inside host "$DIR/pipelat.musl" 10000)" \
+    "$(inside mica "$DIR/pipelat.musl" 10000)"
+row "pipe, 64 MiB in 64 KiB (MiB/s)" "$(inside host "$DIR/pipebw.musl" 64)" \
+    "$(inside mica "$DIR/pipebw.musl" 64)"

@@ -72,6 +72,11 @@ struct mm *mm_fork(struct mm *from)
     mm->brk = from->brk;
     mm->brk_max = from->brk_max;
     mm->stack_top = from->stack_top;
+    /* MAP_SHARED anonymous memory must be one set of pages for both:
+     * fault in what the parent has not touched yet */
+    for (struct vma *v = from->vmas; v; v = v->next)
+        if ((v->flags & VMA_SHARED) && v->prot != PROT_NONE && mm_populate(from, v->start, v->end))
+            goto fail;
     long n = mm_pages_in(from, CORE_USER_MIN, CORE_USER_END, &pages);
     if (n < 0 || vmas_copy(mm, from))
         goto fail;

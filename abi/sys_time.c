@@ -166,27 +166,43 @@ long sys_clock_nanosleep(int clk, int flags, uaddr_t u_req, uaddr_t u_rem)
     return sleep_ns(ns, u_rem);
 }
 
+/* times(2): clock ticks of 10 ms (USER_HZ 100) since boot; CPU times
+ * of this process and of its reaped children, from the core's count. */
 long sys_times(uaddr_t u_buf)
 {
     uint64_t ticks = core_time_monotonic_ns() / (NSEC / 100);
     if (u_buf.addr) {
-        struct tms t = {(long)ticks, 0, 0, 0};
+        uint64_t u, s;
+        core_task_times(abi_proc->task, &u, &s);
+        struct tms t = {(long)(u / (NSEC / 100)), (long)(s / (NSEC / 100)),
+                        (long)(abi_proc->cutime_ns / (NSEC / 100)),
+                        (long)(abi_proc->cstime_ns / (NSEC / 100))};
         if (core_copy_to_user(u_buf, &t, sizeof(t)))
             return -EFAULT;
     }
     return (long)ticks;
 }
 
+static void ns_timeval(uint64_t ns, struct __kernel_old_timeval *tv)
+{
+    tv->tv_sec = (long)(ns / NSEC);
+    tv->tv_usec = (long)(ns % NSEC / 1000);
+}
+
 long sys_getrusage(int who, uaddr_t u_ru)
 {
     struct rusage ru;
+    uint64_t u, s;
     if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
         return -EINVAL;
     memset(&ru, 0, sizeof(ru));
-    if (who != RUSAGE_CHILDREN) {
-        uint64_t ns = core_time_monotonic_ns();
-        ru.ru_utime.tv_sec = (long)(ns / NSEC);
-        ru.ru_utime.tv_usec = (long)(ns % NSEC / 1000);
+    if (who == RUSAGE_CHILDREN) {
+        u = abi_proc->cutime_ns;
+        s = abi_proc->cstime_ns;
+    } else {
+        core_task_times(abi_proc->task, &u, &s);
     }
+    ns_timeval(u, &ru.ru_utime);
+    ns_timeval(s, &ru.ru_stime);
     return core_copy_to_user(u_ru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }

@@ -5,7 +5,8 @@
 # -t without a terminal on stdin is a one-line error with status 125.
 # Runs each mica under tests/tty/ptyrun, which owns a fresh pty and
 # reports "termios restored: yes|no". What the guest does with its
-# terminal (echo, ^C, job control) is tested from the guest's side.
+# terminal (echo, editing, ^C, window size, job control) is checked at
+# the end through an interactive busybox sh.
 . "${srcdir:-.}/tests/system/lib.sh"
 
 PTYRUN=${PTYRUN:-$(pwd)/tests/tty/ptyrun}
@@ -114,5 +115,31 @@ if [ "$status" = 0 ] && [ "$(cat "$WORK/out")" = piped ]; then
 else
     fail "-i with a pipe: status $status, output '$(cat "$WORK/out")'"
 fi
+
+# (d) the guest's terminal: an interactive shell. Echo and line editing
+# (a typo erased with DEL), the window size from mica's pty and a resize,
+# ^C to a foreground job (status 130) while the shell survives, ^D as
+# end of input for cat, then the shell's exit status.
+# expect NAME TEXT: the session output must contain TEXT.
+expect() {
+    if tr -d '\r' <"$WORK/out" | grep -qF -- "$2"; then
+        pass "$1"
+    else
+        fail "$1: no '$2' in the session"
+        tr '\r' ' ' <"$WORK/out" | sed -n '1,40s/^/    output: /p'
+    fi
+}
+pty "-it sh: interactive session" 7 -s 30x100 -w '# ' \
+    -x 'echo hi $((6*7))X\x7f\n' -w 'hi 42' \
+    -x 'stty size\n' -w '30 100' \
+    -r 40x120 -d 300 -x 'stty size\n' -w '40 120' \
+    -x 'cat\n' -d 300 -x 'typed\n' -w 'typed' -c D -d 300 -x 'echo cat=$?\n' -w 'cat=0' \
+    -x 'while :; do :; done\n' -d 500 -c C -d 300 -x 'echo loop=$?\n' -w 'loop=130' \
+    -x 'exit 7\n' -- "$MICA" run -it $ENGINE_OPTS "$BUSYBOX" sh
+expect "-it sh: echo and erase" "hi 42"
+expect "-it sh: the pty's window size" "30 100"
+expect "-it sh: a resize reaches the guest" "40 120"
+expect "-it sh: ^D ends cat's input" "cat=0"
+expect "-it sh: ^C interrupts the foreground loop" "loop=130"
 
 finish

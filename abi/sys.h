@@ -11,6 +11,9 @@ long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_ureg
 long sys_execveat(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, int flags, struct core_uregs *regs);
 /* fd.c */
 long sys_close_range(unsigned first, unsigned last, unsigned flags);
+/* mount.c */
+long sys_mount(uaddr_t u_source, uaddr_t u_target, uaddr_t u_type, unsigned long flags, uaddr_t u_data);
+long sys_umount2(uaddr_t u_target, int flags);
 /* sys_copy.c */
 long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count);
 long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off, size_t len, unsigned flags);

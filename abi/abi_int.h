@@ -146,6 +146,11 @@ void inode_drop_link(struct inode *ino);
 static inline bool inode_is_dir(const struct inode *i) { return S_ISDIR(i->mode); }
 static inline bool inode_is_reg(const struct inode *i) { return S_ISREG(i->mode); }
 static inline bool inode_is_lnk(const struct inode *i) { return S_ISLNK(i->mode); }
+/* A regular file whose data tmpfs keeps (not a generated /proc file). */
+static inline bool inode_is_tmpfs_reg(const struct inode *i)
+{
+    return S_ISREG(i->mode) && !i->iops;
+}
 /* A directory whose entries tmpfs keeps (so names can be made in it). */
 static inline bool inode_is_tmpfs_dir(const struct inode *i)
 {

@@ -406,9 +406,11 @@ bool procfs_busy(struct inode *root)
     return root->refs > 1;
 }
 
-/* ---- until the process table lands (proc.c): one process, pid 1 ---- */
+/* ---- until the process table lands (proc.c): one process, pid 1 ----
+ * procfs_self then only gives the current process its pid; proc.c's
+ * strong proc_find and proc_first replace the weak ones here. */
 
-static struct process *only_proc(void)
+struct process *procfs_self(void)
 {
     if (abi_proc && !abi_proc->pid)
         abi_proc->pid = abi_proc->pgid = abi_proc->sid = 1;
@@ -417,11 +419,11 @@ static struct process *only_proc(void)
 
 __attribute__((weak)) struct process *proc_find(int pid)
 {
-    struct process *p = only_proc();
+    struct process *p = procfs_self();
     return p && p->pid == pid ? p : NULL;
 }
 
 __attribute__((weak)) struct process *proc_first(void)
 {
-    return only_proc();
+    return procfs_self();
 }

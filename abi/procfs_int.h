@@ -38,6 +38,8 @@ struct pnode {
     char name[16];
 };
 
+/* The current process (abi_proc), with its pid set. */
+struct process *procfs_self(void);
 /* The process n belongs to, or NULL once it is gone. */
 struct process *pnode_proc(const struct pnode *n);
 

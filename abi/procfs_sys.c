@@ -215,7 +215,7 @@ static int link_self(struct process *p, const struct pnode *n, struct link_targe
     t->buf = core_malloc(16);
     if (!t->buf)
         return -ENOMEM;
-    snprintf(t->buf, 16, "%d", abi_proc->pid);
+    snprintf(t->buf, 16, "%d", procfs_self()->pid);
     t->path = t->buf;
     return 0;
 }
@@ -223,7 +223,7 @@ static int link_self(struct process *p, const struct pnode *n, struct link_targe
 static long text_self(struct process *p, const struct pnode *n, char *buf, size_t size)
 {
     char tmp[16];
-    int len = snprintf(tmp, sizeof(tmp), "%d", abi_proc->pid);
+    int len = snprintf(tmp, sizeof(tmp), "%d", procfs_self()->pid);
     size_t c = (size_t)len < size ? (size_t)len : size;
     memcpy(buf, tmp, c);
     return (long)c;

@@ -211,9 +211,9 @@ int vfs_mount(struct inode *point, const char *source, const char *type,
               unsigned long flags, const char *data) __must_check;
 /* The mount whose root is `root`, or NULL. */
 struct mount *mount_of_root(struct inode *root);
-/* The mount that holds ino's filesystem (the root mount for the rootfs). */
+/* ino's filesystem is mounted read-only (MS_RDONLY): changes are EROFS. */
 bool mount_readonly(const struct inode *ino);
-/* /proc/mounts, /proc/filesystems (into a core_malloc'd string). */
+/* The text of /proc/mounts and /proc/filesystems. */
 struct sbuf;
 void mount_show(struct sbuf *s);
 void mount_show_filesystems(struct sbuf *s);

@@ -308,5 +308,5 @@ void mount_show(struct sbuf *s)
 
 void mount_show_filesystems(struct sbuf *s)
 {
-    sbuf_printf(s, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tdevtmpfs\n");
+    sbuf_printf(s, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\n");
 }

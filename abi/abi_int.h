@@ -33,6 +33,7 @@
 
 struct inode;
 struct file;
+struct mount;
 struct poll_table; /* poll/select's: files add their wait queues to it */
 struct core_waitq;
 /* poll.c: a poll op calls this for each queue woken when its readiness
@@ -57,6 +58,54 @@ struct file_ops {
     bool seekable;
 };
 
+/* A filesystem instance: what stat and statfs tell about it. */
+struct super {
+    const char *type;  /* "tmpfs", "proc": as in /proc/filesystems */
+    uint32_t dev;      /* st_dev (major 0, this minor) */
+    uint64_t magic;    /* statfs f_type */
+    uint32_t refs;     /* inodes and mounts that point here */
+    void *priv;        /* the filesystem's own state */
+};
+
+/* Where a symlink leads: a path to walk from the link's directory, or,
+ * for /proc's "magic" links, straight to an inode (and the open file
+ * behind /proc/PID/fd/N). Pointers are borrowed for the walk; buf, if
+ * set, is the caller's to core_free. */
+struct link_target {
+    const char *path;
+    struct inode *inode;
+    struct file *file;
+    char *buf;
+};
+
+/* One getdents pass: the filesystem calls dir_emit for each entry from
+ * ctx->pos (>= 2; 0 and 1 are "." and "..") until it returns false. */
+struct dir_ctx {
+    uint64_t pos;
+    char *buf;
+    size_t cap, used;
+    bool full;
+};
+bool dir_emit(struct dir_ctx *ctx, const char *name, size_t len, uint64_t ino,
+              uint32_t mode, uint64_t next_pos);
+
+/* What a kind of inode does in the namespace. NULL = the tmpfs way
+ * (lookup, iterate) or not possible. */
+struct inode_ops {
+    /* The child called name, borrowed (valid while the walk runs), or NULL. */
+    struct inode *(*lookup)(struct inode *dir, const char *name, size_t len);
+    void (*iterate)(struct inode *dir, struct dir_ctx *ctx);
+    /* Symlinks: where to go (0 or -errno) and what readlink shows
+     * (length written to buf, at most size; or -errno). */
+    int (*get_link)(struct inode *ln, struct link_target *t) __must_check;
+    long (*readlink)(struct inode *ln, char *buf, size_t size);
+    /* The inode's name in its parent (synthetic directories have no
+     * dentries), for getcwd and /proc/PID/cwd. */
+    const char *(*name)(struct inode *ino);
+    /* The inode is being freed: release the filesystem's part. */
+    void (*evict)(struct inode *ino);
+};
+
 struct dentry {
     struct dentry *next;
     struct inode *inode;
@@ -73,8 +122,12 @@ struct inode {
     uint64_t size;
     uint64_t atime_ns, mtime_ns, ctime_ns, btime_ns;
     uint32_t rdev_major, rdev_minor;
-    int fd_alias; /* /dev/stdin etc.: opening dups fd (fd_alias - 1) */
     const struct file_ops *fops;
+    const struct inode_ops *iops; /* NULL: tmpfs */
+    struct super *sb;             /* NULL until linked: then its dir's */
+    struct mount *covered;        /* a mount sits on this directory */
+    struct mount *mnt_root;       /* this is the root of that mount */
+    void *priv;                   /* the filesystem's own per-inode state */
     union {
         struct { /* S_IFDIR */
             struct dentry *head, *tail;
@@ -101,21 +154,100 @@ void inode_drop_link(struct inode *ino);
 static inline bool inode_is_dir(const struct inode *i) { return S_ISDIR(i->mode); }
 static inline bool inode_is_reg(const struct inode *i) { return S_ISREG(i->mode); }
 static inline bool inode_is_lnk(const struct inode *i) { return S_ISLNK(i->mode); }
+/* A regular file whose data tmpfs keeps (not a generated /proc file). */
+static inline bool inode_is_tmpfs_reg(const struct inode *i)
+{
+    return S_ISREG(i->mode) && !i->iops;
+}
+/* A directory whose entries tmpfs keeps (so names can be made in it). */
+static inline bool inode_is_tmpfs_dir(const struct inode *i)
+{
+    return S_ISDIR(i->mode) && !i->iops;
+}
+void super_get(struct super *sb);
+void super_put(struct super *sb);
+struct super *super_new(const char *type, uint64_t magic) __must_check;
 
 /* tmpfs: directories and regular-file data. */
 struct inode *tmpfs_dir_lookup(struct inode *dir, const char *name, size_t len);
 int tmpfs_dir_link(struct inode *dir, const char *name, size_t len,
                    struct inode *child) __must_check;
 void tmpfs_dir_unlink(struct inode *dir, const char *name, size_t len);
+void tmpfs_iterate(struct inode *dir, struct dir_ctx *ctx);
 ssize_t tmpfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len);
 ssize_t tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf,
                            size_t len) __must_check;
 int tmpfs_truncate(struct inode *ino, uint64_t size) __must_check;
 void tmpfs_free_data(struct inode *ino);
+/* A new tmpfs: its root directory (one reference: the mount's). */
+struct inode *tmpfs_new_root(const char *type, uint32_t mode) __must_check;
+/* Some inode below root (root itself aside) is in use. */
+bool tmpfs_tree_busy(struct inode *root);
+/* Drop every name below root, freeing what nothing else holds. */
+void tmpfs_tree_free(struct inode *root);
 extern const struct file_ops tmpfs_reg_ops, tmpfs_dir_ops, null_ops;
 extern struct inode *vfs_root;
 int vfs_init(void) __must_check;
 int vfs_init_late(void) __must_check;
+
+/* Directory listing for every filesystem (vfs_dir.c): ".", "..", then
+ * dir->iops->iterate (tmpfs_iterate when NULL). A file_ops getdents. */
+long vfs_getdents(struct file *f, uaddr_t u_buf, size_t len);
+
+/* /dev (devfs.c): character devices by number, and the boot-time nodes. */
+const struct file_ops *devfs_fops(uint32_t major, uint32_t minor);
+int devfs_populate(struct inode *dev) __must_check;
+
+/* ---- mounts (mount.c) ---- */
+
+struct mount {
+    struct mount *next;
+    struct inode *point;  /* the covered directory (referenced) */
+    struct inode *root;   /* the mounted filesystem's root (referenced) */
+    char source[64];
+    unsigned long flags;  /* MS_RDONLY, MS_NOSUID ... */
+};
+
+/* What a walk that reaches dir sees: the root of the topmost mount on
+ * it, or dir. */
+struct inode *mount_cross(struct inode *dir);
+/* The directory a mount root covers (for ".." at a mount root), or the
+ * inode itself when it is no mount's root. */
+struct inode *mount_point_of(struct inode *root);
+/* Mount a filesystem of `type` on directory `point`. */
+int vfs_mount(struct inode *point, const char *source, const char *type,
+              unsigned long flags, const char *data) __must_check;
+/* The mount whose root is `root`, or NULL. */
+struct mount *mount_of_root(struct inode *root);
+/* ino's filesystem is mounted read-only (MS_RDONLY): changes are EROFS. */
+bool mount_readonly(const struct inode *ino);
+/* The text of /proc/mounts and /proc/filesystems. */
+struct sbuf;
+void mount_show(struct sbuf *s);
+void mount_show_filesystems(struct sbuf *s);
+
+/* A growing text buffer for generated files (procfs.c). */
+struct sbuf {
+    char *buf;
+    size_t len, cap;
+    bool oom;
+};
+void sbuf_printf(struct sbuf *s, const char *fmt, ...) __printf(2, 3);
+void sbuf_put(struct sbuf *s, const char *str, size_t len);
+
+/* ---- procfs (procfs.c, procfs_pid.c, procfs_sys.c) ---- */
+
+/* A new proc instance's root (one reference: the mount's). */
+struct inode *procfs_new_root(void) __must_check;
+/* The proc instance's inodes are referenced (umount would be EBUSY). */
+bool procfs_busy(struct inode *root);
+/* A name for what f is (readlink of /proc/PID/fd/N): the inode's path,
+ * found by search, or "pipe:[ino]", "socket:[ino]", "/dev/console".
+ * Length written, NUL included, or -errno. */
+long file_path(struct file *f, char *buf, size_t size);
+/* The absolute path of any inode, found by searching the namespace
+ * (directories by their parents). -ENOENT when it has no name. */
+long vfs_inode_path(struct inode *ino, char *buf, size_t size);
 
 /* ---- path lookup (vfs_path.c) ---- */
 
@@ -126,6 +258,7 @@ int vfs_init_late(void) __must_check;
 struct lookup {
     struct inode *parent; /* referenced when LOOKUP_PARENT */
     struct inode *inode;  /* referenced, or NULL (final missing, PARENT) */
+    struct file *file;    /* referenced: reached through /proc/PID/fd/N */
     char last[ABI_NAME_MAX + 1];
     size_t last_len;
     bool trailing_slash;
@@ -142,6 +275,10 @@ void lookup_release(struct lookup *lk);
 long path_from_user(uaddr_t u_path, char **out) __must_check;
 /* Absolute path of a directory inode into buf; length or -ERANGE/-ENOENT. */
 long vfs_dir_path(struct inode *dir, char *buf, size_t size);
+/* Where symlink ln leads (see struct link_target); t->buf to core_free. */
+int vfs_get_link(struct inode *ln, struct link_target *t) __must_check;
+/* The text of symlink ln into buf (not NUL-terminated): its length. */
+long vfs_readlink(struct inode *ln, char *buf, size_t size);
 
 /* ---- open files and the fd table (fd.c) ---- */
 
@@ -205,6 +342,9 @@ struct mm {
     struct vma *vmas; /* sorted by start, not overlapping */
     uint64_t brk_start, brk, brk_max;
     uint64_t stack_top;
+    /* The argument and environment strings on the initial stack (set by
+     * stack_build), for /proc/PID/cmdline and environ. */
+    uint64_t arg_start, arg_end, env_start, env_end;
 };
 
 #define MM_STACK_TOP 0x00007ffffffde000ul

@@ -119,6 +119,10 @@ static int exec_depth(const char *path, const char *execfn, const struct exec_st
     }
     mm->brk_start = mm->brk = img.brk_start;
     exec_commit(mm, execfn, &img, rsp, regs);
+    if (abi_proc->exe)
+        inode_put(abi_proc->exe);
+    abi_proc->exe = ino; /* for /proc/PID/exe */
+    inode_get(ino);
     mm = NULL;
     err = 0;
 out:

@@ -9,7 +9,13 @@ ABI_SRCS = \
 	abi/trap.c \
 	abi/vfs_inode.c \
 	abi/vfs_path.c \
+	abi/vfs_dir.c \
 	abi/tmpfs.c \
+	abi/mount.c \
+	abi/devfs.c \
+	abi/procfs.c \
+	abi/procfs_pid.c \
+	abi/procfs_sys.c \
 	abi/initramfs.c \
 	abi/fd.c \
 	abi/console_file.c \
@@ -37,4 +43,4 @@ ABI_SRCS = \
 	abi/sys_xattr.c \
 	abi/sys_copy.c
 
-EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h
+EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h abi/procfs_int.h

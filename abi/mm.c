@@ -72,6 +72,10 @@ struct mm *mm_fork(struct mm *from)
     mm->brk = from->brk;
     mm->brk_max = from->brk_max;
     mm->stack_top = from->stack_top;
+    mm->arg_start = from->arg_start;
+    mm->arg_end = from->arg_end;
+    mm->env_start = from->env_start;
+    mm->env_end = from->env_end;
     /* MAP_SHARED anonymous memory must be one set of pages for both:
      * fault in what the parent has not touched yet */
     for (struct vma *v = from->vmas; v; v = v->next)

@@ -125,7 +125,14 @@ int stack_build(struct mm *mm, const struct elf_image *img,
     fill_auxv(buf, sp, &at, img, u_rand, u_execfn, u_platform);
     err = mm_poke(mm, sp, buf, top - sp);
     core_free(buf);
-    if (!err)
-        *rsp = sp;
-    return err;
+    if (err)
+        return err;
+    size_t alen = 0;
+    for (size_t i = 0; i < s->argc; i++)
+        alen += strlen(s->buf + alen) + 1;
+    mm->arg_start = u_strings;
+    mm->arg_end = mm->env_start = u_strings + alen;
+    mm->env_end = u_strings + s->len;
+    *rsp = sp;
+    return 0;
 }

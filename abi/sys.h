@@ -19,6 +19,9 @@ long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms);
 long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask, size_t sigsetsize);
 long sys_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_tv);
 long sys_pselect6(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex, uaddr_t u_ts, uaddr_t u_sig);
+/* mount.c */
+long sys_mount(uaddr_t u_source, uaddr_t u_target, uaddr_t u_type, unsigned long flags, uaddr_t u_data);
+long sys_umount2(uaddr_t u_target, int flags);
 /* sys_copy.c */
 long sys_sendfile(int out_fd, int in_fd, uaddr_t u_off, size_t count);
 long sys_copy_file_range(int in_fd, uaddr_t u_in_off, int out_fd, uaddr_t u_out_off, size_t len, unsigned flags);

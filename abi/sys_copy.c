@@ -19,8 +19,8 @@ static ssize_t sink_write(struct file *out, const void *buf, size_t n)
         core_console_write(out->stream ? out->stream : CORE_STDOUT, buf, n);
         return (ssize_t)n;
     }
-    if (out->ops == &null_ops)
-        return (ssize_t)n;
+    if (out->ops == &null_ops) /* /dev/full (1:7) is full */
+        return out->inode->rdev_major == 1 && out->inode->rdev_minor == 7 ? -ENOSPC : (ssize_t)n;
     ssize_t w = tmpfs_write_kernel(out->inode, out->pos, buf, n);
     if (w > 0)
         out->pos += (uint64_t)w;
@@ -61,10 +61,10 @@ static long copy_files(int in_fd, int out_fd, struct file **in, struct file **ou
     if (!*in || !*out || !FILE_READABLE(*in) || !FILE_WRITABLE(*out) ||
         ((*in)->flags & O_PATH) || ((*out)->flags & O_PATH))
         return -EBADF;
-    if (!S_ISREG((*in)->inode->mode))
+    if (!inode_is_tmpfs_reg((*in)->inode))
         return -EINVAL;
     bool sink_ok = (*out)->ops == &console_ops || (*out)->ops == &null_ops ||
-                   S_ISREG((*out)->inode->mode);
+                   inode_is_tmpfs_reg((*out)->inode);
     return sink_ok ? 0 : -EINVAL;
 }
 
@@ -100,7 +100,7 @@ static long cfr_check(struct file *in, int64_t ipos, struct file *out, int64_t o
 {
     if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
         return -EISDIR;
-    if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
+    if (!inode_is_tmpfs_reg(in->inode) || !inode_is_tmpfs_reg(out->inode))
         return -EINVAL;
     if (!FILE_READABLE(in) || !FILE_WRITABLE(out) || (out->flags & O_APPEND))
         return -EBADF;
@@ -156,7 +156,7 @@ long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
         return -EINVAL;
     if (S_ISDIR(f->inode->mode))
         return -EISDIR;
-    if (!S_ISREG(f->inode->mode))
+    if (!inode_is_tmpfs_reg(f->inode))
         return -ENODEV;
     if (mode & ~FALLOC_FL_KEEP_SIZE)
         return -EOPNOTSUPP;

@@ -30,14 +30,25 @@ static long parent_lookup(int dirfd, uaddr_t u_path, struct lookup *lk)
     return ret;
 }
 
+/* Whether names can be added to or removed from dir: only tmpfs keeps
+ * names (Linux's /proc refuses new ones with ENOENT, removal with EPERM),
+ * and not on a read-only mount. */
+static long dir_check(struct inode *dir, long synthetic)
+{
+    if (!inode_is_tmpfs_dir(dir))
+        return synthetic;
+    return mount_readonly(dir) ? -EROFS : 0;
+}
+
 static long make_node(struct lookup *lk, struct inode *ino)
 {
-    if (lk->parent->nlink == 0) {
+    long err = lk->parent->nlink == 0 ? -ENOENT : dir_check(lk->parent, -ENOENT);
+    if (err) {
         ino->nlink = 0;
         inode_drop_link(ino);
-        return -ENOENT;
+        return err;
     }
-    int err = tmpfs_dir_link(lk->parent, lk->last, lk->last_len, ino);
+    err = tmpfs_dir_link(lk->parent, lk->last, lk->last_len, ino);
     if (err) {
         ino->nlink = 0;
         inode_drop_link(ino);
@@ -77,12 +88,14 @@ static long remove_entry(struct lookup *lk, bool dir)
             return -EINVAL;
         if (is_dot(lk))
             return -ENOTEMPTY;
-        if (lk->last_len == 0 || c == vfs_root)
+        if (lk->last_len == 0 || c == vfs_root || (c && c->mnt_root))
             return -EBUSY;
         if (!c)
             return -ENOENT;
         if (!S_ISDIR(c->mode))
             return -ENOTDIR;
+        if (!inode_is_tmpfs_dir(c))
+            return -EPERM;
         if (c->dir.nentries)
             return -ENOTEMPTY;
     } else {
@@ -95,6 +108,9 @@ static long remove_entry(struct lookup *lk, bool dir)
         if (lk->trailing_slash)
             return -ENOTDIR;
     }
+    long err = dir_check(lk->parent, -EPERM);
+    if (err)
+        return err;
     tmpfs_dir_unlink(lk->parent, lk->last, lk->last_len);
     c->nlink = dir ? 0 : c->nlink - 1;
     if (dir) { /* ".." of a removed cwd still works, as on Linux */
@@ -151,6 +167,15 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
         return -ENOENT;
     if (dst && (flags & RENAME_NOREPLACE))
         return -EEXIST;
+    if (src->mnt_root || (dst && dst->mnt_root))
+        return -EBUSY;
+    if (o->parent->sb != n->parent->sb)
+        return -EXDEV;
+    long err = dir_check(o->parent, -ENOENT);
+    if (!err)
+        err = dir_check(n->parent, -ENOENT);
+    if (err)
+        return err;
     if (src == dst)
         return 1; /* same file: nothing to do */
     if (S_ISDIR(src->mode) && is_ancestor(src, n->parent))
@@ -237,6 +262,10 @@ long sys_linkat(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
         ret = -EEXIST;
     else if (n.parent->nlink == 0 || (o.inode->nlink == 0))
         ret = -ENOENT;
+    else if (o.inode->sb != n.parent->sb)
+        ret = -EXDEV;
+    else if ((ret = dir_check(n.parent, -ENOENT)))
+        ;
     else
         ret = tmpfs_dir_link(n.parent, n.last, n.last_len, o.inode);
     if (!ret) {
@@ -302,13 +331,17 @@ long sys_readlinkat(int dirfd, uaddr_t u_path, uaddr_t u_buf, int bufsiz)
     core_free(path);
     if (ret)
         return ret;
-    if (!S_ISLNK(lk.inode->mode)) {
+    size_t size = (size_t)bufsiz < ABI_PATH_MAX ? (size_t)bufsiz : ABI_PATH_MAX;
+    char *buf = S_ISLNK(lk.inode->mode) ? core_malloc(size) : NULL;
+    if (!S_ISLNK(lk.inode->mode))
         ret = -EINVAL;
-    } else {
-        size_t n = strlen(lk.inode->lnk.target);
-        n = n < (size_t)bufsiz ? n : (size_t)bufsiz;
-        ret = core_copy_to_user(u_buf, lk.inode->lnk.target, n) ? -EFAULT : (long)n;
-    }
+    else if (!buf)
+        ret = -ENOMEM;
+    else
+        ret = vfs_readlink(lk.inode, buf, size);
+    if (ret > 0 && core_copy_to_user(u_buf, buf, (size_t)ret))
+        ret = -EFAULT;
+    core_free(buf);
     lookup_release(&lk);
     return ret;
 }

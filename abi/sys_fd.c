@@ -204,7 +204,7 @@ static long do_truncate(struct inode *ino, int64_t len)
 {
     if (S_ISDIR(ino->mode))
         return -EISDIR;
-    if (!S_ISREG(ino->mode))
+    if (!inode_is_tmpfs_reg(ino))
         return -EINVAL;
     return tmpfs_truncate(ino, (uint64_t)len);
 }
@@ -216,7 +216,7 @@ long sys_ftruncate(int fd, int64_t len)
     struct file *f = fd_get(fd);
     if (!f || (f->flags & O_PATH))
         return -EBADF;
-    if (!S_ISREG(f->inode->mode) || !FILE_WRITABLE(f))
+    if (!inode_is_tmpfs_reg(f->inode) || !FILE_WRITABLE(f))
         return -EINVAL;
     return tmpfs_truncate(f->inode, (uint64_t)len);
 }

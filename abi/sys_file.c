@@ -18,8 +18,10 @@ static int open_create(struct lookup *lk, int flags, uint32_t mode)
 {
     if (lk->trailing_slash)
         return -EISDIR;
-    if (lk->parent->nlink == 0)
-        return -ENOENT;
+    if (lk->parent->nlink == 0 || !inode_is_tmpfs_dir(lk->parent))
+        return -ENOENT; /* as Linux in /proc */
+    if (mount_readonly(lk->parent))
+        return -EROFS;
     struct inode *ino = inode_new(S_IFREG | (mode & 07777 & ~abi_proc->umask));
     if (!ino)
         return -ENOMEM;
@@ -52,13 +54,27 @@ static int open_resolve(int dirfd, const char *path, int flags, uint32_t mode,
         return open_create(lk, flags, mode);
     if (flags & O_EXCL)
         return -EEXIST;
-    /* Follow final symlinks by hand: a dangling one creates its target. */
+    /* Follow final symlinks by hand: a dangling one creates its target;
+     * a /proc magic link (/dev/stdout's target) leads to what it names. */
     for (int links = 0; lk->inode && S_ISLNK(lk->inode->mode) && !(flags & O_NOFOLLOW);) {
+        struct link_target t;
         if (++links > ABI_SYMLOOP_MAX)
             return -ELOOP;
         struct inode *dir = lk->parent, *ln = lk->inode;
+        err = vfs_get_link(ln, &t);
+        if (!err && t.inode) {
+            inode_get(t.inode);
+            inode_put(ln);
+            lk->inode = t.inode;
+            if (t.file)
+                file_get(t.file);
+            lk->file = t.file;
+            return 0;
+        }
         lk->parent = lk->inode = NULL;
-        err = vfs_lookup_in(dir, ln->lnk.target, LOOKUP_PARENT, lk);
+        if (!err)
+            err = vfs_lookup_in(dir, t.path, LOOKUP_PARENT, lk);
+        core_free(t.buf);
         inode_put(ln);
         inode_put(dir);
         if (err)
@@ -83,6 +99,16 @@ static int open_check(struct inode *ino, int flags)
     return 0;
 }
 
+#define FILE_WRITABLE_FLAGS(fl) (((fl) & O_ACCMODE) != O_RDONLY)
+
+/* Opening /proc/PID/fd/N reopens the file's inode, as Linux does, except
+ * where the open file holds what a new open could not rebuild (a pipe
+ * end, the console stream it writes to): then it is shared, like dup. */
+static bool open_shares(const struct file *f)
+{
+    return !S_ISREG(f->inode->mode) && !S_ISDIR(f->inode->mode) && (f->priv || f->stream);
+}
+
 long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
 {
     char *path = NULL;
@@ -97,15 +123,16 @@ long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
     ret = open_check(lk.inode, flags);
     if (ret)
         goto out;
-    if (lk.inode->fd_alias && !(flags & O_PATH)) { /* /dev/stdout and co. */
-        struct file *same = fd_get(lk.inode->fd_alias - 1);
-        ret = -ENXIO;
-        if (!same)
-            goto out;
-        file_get(same);
-        ret = fd_install(same, 0, flags & O_CLOEXEC);
+    if ((FILE_WRITABLE_FLAGS(flags) || (flags & O_TRUNC)) && !(flags & O_PATH) &&
+        mount_readonly(lk.inode)) {
+        ret = -EROFS;
+        goto out;
+    }
+    if (lk.file && !(flags & O_PATH) && open_shares(lk.file)) {
+        file_get(lk.file); /* /dev/stdout and co.: the very same file */
+        ret = fd_install(lk.file, 0, flags & O_CLOEXEC);
         if (ret < 0)
-            file_put(same);
+            file_put(lk.file);
         goto out;
     }
     uint32_t keep = (flags & O_PATH) ? O_PATH

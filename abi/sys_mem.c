@@ -65,8 +65,8 @@ static long mmap_check_file(int fd, unsigned prot, unsigned type,
     struct file *f = fd_get(fd);
     if (!f || (f->flags & O_PATH))
         return -EBADF;
-    if (!S_ISREG(f->inode->mode))
-        return S_ISCHR(f->inode->mode) ? -ENODEV : -EACCES;
+    if (!inode_is_tmpfs_reg(f->inode))
+        return S_ISCHR(f->inode->mode) || S_ISREG(f->inode->mode) ? -ENODEV : -EACCES;
     if (!FILE_READABLE(f))
         return -EACCES;
     if (type != MAP_PRIVATE && (prot & PROT_WRITE))

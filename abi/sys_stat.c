@@ -26,7 +26,13 @@ static uint64_t enc_dev(uint32_t major, uint32_t minor)
 
 static uint64_t ino_size(const struct inode *i)
 {
-    return S_ISDIR(i->mode) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
+    return inode_is_tmpfs_dir(i) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
+}
+
+/* The device number of the filesystem ino is on (0:dev). */
+static uint32_t ino_dev(const struct inode *i)
+{
+    return S_ISCHR(i->mode) ? 5 : i->sb ? i->sb->dev : TMPFS_DEV;
 }
 
 static uint64_t ino_blocks(const struct inode *i)
@@ -51,7 +57,7 @@ static uint32_t ns_nsec(uint64_t ns)
 static void fill_stat(const struct inode *i, struct stat *st)
 {
     memset(st, 0, sizeof(*st));
-    st->st_dev = S_ISCHR(i->mode) ? 5 : TMPFS_DEV;
+    st->st_dev = ino_dev(i);
     st->st_ino = i->ino;
     st->st_nlink = i->nlink;
     st->st_mode = i->mode;
@@ -164,7 +170,7 @@ long sys_statx(int dirfd, uaddr_t u_path, int flags, unsigned mask, uaddr_t u_st
     sx.stx_rdev_major = i->rdev_major;
     sx.stx_rdev_minor = i->rdev_minor;
     sx.stx_dev_major = S_ISCHR(i->mode) ? 0 : 0;
-    sx.stx_dev_minor = S_ISCHR(i->mode) ? 5 : TMPFS_DEV;
+    sx.stx_dev_minor = ino_dev(i);
     ret = core_copy_to_user(u_stx, &sx, sizeof(sx)) ? -EFAULT : 0;
 out:
     lookup_release(&lk);
@@ -329,11 +335,16 @@ long sys_utimensat(int dirfd, uaddr_t u_path, uaddr_t u_times, int flags)
     return ret;
 }
 
-static long fill_statfs(uaddr_t u_buf)
+static long fill_statfs(const struct inode *i, uaddr_t u_buf)
 {
     struct statfs sf;
     memset(&sf, 0, sizeof(sf));
-    sf.f_type = TMPFS_MAGIC;
+    sf.f_type = i->sb ? (long)i->sb->magic : TMPFS_MAGIC;
+    if (sf.f_type == PROC_SUPER_MAGIC) {
+        sf.f_bsize = sf.f_frsize = CORE_PAGE_SIZE;
+        sf.f_namelen = ABI_NAME_MAX;
+        return core_copy_to_user(u_buf, &sf, sizeof(sf)) ? -EFAULT : 0;
+    }
     sf.f_bsize = CORE_PAGE_SIZE;
     sf.f_frsize = CORE_PAGE_SIZE;
     sf.f_blocks = core_mem_total_bytes() / CORE_PAGE_SIZE;
@@ -348,11 +359,14 @@ long sys_statfs(uaddr_t u_path, uaddr_t u_buf)
 {
     struct lookup lk;
     long ret = at_lookup(AT_FDCWD, u_path, 0, true, &lk);
+    if (!ret)
+        ret = fill_statfs(lk.inode, u_buf);
     lookup_release(&lk);
-    return ret ? ret : fill_statfs(u_buf);
+    return ret;
 }
 
 long sys_fstatfs(int fd, uaddr_t u_buf)
 {
-    return fd_get(fd) ? fill_statfs(u_buf) : -EBADF;
+    struct file *f = fd_get(fd);
+    return f ? fill_statfs(f->inode, u_buf) : -EBADF;
 }

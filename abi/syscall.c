@@ -111,6 +111,7 @@ W(madvise) { return sys_madvise((uint64_t)A0, (uint64_t)A1, (int)A2); }
 W(mincore) { return sys_mincore((uint64_t)A0, (uint64_t)A1, uaddr(A2)); }
 W(mkdir) { return sys_mkdir(uaddr(A0), (uint32_t)A1); }
 W(mkdirat) { return sys_mkdirat((int)A0, uaddr(A1), (uint32_t)A2); }
+W(mount) { return sys_mount(uaddr(A0), uaddr(A1), uaddr(A2), (unsigned long)A3, uaddr(A4)); }
 W(mlock) { return sys_mlock((uint64_t)A0, (uint64_t)A1); }
 W(mmap)
 {
@@ -193,6 +194,7 @@ W(times) { return sys_times(uaddr(A0)); }
 W(tkill) { return sys_tkill((int)A0, (int)A1); }
 W(truncate) { return sys_truncate(uaddr(A0), (int64_t)A1); }
 W(umask) { return sys_umask((uint32_t)A0); }
+W(umount2) { return sys_umount2(uaddr(A0), (int)A1); }
 W(uname) { return sys_uname(uaddr(A0)); }
 W(unlink) { return sys_unlink(uaddr(A0)); }
 W(unlinkat) { return sys_unlinkat((int)A0, uaddr(A1), (int)A2); }
@@ -293,6 +295,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_mincore] = w_mincore,
     [__NR_mkdir] = w_mkdir,
     [__NR_mkdirat] = w_mkdirat,
+    [__NR_mount] = w_mount,
     [__NR_mlock] = w_mlock,
     [__NR_mmap] = w_mmap,
     [__NR_mprotect] = w_mprotect,
@@ -366,6 +369,7 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_tkill] = w_tkill,
     [__NR_truncate] = w_truncate,
     [__NR_umask] = w_umask,
+    [__NR_umount2] = w_umount2,
     [__NR_uname] = w_uname,
     [__NR_unlink] = w_unlink,
     [__NR_unlinkat] = w_unlinkat,

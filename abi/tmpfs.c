@@ -11,6 +11,7 @@
  */
 #include "abi_int.h"
 
+#include <linux/magic.h>
 
 #define LEAF_N (CORE_PAGE_SIZE / sizeof(void *))
 #define TMPFS_MAX_SIZE (1ull << 40)
@@ -42,6 +43,10 @@ int tmpfs_dir_link(struct inode *dir, const char *name, size_t len,
         dir->dir.head = d;
     dir->dir.tail = d;
     dir->dir.nentries++;
+    if (!child->sb) { /* a new inode joins its first directory's fs */
+        child->sb = dir->sb;
+        super_get(child->sb);
+    }
     if (S_ISDIR(child->mode)) {
         dir->nlink++;
         child->dir.parent = dir;
@@ -71,90 +76,106 @@ void tmpfs_dir_unlink(struct inode *dir, const char *name, size_t len)
     }
 }
 
-static unsigned dtype(uint32_t mode)
+/* Entries from ctx->pos on, in cookie order. */
+void tmpfs_iterate(struct inode *dir, struct dir_ctx *ctx)
 {
-    return (mode >> 12) & 15; /* DT_* equals S_IFMT >> 12 */
-}
-
-/* One linux_dirent64 record at buf: d_ino, d_off, d_reclen, d_type, name. */
-static size_t dirent_put(char *buf, size_t room, uint64_t ino, uint64_t off,
-                         unsigned type, const char *name)
-{
-    size_t nlen = strlen(name);
-    size_t reclen = CORE_ALIGN_UP(19 + nlen + 1, 8);
-    if (reclen > room)
-        return 0;
-    uint16_t rl = (uint16_t)reclen;
-    uint8_t t = (uint8_t)type;
-    memset(buf, 0, reclen);
-    memcpy(buf, &ino, 8);
-    memcpy(buf + 8, &off, 8);
-    memcpy(buf + 16, &rl, 2);
-    memcpy(buf + 18, &t, 1);
-    memcpy(buf + 19, name, nlen);
-    return reclen;
-}
-
-/* Fill kbuf with entries from position f->pos on; returns bytes used. */
-static size_t dir_fill(struct file *f, char *kbuf, size_t cap)
-{
-    struct inode *dir = f->inode;
-    size_t used = 0, n;
-    if (f->pos == 0) {
-        if (!(n = dirent_put(kbuf, cap, dir->ino, 1, dtype(S_IFDIR), ".")))
-            return used;
-        used += n;
-        f->pos = 1;
-    }
-    if (f->pos == 1) {
-        struct inode *up = dir->dir.parent ? dir->dir.parent : dir;
-        if (!(n = dirent_put(kbuf + used, cap - used, up->ino, 2, dtype(S_IFDIR), "..")))
-            return used;
-        used += n;
-        f->pos = 2;
-    }
     for (struct dentry *d = dir->dir.head; d; d = d->next) {
-        if (d->cookie < f->pos)
+        if (d->cookie < ctx->pos)
             continue;
         uint64_t next = d->next ? d->next->cookie : dir->dir.next_cookie;
-        n = dirent_put(kbuf + used, cap - used, d->inode->ino, next,
-                       dtype(d->inode->mode), d->name);
-        if (!n)
-            return used;
-        used += n;
-        f->pos = next;
+        if (!dir_emit(ctx, d->name, strlen(d->name), d->inode->ino, d->inode->mode, next))
+            return;
     }
-    if (dir->dir.next_cookie > f->pos)
-        f->pos = dir->dir.next_cookie;
-    return used;
+    if (dir->dir.next_cookie > ctx->pos)
+        ctx->pos = dir->dir.next_cookie;
 }
 
-static bool dir_at_end(struct file *f)
+/* ---- instances ---- */
+
+struct inode *tmpfs_new_root(const char *type, uint32_t mode)
 {
-    struct inode *dir = f->inode;
-    if (f->pos < 2)
-        return false;
-    for (struct dentry *d = dir->dir.head; d; d = d->next)
-        if (d->cookie >= f->pos)
-            return false;
-    return true;
+    struct super *sb = super_new(type, TMPFS_MAGIC);
+    struct inode *root = sb ? inode_new(S_IFDIR | (mode & 07777)) : NULL;
+    if (!root) {
+        core_free(sb);
+        return NULL;
+    }
+    root->dir.parent = root;
+    root->sb = sb;
+    super_get(sb);
+    root->refs = 1; /* the mount holds it */
+    return root;
 }
 
-static long dir_getdents(struct file *f, uaddr_t u_buf, size_t len)
+/* The entry after child's in dir, for walking back up a tree. */
+static struct dentry *entry_after(struct inode *dir, struct inode *child)
 {
-    if (!core_user_range_ok(u_buf, len))
-        return -EFAULT;
-    if (f->inode->nlink == 0 || dir_at_end(f)) /* removed, or listed */
-        return 0;
-    size_t cap = len < 65536 ? len : 65536;
-    char *kbuf = core_malloc(cap ? cap : 1);
-    if (!kbuf)
-        return -ENOMEM;
-    size_t used = dir_fill(f, kbuf, cap);
-    long ret = used == 0 ? -EINVAL /* not even one entry fits */
-             : core_copy_to_user(u_buf, kbuf, used) ? -EFAULT : (long)used;
-    core_free(kbuf);
-    return ret;
+    for (struct dentry *e = dir->dir.head; e; e = e->next)
+        if (e->inode == child)
+            return e->next;
+    return NULL;
+}
+
+/* Depth first without recursion (trees can be deep): down through
+ * directories, back up by parent pointers. */
+bool tmpfs_tree_busy(struct inode *root)
+{
+    struct inode *cur = root;
+    struct dentry *d = root->dir.head;
+    for (;;) {
+        if (!d) {
+            if (cur == root)
+                return false;
+            d = entry_after(cur->dir.parent, cur);
+            cur = cur->dir.parent;
+            continue;
+        }
+        struct inode *c = d->inode;
+        if (c->refs || c->covered)
+            return true;
+        if (inode_is_tmpfs_dir(c) && c->dir.head) {
+            cur = c;
+            d = c->dir.head;
+        } else {
+            d = d->next;
+        }
+    }
+}
+
+/* Unlink the first entry of dir, as unlink or rmdir would. */
+static void drop_first(struct inode *dir)
+{
+    struct dentry *d = dir->dir.head;
+    struct inode *c = d->inode;
+    char name[ABI_NAME_MAX + 1];
+    strlcpy(name, d->name, sizeof(name));
+    tmpfs_dir_unlink(dir, name, strlen(name));
+    if (S_ISDIR(c->mode)) { /* as rmdir: ".." keeps working while held */
+        c->nlink = 0;
+        inode_get(dir);
+        c->dir.parent_held = true;
+    } else {
+        c->nlink--;
+    }
+    inode_drop_link(c);
+}
+
+void tmpfs_tree_free(struct inode *root)
+{
+    struct inode *cur = root;
+    for (;;) {
+        struct dentry *d = cur->dir.head;
+        if (!d) {
+            if (cur == root)
+                return;
+            cur = cur->dir.parent; /* cur is now its first empty entry */
+            continue;
+        }
+        if (inode_is_tmpfs_dir(d->inode) && d->inode->dir.head && !d->inode->covered)
+            cur = d->inode;
+        else
+            drop_first(cur);
+    }
 }
 
 /* ---- regular file data ---- */
@@ -381,7 +402,7 @@ const struct file_ops tmpfs_reg_ops = {
 };
 
 const struct file_ops tmpfs_dir_ops = {
-    .getdents = dir_getdents,
+    .getdents = vfs_getdents,
     .poll = reg_poll,
     .seekable = true,
 };

@@ -8,9 +8,37 @@
 #include "abi_int.h"
 
 #include <core/time.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+
+#define ROOT_DEV 0x16 /* the root tmpfs: a stable made-up device number */
 
 struct inode *vfs_root;
 static uint64_t next_ino = 1;
+static uint32_t next_dev = ROOT_DEV;
+
+struct super *super_new(const char *type, uint64_t magic)
+{
+    struct super *sb = core_zalloc(sizeof(*sb));
+    if (!sb)
+        return NULL;
+    sb->type = type;
+    sb->magic = magic;
+    sb->dev = next_dev++;
+    return sb;
+}
+
+void super_get(struct super *sb)
+{
+    if (sb)
+        sb->refs++;
+}
+
+void super_put(struct super *sb)
+{
+    if (sb && --sb->refs == 0)
+        core_free(sb);
+}
 
 struct inode *inode_new(uint32_t mode)
 {
@@ -41,7 +69,9 @@ void inode_get(struct inode *ino)
 
 static void inode_free(struct inode *ino)
 {
-    if (S_ISREG(ino->mode))
+    if (ino->iops && ino->iops->evict)
+        ino->iops->evict(ino);
+    else if (S_ISREG(ino->mode))
         tmpfs_free_data(ino);
     else if (S_ISLNK(ino->mode))
         core_free(ino->lnk.target);
@@ -55,6 +85,7 @@ static void inode_free(struct inode *ino)
             d = n;
         }
     }
+    super_put(ino->sb);
     core_free(ino);
 }
 
@@ -83,36 +114,6 @@ void inode_touch(struct inode *ino, bool m, bool c)
         ino->ctime_ns = now;
 }
 
-/* ---- character devices that need no driver: /dev/null, /dev/zero ---- */
-
-static ssize_t null_read(struct file *f, uaddr_t u_buf, size_t len,
-                         uint64_t *pos)
-{
-    if (f->inode->rdev_minor == 5) { /* /dev/zero */
-        int err = core_clear_user(u_buf, len);
-        return err ? err : (ssize_t)len;
-    }
-    return 0;
-}
-
-static ssize_t null_write(struct file *f, uaddr_t u_buf, size_t len,
-                          uint64_t *pos)
-{
-    return (ssize_t)len;
-}
-
-static unsigned null_poll(struct file *f, struct poll_table *pt)
-{
-    return 0x1 | 0x4; /* POLLIN | POLLOUT */
-}
-
-const struct file_ops null_ops = {
-    .read = null_read,
-    .write = null_write,
-    .poll = null_poll,
-    .seekable = true,
-};
-
 static int mkdir_p(struct inode *parent, const char *name, uint32_t mode,
                    struct inode **out)
 {
@@ -135,55 +136,30 @@ static int mkdir_p(struct inode *parent, const char *name, uint32_t mode,
     return 0;
 }
 
-static int mknod_chr(struct inode *dir, const char *name, unsigned major,
-                     unsigned minor)
-{
-    if (tmpfs_dir_lookup(dir, name, strlen(name)))
-        return 0;
-    struct inode *n = inode_new(S_IFCHR | 0666);
-    if (!n)
-        return -ENOMEM;
-    n->rdev_major = major;
-    n->rdev_minor = minor;
-    if (major == 5) /* tty, console: the console, as stdout */
-        n->fops = &console_ops;
-    if (major == 0) /* stdin, stdout, stderr: stand-ins for /proc/self/fd */
-        n->fd_alias = (int)minor + 1;
-    int err = tmpfs_dir_link(dir, name, strlen(name), n);
-    if (err) {
-        n->nlink = 0;
-        inode_drop_link(n);
-    }
-    return err;
-}
-
 /* The empty root; initramfs_unpack fills it, vfs_init_late adds /tmp, /dev. */
 int vfs_init(void)
 {
-    vfs_root = inode_new(S_IFDIR | 0755);
-    if (!vfs_root)
-        return -ENOMEM;
-    vfs_root->dir.parent = vfs_root;
-    vfs_root->refs = 1; /* the mount holds it */
-    return 0;
+    next_dev = ROOT_DEV;
+    vfs_root = tmpfs_new_root("rootfs", 0755);
+    return vfs_root ? 0 : -ENOMEM;
 }
 
+/* /tmp; /dev with its nodes and a tmpfs on /dev/shm; proc on /proc. */
 int vfs_init_late(void)
 {
-    struct inode *tmp, *dev;
+    struct inode *tmp, *dev, *shm, *proc;
     int err = mkdir_p(vfs_root, "tmp", 01777, &tmp);
     if (!err)
         err = mkdir_p(vfs_root, "dev", 0755, &dev);
     if (!err)
-        err = mknod_chr(dev, "null", 1, 3);
+        err = devfs_populate(dev);
     if (!err)
-        err = mknod_chr(dev, "zero", 1, 5);
+        err = mkdir_p(dev, "shm", 01777, &shm);
+    if (!err && !shm->covered)
+        err = vfs_mount(shm, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
     if (!err)
-        err = mknod_chr(dev, "tty", 5, 0);
-    if (!err)
-        err = mknod_chr(dev, "console", 5, 1);
-    static const char *const std[3] = {"stdin", "stdout", "stderr"};
-    for (unsigned i = 0; i < 3 && !err; i++)
-        err = mknod_chr(dev, std[i], 0, i);
+        err = mkdir_p(vfs_root, "proc", 0555, &proc);
+    if (!err && !proc->covered)
+        err = vfs_mount(proc, "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     return err;
 }

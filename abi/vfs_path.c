@@ -9,6 +9,12 @@
  * final symlink). LOOKUP_PARENT stops before the last component and gives
  * back its name; a path without one ("/", "a/..") gives an empty name
  * and the directory itself in lk->inode.
+ *
+ * Directories are asked for a child through their inode_ops (tmpfs when
+ * none); a directory with a mount on it is left for the mount's root,
+ * and ".." at a mount's root goes to the parent of the covered
+ * directory. A /proc magic link (fd/N, exe, cwd) jumps to its inode, and
+ * for fd/N the open file comes back in lk->file, so open can reach it.
  */
 #include "abi_int.h"
 
@@ -26,39 +32,88 @@ long path_from_user(uaddr_t u_path, char **out)
     return n;
 }
 
-static int walk(struct inode *start, const char *path, unsigned flags,
-                int *links, struct lookup *lk, struct inode **out);
+/* One walk, nested walks for symlinks included. */
+struct walk {
+    int links;          /* symlinks followed so far */
+    struct file *file;  /* the last step went through /proc/PID/fd/N */
+};
 
-/* Follow the symlink `ln` found in directory `dir`. */
-static int follow(struct inode *dir, struct inode *ln, int *links,
-                  struct inode **out)
+static int walk(struct walk *w, struct inode *start, const char *path,
+                unsigned flags, struct lookup *lk, struct inode **out);
+
+int vfs_get_link(struct inode *ln, struct link_target *t)
 {
-    if (++*links > ABI_SYMLOOP_MAX)
-        return -ELOOP;
-    return walk(dir, ln->lnk.target, LOOKUP_FOLLOW, links, NULL, out);
+    memset(t, 0, sizeof(*t));
+    if (ln->iops && ln->iops->get_link)
+        return ln->iops->get_link(ln, t);
+    t->path = ln->lnk.target;
+    return 0;
 }
 
+long vfs_readlink(struct inode *ln, char *buf, size_t size)
+{
+    if (ln->iops && ln->iops->readlink)
+        return ln->iops->readlink(ln, buf, size);
+    size_t n = strlen(ln->lnk.target);
+    n = n < size ? n : size;
+    memcpy(buf, ln->lnk.target, n);
+    return (long)n;
+}
+
+/* Follow the symlink `ln` found in directory `dir`. */
+static int follow(struct walk *w, struct inode *dir, struct inode *ln,
+                  struct inode **out)
+{
+    struct link_target t;
+    if (++w->links > ABI_SYMLOOP_MAX)
+        return -ELOOP;
+    int err = vfs_get_link(ln, &t);
+    if (err)
+        return err;
+    if (t.inode) { /* a /proc magic link: no path to walk */
+        *out = t.inode;
+        w->file = t.file;
+    } else {
+        err = walk(w, dir, t.path, LOOKUP_FOLLOW, NULL, out);
+    }
+    core_free(t.buf);
+    return err;
+}
+
+/* The child `name` of directory cur, mounts crossed either way. */
 static int step(struct inode *cur, const char *name, size_t len,
                 struct inode **next)
 {
     if (len == 1 && name[0] == '.') {
         *next = cur;
-    } else if (len == 2 && name[0] == '.' && name[1] == '.') {
-        *next = cur->dir.parent;
-        if (!*next)
-            return -ENOENT;
-    } else {
-        *next = tmpfs_dir_lookup(cur, name, len);
-        if (!*next)
-            return -ENOENT;
+        return 0;
     }
+    if (len == 2 && name[0] == '.' && name[1] == '.') {
+        if (cur == mount_cross(vfs_root)) {
+            *next = cur; /* ".." of "/" is "/" */
+            return 0;
+        }
+        struct inode *up = mount_point_of(cur)->dir.parent;
+        if (!up)
+            return -ENOENT;
+        *next = mount_cross(up);
+        return 0;
+    }
+    if (cur->iops && !cur->iops->lookup)
+        return -ENOENT;
+    *next = cur->iops ? cur->iops->lookup(cur, name, len)
+                      : tmpfs_dir_lookup(cur, name, len);
+    if (!*next)
+        return -ENOENT;
+    if (S_ISDIR((*next)->mode))
+        *next = mount_cross(*next);
     return 0;
 }
 
-static int walk(struct inode *start, const char *path, unsigned flags,
-                int *links, struct lookup *lk, struct inode **out)
+static int walk(struct walk *w, struct inode *start, const char *path,
+                unsigned flags, struct lookup *lk, struct inode **out)
 {
-    struct inode *cur = path[0] == '/' ? vfs_root : start;
+    struct inode *cur = path[0] == '/' ? mount_cross(vfs_root) : start;
     const char *p = path;
     if (*p == 0)
         return -ENOENT;
@@ -95,11 +150,12 @@ static int walk(struct inode *start, const char *path, unsigned flags,
             return 0;
         }
         struct inode *next;
+        w->file = NULL;
         int err = step(cur, p, len, &next);
         if (err)
             return err;
         if (S_ISLNK(next->mode) && (!last || trailing || (flags & LOOKUP_FOLLOW))) {
-            err = follow(cur, next, links, &next);
+            err = follow(w, cur, next, &next);
             if (err)
                 return err;
         }
@@ -133,19 +189,23 @@ int vfs_lookup_in(struct inode *start, const char *path, unsigned flags,
                   struct lookup *lk)
 {
     struct inode *res;
-    int links = 0;
+    struct walk w = {0};
     memset(lk, 0, sizeof(*lk));
     if (path[0] == 0)
         return -ENOENT;
     if (!(flags & LOOKUP_PARENT)) {
-        int err = walk(start, path, flags, &links, NULL, &res);
+        int err = walk(&w, start, path, flags, NULL, &res);
         if (err)
             return err;
         lk->inode = res;
         inode_get(res);
+        if (w.file) {
+            lk->file = w.file;
+            file_get(w.file);
+        }
         return 0;
     }
-    int err = walk(start, path, flags, &links, lk, &res);
+    int err = walk(&w, start, path, flags, lk, &res);
     if (err)
         return err;
     lk->parent = res;
@@ -178,14 +238,20 @@ void lookup_release(struct lookup *lk)
 {
     inode_put(lk->inode);
     inode_put(lk->parent);
+    file_put(lk->file);
     lk->inode = lk->parent = NULL;
+    lk->file = NULL;
 }
 
-static struct dentry *dentry_of(struct inode *parent, struct inode *child)
+static const char *name_in(struct inode *parent, struct inode *child)
 {
+    if (child->iops && child->iops->name)
+        return child->iops->name(child);
+    if (!child->nlink || !inode_is_tmpfs_dir(parent))
+        return NULL;
     for (struct dentry *d = parent->dir.head; d; d = d->next)
         if (d->inode == child)
-            return d;
+            return d->name;
     return NULL;
 }
 
@@ -197,20 +263,24 @@ long vfs_dir_path(struct inode *dir, char *buf, size_t size)
     size_t pos = ABI_PATH_MAX - 1;
     long ret;
     tmp[pos] = 0;
-    for (struct inode *d = dir; d != vfs_root;) {
+    struct inode *top = mount_cross(vfs_root);
+    for (struct inode *d = dir; d != top && d != vfs_root;) {
+        d = mount_point_of(d);
+        if (d == vfs_root)
+            break;
         struct inode *up = d->dir.parent;
-        struct dentry *de = (d->nlink && up) ? dentry_of(up, d) : NULL;
-        if (!de) {
+        const char *name = up ? name_in(up, d) : NULL;
+        if (!name) {
             ret = -ENOENT;
             goto out;
         }
-        size_t n = strlen(de->name);
+        size_t n = strlen(name);
         if (n + 1 > pos) {
             ret = -ENAMETOOLONG;
             goto out;
         }
         pos -= n;
-        memcpy(tmp + pos, de->name, n);
+        memcpy(tmp + pos, name, n);
         tmp[--pos] = '/';
         d = up;
     }

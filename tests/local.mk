@@ -48,19 +48,20 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/errors.musl tests/abi/exits.musl tests/abi/fds.musl \
 	tests/abi/files.musl tests/abi/kernel_probe.musl tests/abi/memory.musl \
 	tests/abi/misc.musl tests/abi/signals.musl tests/abi/stdio.musl \
-	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl
+	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
+	tests/abi/procfs.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
 	tests/abi/memory.glibc tests/abi/misc.glibc tests/abi/signals.glibc \
 	tests/abi/stdio.glibc tests/abi/symlinks.glibc tests/abi/pipes.glibc \
-	tests/abi/pipes_fork.glibc
+	tests/abi/pipes_fork.glibc tests/abi/procfs.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/errors.c tests/abi/exits.c tests/abi/fds.c tests/abi/files.c \
 	tests/abi/kernel_probe.c tests/abi/memory.c tests/abi/misc.c \
 	tests/abi/signals.c tests/abi/stdio.c tests/abi/symlinks.c tests/abi/pipes.c \
-	tests/abi/pipes_fork.c
+	tests/abi/pipes_fork.c tests/abi/procfs.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -72,6 +73,10 @@ tests/abi/args_env.glibc: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
 tests/abi/args_env.pie: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static-pie -fPIE $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
+tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/clocks.musl: $(srcdir)/tests/abi/clocks.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/clocks.c
 tests/abi/clocks.glibc: $(srcdir)/tests/abi/clocks.c $(ABI_DEPS)

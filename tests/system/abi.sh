@@ -51,8 +51,8 @@ check stdio "$WORK/input" yes
 VARIANTS=glibc check stdio $N yes
 check symlinks $N yes
 check pipes $N yes
-# pipes_fork (built beside the others) needs fork and wait4: add
-# "check pipes_fork $N yes" here once they land.
+check pipes_fork $N yes
+check procfs $N yes
 check exits $N yes exit 42
 for how in "ret 0" "ret 1" "_exit 7" "group 255" "thread 9" "exit 256"; do
     # shellcheck disable=SC2086 # split "how" into its two words

@@ -3,12 +3,12 @@
  * Numbers come from the core (memory, clocks, CPU count) and the
  * process table; what mica does not have (swap, page cache, interrupts)
  * reads as zero, in Linux's layout, so free, top and uptime parse it.
- * cpuinfo asks the CPU itself with cpuid, which needs no privilege.
+ * cpuinfo asks the CPU through the core (core_cpu_id: on PVM the plain
+ * instruction would describe the outer host).
  */
 #include "procfs_int.h"
 
 #include <core/time.h>
-#include <cpuid.h>
 
 #define KERNEL_RELEASE "6.1.0-mica" /* as uname(2) */
 
@@ -135,9 +135,12 @@ static const struct cpuflag cpuflags[] = {
 
 static void cpuid_regs(unsigned leaf, unsigned sub, unsigned r[4])
 {
-    r[0] = r[1] = r[2] = r[3] = 0;
-    if (__get_cpuid_max(leaf & 0x80000000u, NULL) >= leaf)
-        __cpuid_count(leaf, sub, r[0], r[1], r[2], r[3]);
+    uint32_t max[4];
+    core_cpu_id(leaf & 0x80000000u, 0, max);
+    if (max[0] >= leaf)
+        core_cpu_id(leaf, sub, r);
+    else
+        r[0] = r[1] = r[2] = r[3] = 0;
 }
 
 static int show_cpuinfo(struct process *p, const struct pnode *n, struct sbuf *s)

@@ -151,11 +151,10 @@ CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
 # The busybox sh suite (tests/system/shell.sh runs tests/shell/*.sh on the
-# host and in mica). It needs fork, pipes and signals in the guest, so it is
-# not in TESTS yet: the lead moves it into SYSTEM_TESTS when processes land.
-# Until then, make check-shell runs it alone (SHELL_TESTS="loops pipeline"
-# narrows it to some scripts).
+# host and in mica), part of make check; make check-shell runs it alone
+# (SHELL_TESTS="loops pipeline" narrows it to some scripts).
 SHELL_SYSTEM_TESTS = tests/system/shell.sh
+TESTS += $(SHELL_SYSTEM_TESTS)
 SHELL_SUITE_FILES = tests/shell/arith.sh tests/shell/awk.sh \
 	tests/shell/background.sh tests/shell/case.sh tests/shell/cmdsubst.sh \
 	tests/shell/devices.sh tests/shell/exec_redir.sh \

@@ -928,3 +928,9 @@ uint64_t core_fpu_xfeatures(void) { return 0; }
 void core_fpu_save(void *buf) { memset(buf, 0, 512); }
 int core_fpu_restore(const void *buf) { return 0; }
 void core_fpu_reset(void) {}
+
+void core_cpu_id(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    __asm__ volatile("cpuid" : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
+                     : "a"(leaf), "c"(sub));
+}

@@ -62,7 +62,10 @@ void core_fpu_save(void *buf);
 int core_fpu_restore(const void *buf) __must_check;
 void core_fpu_reset(void);
 
-/* Facts for AT_HWCAP and friends. */
+/* Facts for AT_HWCAP, /proc/cpuinfo and friends. core_cpu_id is CPUID
+ * as the guest's CPU answers it (on PVM the plain instruction would give
+ * the outer host's table). */
+void core_cpu_id(uint32_t leaf, uint32_t sub, uint32_t out[4]);
 uint64_t core_cpu_hwcap(void);
 unsigned core_cpu_count(void);
 

@@ -92,6 +92,11 @@ void arch_cpu_init(struct cpu *c, uint64_t kstack_top)
         arch_ring0_cpu_features();
 }
 
+void core_cpu_id(uint32_t leaf, uint32_t sub, uint32_t out[4])
+{
+    arch_cpuid(leaf, sub, out);
+}
+
 uint64_t core_cpu_hwcap(void)
 {
     uint32_t r[4];

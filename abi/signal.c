@@ -109,6 +109,12 @@ void signal_send(struct process *p, int sig, const struct sig_info *info)
     bool blocked = (p->sigmask & SIGBIT(sig)) && !(UNBLOCKABLE & SIGBIT(sig));
     if (!blocked && is_ignored(p, sig))
         return;
+    /* a signal that will kill it ends a stop at once, as on Linux */
+    if (p->state == PROC_STOPPED && !blocked && handler_of(p, sig) == 0 &&
+        !(STOP_SIGS & SIGBIT(sig))) {
+        p->state = PROC_RUNNING;
+        core_wake_all(&p->stop_wait);
+    }
     if (!(p->pending & SIGBIT(sig))) {
         struct sig_info *si = &p->siginfo[sig - 1];
         if (info) {

@@ -142,4 +142,12 @@ expect "-it sh: a resize reaches the guest" "40 120"
 expect "-it sh: ^D ends cat's input" "cat=0"
 expect "-it sh: ^C interrupts the foreground loop" "loop=130"
 
+# Job control: ^Z stops the foreground job (the shell reports it), a
+# SIGTERM ends the stopped job at once, as on Linux.
+pty "-it sh: job control session" 0 -w '# ' -x 'sleep 30\n' -d 1500 -c Z \
+    -w 'Stopped' -x 'kill %1\n' -d 800 -x 'jobs; echo listed\n' -w 'listed' \
+    -x 'exit 0\n' -- "$MICA" run -it $ENGINE_OPTS "$BUSYBOX" sh
+expect "-it sh: ^Z stops the foreground job" "Stopped"
+expect "-it sh: a stopped job dies of SIGTERM" "Terminated"
+
 finish

@@ -32,6 +32,7 @@
 #define KSTACK_SIZE (16u << 10)
 #define SLICE_NS 10000000ull
 #define INPUT_POLL_NS 2000000ull
+#define INPUT_SPIN_NS 200000ull
 
 enum task_state { TASK_RUNNABLE, TASK_SLEEPING, TASK_DEAD };
 
@@ -202,15 +203,23 @@ static void switch_to(struct core_task *next)
     switch_finish(prev);
 }
 
-/* Nothing to run: wait for an interrupt with interrupts on. */
+/* Nothing to run: wait for an interrupt with interrupts on. While the
+ * host owes us console input, first watch the ring for a short while:
+ * the answer usually comes within tens of microseconds, and the timer
+ * would only look every INPUT_POLL_NS. */
 static void idle_once(void)
 {
     uint64_t now = core_time_monotonic_ns();
     timers_run(now);
     console_poll_input();
+    for (uint64_t end = now + INPUT_SPIN_NS; !rq_head && console_input_awaited() &&
+                                             core_time_monotonic_ns() < end;) {
+        arch_relax();
+        console_poll_input();
+    }
     if (rq_head)
         return;
-    timer_program(now);
+    timer_program(core_time_monotonic_ns());
     arch_idle_wait();
 }
 

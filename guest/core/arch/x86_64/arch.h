@@ -167,6 +167,10 @@ void fpu_init(void);
 void apic_init(void);
 void arch_timer_arm(uint64_t deadline_ns);
 void arch_timer_eoi(void);
+static inline void arch_relax(void)
+{
+    cpu_relax();
+}
 /* Idle: enable interrupts, wait for one, disable them again. */
 void arch_idle_wait(void);
 

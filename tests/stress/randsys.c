@@ -1,7 +1,12 @@
 /* randsys: random syscalls with random arguments, to prove that no program
  * can bring the guest kernel down.
  *
- * usage: randsys ITERATIONS SEED
+ * usage: randsys ITERATIONS SEED [CHILDREN]
+ *
+ * With CHILDREN, the program forks that many children, each in its own
+ * process group with its own seed, runs the random calls in them, and
+ * counts how they ended (exit or signal) as the parent: kills of random
+ * pids and groups then reach other processes too.
  *
  * Arguments mix small numbers, pointers into a scratch buffer, kernel-half
  * and wild addresses, negative errno-like values and single bits. Calls
@@ -17,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,17 +78,8 @@ static int skipped(long nr)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int run(long iters, char *buf, int trace)
 {
-    long iters = argc > 1 ? atol(argv[1]) : 10000;
-    int trace = getenv("TRACE") != NULL;
-    char *buf;
-
-    if (argc > 2)
-        state = strtoull(argv[2], NULL, 0) * 2654435761u + 1;
-    buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (buf == MAP_FAILED)
-        return 2;
     for (long i = 0; i < iters; i++) {
         long nr = (long)(rnd() % 335);
         uint64_t a[6];
@@ -91,13 +89,63 @@ int main(int argc, char **argv)
             a[k] = arg(buf);
         if (trace) {
             char m[160];
-            int n = snprintf(m, sizeof(m), "%ld: syscall %ld (%#lx, %#lx, %#lx, %#lx)\n", i,
-                             nr, (long)a[0], (long)a[1], (long)a[2], (long)a[3]);
+            int n = snprintf(m, sizeof(m), "%d/%ld: syscall %ld (%#lx, %#lx, %#lx, %#lx)\n",
+                             (int)getpid(), i, nr, (long)a[0], (long)a[1], (long)a[2],
+                             (long)a[3]);
             if (write(2, m, (size_t)n) < 0)
                 return 3;
         }
         syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
-    printf("randsys: %ld calls survived\n", iters);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    long iters = argc > 1 ? atol(argv[1]) : 10000;
+    int children = argc > 3 ? atoi(argv[3]) : 0;
+    int trace = getenv("TRACE") != NULL;
+    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
+    char *buf;
+
+    if (argc > 2)
+        state = seed * 2654435761u + 1;
+    buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED)
+        return 2;
+    if (children <= 0) {
+        int r = run(iters, buf, trace);
+        if (r)
+            return r;
+        printf("randsys: %ld calls survived\n", iters);
+        return 0;
+    }
+    int exited = 0, killed = 0;
+    for (int c = 0; c < children; c++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            setpgid(0, 0);
+            state = (seed * 1000 + (uint64_t)c) * 2654435761u + 1;
+            _exit(run(iters, buf, trace));
+        }
+        if (pid < 0)
+            return 4;
+    }
+    for (;;) {
+        int st;
+        pid_t w = waitpid(-1, &st, WUNTRACED);
+        if (w < 0)
+            break;
+        if (WIFSTOPPED(st)) { /* it stopped itself (SIGTSTP...): end it */
+            kill(w, SIGKILL);
+            continue;
+        }
+        if (WIFSIGNALED(st))
+            killed++;
+        else
+            exited++;
+    }
+    printf("randsys: %d children: %d exited, %d killed by signals\n", children, exited,
+           killed);
     return 0;
 }

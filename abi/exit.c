@@ -94,7 +94,7 @@ __noreturn void proc_exit(int wait_status)
     p->task = NULL;
     p->exit_status = wait_status;
     p->state = PROC_ZOMBIE;
-    p->pending = 0;
+    signal_flush(p, 0);
     if (parent_ignores_children(p->parent)) {
         struct process *parent = p->parent;
         proc_reap(p);

@@ -135,16 +135,24 @@ static void wait_choices(void)
 static pid_t spawn_held(int *release)
 {
     int p[2];
+    sigset_t usr1, old;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
     REQUIRE(pipe(p) == 0);
     fflush(stdout);
+    /* SIGUSR1 kills it (the group tests), even one sent at once */
+    sigprocmask(SIG_BLOCK, &usr1, &old);
     pid_t pid = fork();
     REQUIRE(pid >= 0);
     if (pid == 0) {
         char c;
         close(p[1]);
+        signal(SIGUSR1, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
         long n = read(p[0], &c, 1);
         _exit(n == 0 ? 21 : 22);
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     close(p[0]);
     *release = p[1];
     return pid;

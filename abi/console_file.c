@@ -141,6 +141,8 @@ static long tty_check_fg(int sig)
         return 0;
     if (sig_ignored_or_blocked(sig))
         return sig == SIGTTIN ? -EIO : 0;
+    if (signal_pgrp_orphaned(abi_proc->pgid)) /* the stop would be discarded */
+        return -EIO;
     (void)signal_send_pgrp(abi_proc->pgid, sig);
     return -ERESTARTSYS;
 }

@@ -28,6 +28,7 @@ static void reparent_children(struct process *p)
         struct process *c = p->children;
         p->children = c->sibling;
         c->parent = init;
+        c->exit_signal = SIGCHLD; /* as Linux: the new parent can wait for it */
         c->sibling = init->children;
         init->children = c;
         if (c->state == PROC_ZOMBIE)
@@ -93,7 +94,7 @@ __noreturn void proc_exit(int wait_status)
     p->task = NULL;
     p->exit_status = wait_status;
     p->state = PROC_ZOMBIE;
-    p->pending = 0;
+    signal_flush(p, 0);
     if (parent_ignores_children(p->parent)) {
         struct process *parent = p->parent;
         proc_reap(p);
@@ -130,8 +131,13 @@ long sys_exit_group(int status)
 
 /* ---- waiting ---- */
 
-static bool wait_matches(const struct process *c, int pid)
+/* Linux's eligible_child: pid selects the children; then __WALL takes
+ * all of them, __WCLONE only "clone" children (exit signal other than
+ * SIGCHLD), and neither only the others. */
+static bool wait_matches(const struct process *c, int pid, int options)
 {
+    if (!(options & __WALL) && (c->exit_signal != SIGCHLD) != !!(options & __WCLONE))
+        return false;
     if (pid > 0)
         return c->pid == pid;
     if (pid == 0)
@@ -186,7 +192,7 @@ static long do_wait(int pid, int options, struct wait_result *r)
         bool any = false;
         for (struct process *c = abi_proc->children, *next; c; c = next) {
             next = c->sibling;
-            if (!wait_matches(c, pid))
+            if (!wait_matches(c, pid, options))
                 continue;
             any = true;
             if (child_event(c, options, r))

@@ -9,7 +9,8 @@
  * ignores SIGCHLD.
  *
  * Signals: `pending` holds standard and real-time signals for the process
- * (one thread); `sigmask` blocks them. Delivery happens on the way back to
+ * (one thread), with each one's info; further instances of a pending
+ * real-time signal wait in `rt_queue`, in order; `sigmask` blocks them. Delivery happens on the way back to
  * user mode (signal.c). Syscalls that sleep return -ERESTARTSYS and
  * friends when a signal interrupts them; delivery turns those into EINTR
  * or a restart, as SA_RESTART says.
@@ -44,6 +45,13 @@ struct sig_info {
     int status;       /* SIGCHLD: exit code or signal */
     uint64_t addr;    /* SIGSEGV/SIGBUS: fault address */
     uint64_t utime, stime;
+    uint64_t value;   /* sigqueue's si_value */
+};
+
+/* A real-time signal queued behind the pending one of its number. */
+struct sig_queued {
+    struct sig_queued *next;
+    struct sig_info info;
 };
 
 enum proc_state {
@@ -85,11 +93,15 @@ struct process {
     uint64_t sigmask;
     uint64_t pending;         /* bit (sig - 1) */
     struct sig_info siginfo[ABI_NSIG]; /* the info of each pending signal */
+    struct sig_queued *rt_queue; /* more instances of pending RT signals */
+    unsigned rt_queued;
     uint64_t saved_sigmask;   /* rt_sigsuspend/ppoll restore it after delivery */
     bool restore_sigmask;
     uint64_t altstack_sp, altstack_size;
     int altstack_flags;
     int stop_signal;          /* the signal that stopped it */
+    int trap_nr;              /* the last user exception: vector and error */
+    uint64_t trap_err;        /* code, for sigcontext trapno/err as Linux */
     struct core_timer itimer_real; /* alarm/ITIMER_REAL */
     uint64_t itimer_real_interval_ns;
 
@@ -121,8 +133,19 @@ void proc_reap(struct process *p);          /* free a zombie */
 
 /* Signals (signal.c). */
 void signals_reset_on_exec(struct process *p);
-/* Post sig to p (info may be NULL: SI_USER from the current process). */
-void signal_send(struct process *p, int sig, const struct sig_info *info);
+/* Post sig to p (info may be NULL: SI_USER from the current process).
+ * -EAGAIN when a real-time signal cannot be queued (RLIMIT_SIGPENDING). */
+int signal_send(struct process *p, int sig, const struct sig_info *info);
+/* Take pending sig off p, with its info; the next queued one, if any,
+ * becomes pending. */
+void signal_dequeue(struct process *p, int sig, struct sig_info *out);
+/* Drop sig (0: every signal) from p's pending set and queue. */
+void signal_flush(struct process *p, int sig);
+/* The 128-byte siginfo_t user space sees. */
+void signal_info_fill(uint8_t *out, const struct sig_info *si);
+/* True if the group is orphaned: no member has a parent in another group
+ * of the same session (job-control stops are then discarded). */
+bool signal_pgrp_orphaned(int pgid);
 /* To every process in group pgid; -ESRCH if none. */
 int signal_send_pgrp(int pgid, int sig);
 /* Send SIGSEGV/SIGBUS... for a fault to the current process. */

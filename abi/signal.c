@@ -2,7 +2,7 @@
  * x86-64 signal frame and rt_sigreturn, stop and continue.
  *
  * Generation (signal_send) records the signal in the target's pending set
- * with its info, applies the immediate effects of SIGKILL and SIGCONT
+ * with its info (a real-time one already pending is queued behind it), applies the immediate effects of SIGKILL and SIGCONT
  * (waking a stopped process) and of stop signals (dropping a pending
  * SIGCONT), and interrupts the target's task when the signal is not
  * blocked. A signal that would be ignored is discarded at once unless
@@ -96,10 +96,28 @@ static void proc_continue(struct process *p)
     }
 }
 
-void signal_send(struct process *p, int sig, const struct sig_info *info)
+/* Linux queues every instance of a real-time signal (32 and up). */
+#define SIGRTMIN_KERNEL 32
+
+static int rt_enqueue(struct process *p, const struct sig_info *si)
+{
+    if (p->rt_queued + 1 >= p->rlim[RLIMIT_SIGPENDING].rlim_cur)
+        return -EAGAIN;
+    struct sig_queued *q = core_zalloc(sizeof(*q)), **tail = &p->rt_queue;
+    if (!q)
+        return -EAGAIN;
+    q->info = *si;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = q;
+    p->rt_queued++;
+    return 0;
+}
+
+int signal_send(struct process *p, int sig, const struct sig_info *info)
 {
     if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > ABI_NSIG)
-        return;
+        return 0;
     if (sig == SIGKILL || sig == SIGCONT) {
         p->pending &= ~STOP_SIGS;
         proc_continue(p);
@@ -108,28 +126,75 @@ void signal_send(struct process *p, int sig, const struct sig_info *info)
     }
     bool blocked = (p->sigmask & SIGBIT(sig)) && !(UNBLOCKABLE & SIGBIT(sig));
     if (!blocked && is_ignored(p, sig))
-        return;
+        return 0;
     /* a signal that will kill it ends a stop at once, as on Linux */
     if (p->state == PROC_STOPPED && !blocked && handler_of(p, sig) == 0 &&
         !(STOP_SIGS & SIGBIT(sig))) {
         p->state = PROC_RUNNING;
         core_wake_all(&p->stop_wait);
     }
+    struct sig_info si;
+    if (info) {
+        si = *info;
+    } else {
+        memset(&si, 0, sizeof(si));
+        si.code = SI_USER;
+        si.pid = abi_proc ? abi_proc->pid : 0;
+        si.uid = abi_proc ? abi_proc->ruid : 0;
+    }
+    si.signo = sig;
     if (!(p->pending & SIGBIT(sig))) {
-        struct sig_info *si = &p->siginfo[sig - 1];
-        if (info) {
-            *si = *info;
-        } else {
-            memset(si, 0, sizeof(*si));
-            si->code = SI_USER;
-            si->pid = abi_proc ? abi_proc->pid : 0;
-            si->uid = abi_proc ? abi_proc->ruid : 0;
-        }
-        si->signo = sig;
+        p->siginfo[sig - 1] = si;
         p->pending |= SIGBIT(sig);
+    } else if (sig >= SIGRTMIN_KERNEL) {
+        int r = rt_enqueue(p, &si);
+        if (r)
+            return r;
     }
     if (p->task && (!blocked || (p->sigwait_set & SIGBIT(sig))))
         core_task_interrupt(p->task);
+    return 0;
+}
+
+void signal_dequeue(struct process *p, int sig, struct sig_info *out)
+{
+    *out = p->siginfo[sig - 1];
+    for (struct sig_queued **qq = &p->rt_queue; *qq; qq = &(*qq)->next)
+        if ((*qq)->info.signo == sig) {
+            struct sig_queued *q = *qq;
+            p->siginfo[sig - 1] = q->info;
+            *qq = q->next;
+            p->rt_queued--;
+            core_free(q);
+            return;
+        }
+    p->pending &= ~SIGBIT(sig);
+}
+
+void signal_flush(struct process *p, int sig)
+{
+    p->pending &= sig ? ~SIGBIT(sig) : 0;
+    for (struct sig_queued **qq = &p->rt_queue; *qq;) {
+        struct sig_queued *q = *qq;
+        if (sig && q->info.signo != sig) {
+            qq = &q->next;
+            continue;
+        }
+        *qq = q->next;
+        p->rt_queued--;
+        core_free(q);
+    }
+}
+
+bool signal_pgrp_orphaned(int pgid)
+{
+    for (struct process *p = proc_first(); p; p = proc_next(p)) {
+        if (p->pgid != pgid || p->state == PROC_ZOMBIE || !p->parent)
+            continue;
+        if (p->parent->pgid != pgid && p->parent->sid == p->sid)
+            return false;
+    }
+    return true;
 }
 
 int signal_send_pgrp(int pgid, int sig)
@@ -214,7 +279,7 @@ static void syscall_restart(struct core_uregs *r, const struct sigaction_user *a
     r->orig_rax = (uint64_t)-1;
 }
 
-static void siginfo_fill(uint8_t *out, const struct sig_info *si)
+void signal_info_fill(uint8_t *out, const struct sig_info *si)
 {
     int32_t head[3] = {si->signo, si->errno_, si->code};
     memset(out, 0, 128);
@@ -229,7 +294,9 @@ static void siginfo_fill(uint8_t *out, const struct sig_info *si)
     default: {
         int32_t ids[2] = {si->pid, (int32_t)si->uid};
         memcpy(out + 16, ids, 8);
-        if (si->signo == SIGCHLD) {
+        if (si->value)
+            memcpy(out + 24, &si->value, 8);
+        if (si->signo == SIGCHLD && si->code > 0) {
             int64_t times[2] = {(int64_t)si->utime, (int64_t)si->stime};
             memcpy(out + 24, &si->status, 4);
             memcpy(out + 32, times, 16);
@@ -254,8 +321,8 @@ static void sigcontext_fill(struct sigcontext_64 *sc, const struct core_uregs *r
 }
 
 /* Build the frame; false if it cannot be written (the caller kills). */
-static bool frame_setup(int sig, const struct sigaction_user *a, uint64_t old_mask,
-                        struct core_uregs *r)
+static bool frame_setup(const struct sig_info *si, const struct sigaction_user *a,
+                        uint64_t old_mask, struct core_uregs *r)
 {
     struct process *p = abi_proc;
     size_t fsz = core_fpu_state_size();
@@ -290,16 +357,18 @@ static bool frame_setup(int sig, const struct sigaction_user *a, uint64_t old_ma
     sigcontext_fill(&f->uc.uc_mcontext, r);
     f->uc.uc_mcontext.fpstate = fp;
     f->uc.uc_mcontext.oldmask = old_mask;
-    f->uc.uc_mcontext.cr2 = p->siginfo[sig - 1].addr;
+    f->uc.uc_mcontext.cr2 = si->addr;
+    f->uc.uc_mcontext.trapno = (uint64_t)p->trap_nr;
+    f->uc.uc_mcontext.err = p->trap_err;
     f->uc.uc_sigmask = old_mask;
-    siginfo_fill(f->info, &p->siginfo[sig - 1]);
+    signal_info_fill(f->info, si);
     bool ok = !core_copy_to_user(uaddr(fa), f, sizeof(*f)) &&
               !core_copy_to_user(uaddr(fp), fpu, fsz + 4);
     core_free(f);
     if (!ok)
         return false;
     core_fpu_reset();
-    r->rdi = (uint64_t)sig;
+    r->rdi = (uint64_t)si->signo;
     r->rsi = fa + __builtin_offsetof(struct rt_frame, info);
     r->rdx = fa + __builtin_offsetof(struct rt_frame, uc);
     r->rax = 0;
@@ -319,13 +388,18 @@ static void deliver_one(int sig, struct core_uregs *r)
 {
     struct process *p = abi_proc;
     struct sigaction_user a = p->sigactions[sig - 1];
-    p->pending &= ~SIGBIT(sig);
+    struct sig_info info;
+    signal_dequeue(p, sig, &info);
     if (a.handler == (uint64_t)(uintptr_t)SIG_IGN && sig != SIGKILL)
         return;
     if (a.handler == 0 || sig == SIGKILL) {
         if (IGNORED_SIGS & SIGBIT(sig) && sig != SIGKILL)
             return;
         if ((STOP_SIGS & SIGBIT(sig)) && sig != SIGKILL) {
+            /* Job-control stops do nothing in an orphaned group (as Linux,
+             * with no exception for children of PID 1: mica is a container) */
+            if (sig != SIGSTOP && signal_pgrp_orphaned(p->pgid))
+                return;
             if (p->pid != 1)
                 stop_self(sig);
             return;
@@ -335,7 +409,7 @@ static void deliver_one(int sig, struct core_uregs *r)
     syscall_restart(r, &a);
     uint64_t old_mask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
     p->restore_sigmask = false;
-    if (!frame_setup(sig, &a, old_mask, r))
+    if (!frame_setup(&info, &a, old_mask, r))
         die_by(SIGSEGV);
     p->sigmask |= a.mask;
     if (!(a.flags & SA_NODEFER))

@@ -153,10 +153,13 @@ long sys_setitimer(int which, uaddr_t u_new, uaddr_t u_old);
 long sys_rt_sigaction(int sig, uaddr_t u_act, uaddr_t u_old, size_t sigsetsize);
 long sys_rt_sigprocmask(int how, uaddr_t u_set, uaddr_t u_old, size_t sigsetsize);
 long sys_rt_sigpending(uaddr_t u_set, size_t sigsetsize);
-long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old);
+/* sp: the caller's stack pointer (SS_ONSTACK, EPERM while on it) */
+long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old, uint64_t sp);
 long sys_kill(int pid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
 long sys_tkill(int tid, int sig);
+long sys_rt_sigqueueinfo(int pid, int sig, uaddr_t u_info);
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, uaddr_t u_info);
 /* sys_stat.c */
 long sys_newfstatat(int dirfd, uaddr_t u_path, uaddr_t u_st, int flags);
 long sys_stat(uaddr_t u_path, uaddr_t u_st);

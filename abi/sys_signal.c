@@ -42,7 +42,7 @@ long sys_rt_sigaction(int sig, uaddr_t u_act, uaddr_t u_old, size_t sigsetsize)
         uint64_t h = act.handler;
         if (h == (uint64_t)(uintptr_t)SIG_IGN ||
             (h == 0 && (sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH)))
-            abi_proc->pending &= ~SIGBIT(sig);
+            signal_flush(abi_proc, sig);
     }
     return 0;
 }
@@ -77,16 +77,20 @@ long sys_rt_sigpending(uaddr_t u_set, size_t sigsetsize)
     return core_copy_to_user(u_set, &set, sigsetsize) ? -EFAULT : 0;
 }
 
-long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old)
+long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old, uint64_t sp)
 {
     struct altstack_user ss, old;
+    struct process *p = abi_proc;
+    bool on = p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
     memset(&old, 0, sizeof(old));
-    old.sp = abi_proc->altstack_sp;
-    old.size = abi_proc->altstack_size;
-    old.flags = abi_proc->altstack_size ? abi_proc->altstack_flags : SS_DISABLE;
+    old.sp = p->altstack_sp;
+    old.size = p->altstack_size;
+    old.flags = (on ? SS_ONSTACK : p->altstack_size ? 0 : SS_DISABLE) | p->altstack_flags;
     if (u_ss.addr) {
         if (core_copy_from_user(&ss, u_ss, sizeof(ss)))
             return -EFAULT;
+        if (on) /* Linux: no change while running on it */
+            return -EPERM;
         uint32_t mode = (uint32_t)ss.flags & ~SS_AUTODISARM_BIT;
         if (mode != 0 && mode != SS_DISABLE && mode != SS_ONSTACK)
             return -EINVAL;
@@ -167,12 +171,9 @@ long sys_rt_sigtimedwait(uaddr_t u_set, uaddr_t u_info, uaddr_t u_ts, size_t sig
         if (ready) {
             int sig = __builtin_ctzll(ready) + 1;
             uint8_t si[128];
-            memset(si, 0, sizeof(si));
-            struct sig_info *i = &p->siginfo[sig - 1];
-            int32_t head[5] = {sig, i->errno_, i->code, i->pid, (int32_t)i->uid};
-            memcpy(si, head, 12);
-            memcpy(si + 16, &head[3], 8);
-            p->pending &= ~SIGBIT(sig);
+            struct sig_info info;
+            signal_dequeue(p, sig, &info);
+            signal_info_fill(si, &info);
             ret = sig;
             if (u_info.addr && core_copy_to_user(u_info, si, sizeof(si)))
                 ret = -EFAULT;
@@ -200,15 +201,22 @@ static bool sig_bad(int sig)
     return sig < 0 || sig > ABI_NSIG;
 }
 
-static long send_checked(struct process *p, int sig)
+static long send_checked(struct process *p, int sig, const struct sig_info *info)
 {
     if (!p)
         return -ESRCH;
     if (sig_bad(sig))
         return -EINVAL;
     if (sig && p->state != PROC_ZOMBIE)
-        signal_send(p, sig, NULL);
+        return signal_send(p, sig, info);
     return 0;
+}
+
+/* tkill and tgkill: SI_TKILL from us */
+static long send_tkill(struct process *p, int sig)
+{
+    struct sig_info info = {.code = SI_TKILL, .pid = abi_proc->pid, .uid = abi_proc->ruid};
+    return send_checked(p, sig, &info);
 }
 
 static long send_group(int pgid, int sig)
@@ -237,7 +245,7 @@ long sys_kill(int pid, int sig)
         return ret;
     }
     if (pid > 0)
-        return send_checked(proc_find(pid), sig);
+        return send_checked(proc_find(pid), sig, NULL);
     if (pid == 0)
         return send_group(abi_proc->pgid, sig);
     if (pid == INT32_MIN)
@@ -251,14 +259,49 @@ long sys_tgkill(int tgid, int tid, int sig)
         return -EINVAL;
     if (tgid != tid) /* one thread per process */
         return -ESRCH;
-    return send_checked(proc_find(tid), sig);
+    return send_tkill(proc_find(tid), sig);
 }
 
 long sys_tkill(int tid, int sig)
 {
     if (tid <= 0)
         return -EINVAL;
-    return send_checked(proc_find(tid), sig);
+    return send_tkill(proc_find(tid), sig);
+}
+
+/* rt_sigqueueinfo/rt_tgsigqueueinfo: the caller's siginfo, but only to
+ * itself may it claim SI_USER, SI_TKILL or a kernel code (>= 0). */
+static long queue_info(struct process *p, int pid, int sig, uaddr_t u_info)
+{
+    uint8_t raw[128];
+    if (core_copy_from_user(raw, u_info, sizeof(raw)))
+        return -EFAULT;
+    struct sig_info info;
+    int32_t code, ids[2];
+    memset(&info, 0, sizeof(info));
+    memcpy(&code, raw + 8, 4);
+    memcpy(ids, raw + 16, 8);
+    memcpy(&info.value, raw + 24, 8);
+    if ((code >= 0 || code == SI_TKILL) && pid != abi_proc->pid)
+        return -EPERM;
+    info.code = code;
+    info.pid = ids[0];
+    info.uid = (uint32_t)ids[1];
+    return send_checked(p, sig, &info);
+}
+
+long sys_rt_sigqueueinfo(int pid, int sig, uaddr_t u_info)
+{
+    return queue_info(pid > 0 ? proc_find(pid) : NULL, pid, sig, u_info);
+}
+
+long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, uaddr_t u_info)
+{
+    if (tgid <= 0 || tid <= 0)
+        return -EINVAL;
+    if (tgid != tid) /* one thread per process */
+        return -ESRCH;
+    return queue_info(proc_find(tid), tgid, sig, u_info);
 }
 
 /* ---- ITIMER_REAL and alarm ---- */
@@ -267,7 +310,8 @@ static void itimer_fire(struct core_timer *t)
 {
     struct process *p = (struct process *)((char *)t - __builtin_offsetof(struct process,
                                                                           itimer_real));
-    signal_send(p, SIGALRM, NULL);
+    struct sig_info info = {.code = SI_KERNEL}; /* Linux: SEND_SIG_PRIV */
+    signal_send(p, SIGALRM, &info);
     if (p->itimer_real_interval_ns)
         core_timer_start(t, t->deadline_ns + p->itimer_real_interval_ns, itimer_fire);
 }

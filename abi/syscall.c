@@ -180,7 +180,7 @@ W(setrlimit) { return sys_setrlimit((unsigned)A0, uaddr(A1)); }
 W(setsid) { return sys_setsid(); }
 W(setuid) { return sys_setuid((uint32_t)A0); }
 W(setxattr) { return sys_setxattr(uaddr(A0), uaddr(A1), uaddr(A2), (size_t)A3, (int)A4); }
-W(sigaltstack) { return sys_sigaltstack(uaddr(A0), uaddr(A1)); }
+W(sigaltstack) { return sys_sigaltstack(uaddr(A0), uaddr(A1), r->rsp); }
 W(stat) { return sys_stat(uaddr(A0), uaddr(A1)); }
 W(statfs) { return sys_statfs(uaddr(A0), uaddr(A1)); }
 W(statx) { return sys_statx((int)A0, uaddr(A1), (int)A2, (unsigned)A3, uaddr(A4)); }
@@ -205,9 +205,11 @@ W(fork) { return sys_fork(r); }
 W(vfork) { return sys_vfork(r); }
 W(clone) { return sys_clone((unsigned long)A0, (uint64_t)A1, (uint64_t)A2, (uint64_t)A3, (uint64_t)A4, r); }
 W(clone3) { return sys_clone3(uaddr(A0), (size_t)A1, r); }
+W(rt_sigqueueinfo) { return sys_rt_sigqueueinfo((int)A0, (int)A1, uaddr(A2)); }
 W(rt_sigreturn) { return sys_rt_sigreturn(r); }
 W(rt_sigsuspend) { return sys_rt_sigsuspend(uaddr(A0), (size_t)A1); }
 W(rt_sigtimedwait) { return sys_rt_sigtimedwait(uaddr(A0), uaddr(A1), uaddr(A2), (size_t)A3); }
+W(rt_tgsigqueueinfo) { return sys_rt_tgsigqueueinfo((int)A0, (int)A1, (int)A2, uaddr(A3)); }
 W(pause) { return sys_pause(); }
 W(alarm) { return sys_alarm((unsigned)A0); }
 W(getitimer) { return sys_getitimer((int)A0, uaddr(A1)); }
@@ -380,9 +382,11 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_vfork] = w_vfork,
     [__NR_clone] = w_clone,
     [__NR_clone3] = w_clone3,
+    [__NR_rt_sigqueueinfo] = w_rt_sigqueueinfo,
     [__NR_rt_sigreturn] = w_rt_sigreturn,
     [__NR_rt_sigsuspend] = w_rt_sigsuspend,
     [__NR_rt_sigtimedwait] = w_rt_sigtimedwait,
+    [__NR_rt_tgsigqueueinfo] = w_rt_tgsigqueueinfo,
     [__NR_pause] = w_pause,
     [__NR_alarm] = w_alarm,
     [__NR_getitimer] = w_getitimer,

@@ -49,19 +49,27 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/files.musl tests/abi/kernel_probe.musl tests/abi/memory.musl \
 	tests/abi/misc.musl tests/abi/signals.musl tests/abi/stdio.musl \
 	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
+	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
+	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
 	tests/abi/procfs.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
 	tests/abi/memory.glibc tests/abi/misc.glibc tests/abi/signals.glibc \
 	tests/abi/stdio.glibc tests/abi/symlinks.glibc tests/abi/pipes.glibc \
-	tests/abi/pipes_fork.glibc tests/abi/procfs.glibc
+	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
+	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
+	tests/abi/pipeprocs.glibc \
+	tests/abi/procfs.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/errors.c tests/abi/exits.c tests/abi/fds.c tests/abi/files.c \
 	tests/abi/kernel_probe.c tests/abi/memory.c tests/abi/misc.c \
 	tests/abi/signals.c tests/abi/stdio.c tests/abi/symlinks.c tests/abi/pipes.c \
-	tests/abi/pipes_fork.c tests/abi/procfs.c
+	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
+	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
+	tests/abi/pipeprocs.c \
+	tests/abi/procfs.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -135,6 +143,30 @@ tests/abi/pipes_fork.musl: $(srcdir)/tests/abi/pipes_fork.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/pipes_fork.c
 tests/abi/pipes_fork.glibc: $(srcdir)/tests/abi/pipes_fork.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/pipes_fork.c
+tests/abi/procs.musl: $(srcdir)/tests/abi/procs.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procs.c
+tests/abi/procs.glibc: $(srcdir)/tests/abi/procs.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procs.c
+tests/abi/cow.musl: $(srcdir)/tests/abi/cow.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/cow.c
+tests/abi/cow.glibc: $(srcdir)/tests/abi/cow.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/cow.c
+tests/abi/sigframe.musl: $(srcdir)/tests/abi/sigframe.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/sigframe.c
+tests/abi/sigframe.glibc: $(srcdir)/tests/abi/sigframe.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/sigframe.c
+tests/abi/sigwait.musl: $(srcdir)/tests/abi/sigwait.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/sigwait.c
+tests/abi/sigwait.glibc: $(srcdir)/tests/abi/sigwait.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/sigwait.c
+tests/abi/jobctl.musl: $(srcdir)/tests/abi/jobctl.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/jobctl.c
+tests/abi/jobctl.glibc: $(srcdir)/tests/abi/jobctl.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/jobctl.c
+tests/abi/pipeprocs.musl: $(srcdir)/tests/abi/pipeprocs.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/pipeprocs.c
+tests/abi/pipeprocs.glibc: $(srcdir)/tests/abi/pipeprocs.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/pipeprocs.c
 
 # The system tests: shell scripts run from the build dir; they find mica at
 # ./mica (or $MICA), the test programs under ./tests/abi, sources via $srcdir.

@@ -1,7 +1,7 @@
 /* pipes_fork: pipes between processes: a child writes, the parent reads
  * to EOF; a blocking read woken by the child's write; the parent's write
  * end closed in the child so EOF comes; SIGPIPE kills a writer whose
- * reader is gone. Needs fork and wait (not in the suite until they land). */
+ * reader is gone. */
 #include "abi.h"
 #include <poll.h>
 #include <signal.h>

@@ -53,6 +53,14 @@ check symlinks $N yes
 check pipes $N yes
 check pipes_fork $N yes
 check procfs $N yes
+# Processes and signals: fork/wait, COW and exec, signal frames and
+# faults, waiting for signals and timers, job control, pipes.
+check procs $N yes
+check cow $N yes
+check sigframe $N yes
+check sigwait $N yes
+check jobctl $N yes
+check pipeprocs $N yes
 check exits $N yes exit 42
 for how in "ret 0" "ret 1" "_exit 7" "group 255" "thread 9" "exit 256"; do
     # shellcheck disable=SC2086 # split "how" into its two words

@@ -66,14 +66,14 @@ START_TEST(test_sigaction)
     struct sigaction_user ign = {.handler = 1 /* SIG_IGN */};
     ck_assert_int_eq(sys_rt_sigaction(SIGPIPE, U(&ign), uaddr(0), 8), 0);
     struct kstack ss = {.sp = 0x700000, .size = 8192};
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0)), 0);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0), 0), 0);
     signals_reset_on_exec(abi_proc);
     ck_assert_int_eq(sys_rt_sigaction(SIGUSR1, uaddr(0), U(&old), 8), 0);
     ck_assert_uint_eq(old.handler, 0);
     ck_assert_uint_eq(old.mask, 0);
     ck_assert_int_eq(sys_rt_sigaction(SIGPIPE, uaddr(0), U(&old), 8), 0);
     ck_assert_uint_eq(old.handler, 1);
-    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&ss)), 0);
+    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&ss), 0), 0);
     ck_assert_int_eq(ss.flags, SS_DISABLE);
 }
 END_TEST
@@ -116,33 +116,33 @@ START_TEST(test_sigaltstack)
 {
     struct kstack ss = {.sp = 0x7000000, .flags = 0, .size = 2048}, old;
     memset(&old, 0xff, sizeof(old));
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), U(&old)), 0);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), U(&old), 0), 0);
     ck_assert_int_eq(old.flags, SS_DISABLE);
     ck_assert_uint_eq(old.size, 0);
-    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old)), 0);
+    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old), 0), 0);
     ck_assert_uint_eq(old.sp, 0x7000000);
     ck_assert_uint_eq(old.size, 2048);
     ck_assert_int_eq(old.flags, 0);
     /* too small, bad flags, bad pointers: refused, state kept */
     ss.size = 2047;
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0)), -ENOMEM);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0), 0), -ENOMEM);
     ss.size = 4096;
     ss.flags = 0x1234;
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0)), -EINVAL);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0), 0), -EINVAL);
     ss.flags = 0;
-    ck_assert_int_eq(sys_sigaltstack(uaddr(0x10), uaddr(0)), -EFAULT);
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0x10)), -EFAULT);
-    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old)), 0);
+    ck_assert_int_eq(sys_sigaltstack(uaddr(0x10), uaddr(0), 0), -EFAULT);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0x10), 0), -EFAULT);
+    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old), 0), 0);
     ck_assert_uint_eq(old.size, 2048);
     /* SS_AUTODISARM is kept and reported; SS_DISABLE ignores the size */
     ss.flags = (int32_t)(1u << 31);
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0)), 0);
-    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old)), 0);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0), 0), 0);
+    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old), 0), 0);
     ck_assert_int_eq(old.flags, (int32_t)(1u << 31));
     ss.flags = SS_DISABLE;
     ss.size = 1;
-    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0)), 0);
-    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old)), 0);
+    ck_assert_int_eq(sys_sigaltstack(U(&ss), uaddr(0), 0), 0);
+    ck_assert_int_eq(sys_sigaltstack(uaddr(0), U(&old), 0), 0);
     ck_assert_int_eq(old.flags, SS_DISABLE);
     ck_assert_uint_eq(old.size, 0);
 }

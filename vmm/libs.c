@@ -140,7 +140,7 @@ static int obj_interp(Elf *elf, const GElf_Phdr *ph, struct libs_obj *o)
 static const char *obj_dynamic(Elf *elf, size_t phnum, Elf_Data *dyn,
                                struct libs_obj *o)
 {
-    size_t n = dyn->d_size / sizeof(Elf64_Dyn), i;
+    size_t n = dyn->d_size / sizeof(Elf64_Dyn), i, count = 0;
     uint64_t strtab = 0, strsz = 0, off;
     bool have_strtab = false;
     GElf_Dyn d;
@@ -152,19 +152,18 @@ static const char *obj_dynamic(Elf *elf, size_t phnum, Elf_Data *dyn,
         else if (d.d_tag == DT_STRSZ)
             strsz = d.d_un.d_val;
         else if (d.d_tag == DT_NEEDED)
-            o->nneeded++;
+            count++;
     }
-    if (o->nneeded == 0 && !have_strtab)
+    if (count == 0 && !have_strtab)
         return NULL;
     if (!have_strtab || strsz == 0 || vaddr_offset(elf, phnum, strtab, strsz, &off) < 0)
         return "bad dynamic string table";
-    if (o->nneeded > LIBS_MAX_NEEDED)
+    if (count > LIBS_MAX_NEEDED)
         return "too many DT_NEEDED entries";
     st = elf_getdata_rawchunk(elf, (int64_t)off, strsz, ELF_T_BYTE);
-    o->needed = calloc(o->nneeded + 1, sizeof(char *));
+    o->needed = calloc(count + 1, sizeof(char *));
     if (st == NULL || o->needed == NULL)
         return "dynamic string table out of bounds";
-    o->nneeded = 0;
     for (i = 0; i < n && gelf_getdyn(dyn, (int)i, &d) && d.d_tag != DT_NULL; i++) {
         const char *s;
         char **slot;
@@ -194,15 +193,25 @@ static const char *obj_parse(int fd, struct libs_obj *o)
     GElf_Ehdr eh;
     GElf_Phdr ph, dynph = {0};
     size_t phnum, i;
+    struct stat st;
     Elf *elf;
 
     if (elf_version(EV_CURRENT) == EV_NONE)
         return "libelf is unusable";
+    if (fstat(fd, &st) < 0)
+        return "cannot stat";
     elf = elf_begin(fd, ELF_C_READ, NULL);
     if (elf == NULL || elf_kind(elf) != ELF_K_ELF || gelf_getclass(elf) != ELFCLASS64 ||
         gelf_getehdr(elf, &eh) == NULL || eh.e_machine != EM_X86_64 ||
         elf_getphdrnum(elf, &phnum) < 0) {
         why = "not an x86-64 ELF file";
+        goto out;
+    }
+    /* libelf may quietly see no headers in a file cut short */
+    if (phnum != eh.e_phnum || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phoff > (uint64_t)st.st_size ||
+        (uint64_t)phnum * sizeof(Elf64_Phdr) > (uint64_t)st.st_size - eh.e_phoff) {
+        why = "truncated ELF file";
         goto out;
     }
     for (i = 0; i < phnum && why == NULL; i++) {

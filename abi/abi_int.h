@@ -178,6 +178,9 @@ ssize_t tmpfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len
 ssize_t tmpfs_write_kernel(struct inode *ino, uint64_t off, const void *buf,
                            size_t len) __must_check;
 int tmpfs_truncate(struct inode *ino, uint64_t size) __must_check;
+/* The data page idx of a tmpfs file (allocated if create), or NULL: a
+ * hole, or no memory. File mappings map it (core_page_get first). */
+void *tmpfs_page(struct inode *ino, uint64_t idx, bool create);
 void tmpfs_free_data(struct inode *ino);
 /* A new tmpfs: its root directory (one reference: the mount's). */
 struct inode *tmpfs_new_root(const char *type, uint32_t mode) __must_check;
@@ -334,6 +337,8 @@ struct vma {
     uint64_t start, end; /* page aligned, end exclusive */
     unsigned prot;       /* PROT_* (same bits as CORE_PROT_*) */
     unsigned flags;      /* VMA_* */
+    struct inode *file;  /* a tmpfs file mapping (referenced), or NULL */
+    uint64_t off;        /* file offset of start */
 };
 
 struct mm {
@@ -364,6 +369,11 @@ struct vma *vma_find(struct mm *mm, uint64_t addr);
 bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end);
 int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
                unsigned flags) __must_check;
+/* The same for a mapping of file (may be NULL) from offset off. */
+int vma_insert_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
+                    unsigned flags, struct inode *file, uint64_t off) __must_check;
+/* Free a VMA node and its file reference. */
+void vma_free(struct vma *v);
 /* Remove [start,end) from the VMA list (splitting), unmapping pages. */
 int vma_remove(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int vma_protect(struct mm *mm, uint64_t start, uint64_t end,
@@ -372,6 +382,9 @@ uint64_t vma_find_gap(struct mm *mm, uint64_t len, uint64_t below);
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end) __must_check;
 int mm_fault(uaddr_t addr, unsigned err, bool user);
 extern bool mm_oom_kill;
+/* Set when a user fault hit a file mapping past the end of its file: the
+ * trap handler then sends SIGBUS (BUS_ADRERR), not SIGSEGV. */
+extern bool mm_fault_sigbus;
 /* Unmap and free every page in [start, end) (cost: the pages mapped). */
 void mm_unmap_pages(struct mm *mm, uint64_t start, uint64_t end);
 /* Map one page, freeing any it replaces; the caller keeps pg on error. */
@@ -389,7 +402,10 @@ long mm_pages_in(struct mm *mm, uint64_t start, uint64_t end,
 /* ---- exec (exec.c, elf.c, stack.c) ---- */
 
 struct elf_image {
-    uint64_t entry;
+    uint64_t entry;       /* the program's (AT_ENTRY) */
+    uint64_t start;       /* where it starts: the interpreter's entry, or entry */
+    uint64_t interp_base; /* AT_BASE: where the interpreter is, or 0 */
+    uint64_t load_addr;   /* the lowest address mapped */
     uint64_t phdr_addr;
     uint64_t phnum, phent;
     uint64_t bias;
@@ -397,7 +413,8 @@ struct elf_image {
     bool exec_stack;
 };
 
-/* Load a static ELF into mm; *why is a short reason on failure. */
+/* Load an ELF program, and its interpreter if it names one, into mm;
+ * *why is a short reason on failure. */
 int elf_load(struct inode *ino, struct mm *mm, struct elf_image *img,
              const char **why) __must_check;
 

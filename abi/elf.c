@@ -1,4 +1,5 @@
-/* ELF64 loader for static x86-64 executables (ET_EXEC and static PIE).
+/* ELF64 loader for x86-64 executables (ET_EXEC and PIE) and their
+ * interpreter.
  *
  * The header and program headers are read from the tmpfs inode and
  * checked in full before anything is mapped: sizes, offsets inside the
@@ -7,8 +8,13 @@
  * page by page into fresh pages mapped with the segment's protection;
  * the part past p_filesz is zero (fresh pages are zeroed, and whole bss
  * pages are left to demand paging through the segment's VMA). A page two
- * segments share gets both protections. PT_INTERP means a dynamic
- * program, which needs an interpreter we do not load yet.
+ * segments share gets both protections.
+ *
+ * PT_INTERP names the dynamic loader: it is loaded the same way (it must
+ * be a tmpfs regular file and have no PT_INTERP itself), an ET_DYN one
+ * just below the mmap area's top (MM_STACK_GAP under the stack) where
+ * Linux would put it, and the program starts at its entry; the program's
+ * own entry and headers reach it through the auxiliary vector.
  */
 #include "abi_int.h"
 
@@ -45,7 +51,7 @@ static int ehdr_check(const Elf64_Ehdr *eh, uint64_t fsize, const char **why)
 /* Check the PT_LOADs; find the lowest address and the end of the image. */
 static int phdrs_check(const Elf64_Phdr *ph, unsigned n, uint64_t fsize,
                        struct elf_image *img, uint64_t *lo, uint64_t *hi,
-                       const char **why)
+                       const Elf64_Phdr **interp, const char **why)
 {
     uint64_t prev_end = 0;
     bool any = false;
@@ -53,8 +59,12 @@ static int phdrs_check(const Elf64_Phdr *ph, unsigned n, uint64_t fsize,
     for (unsigned i = 0; i < n; i++) {
         const Elf64_Phdr *p = &ph[i];
         if (p->p_type == PT_INTERP) {
-            *why = "dynamically linked programs are not supported yet";
-            return -ENOEXEC;
+            *why = "bad PT_INTERP";
+            if (*interp || p->p_filesz < 2 || p->p_filesz > ABI_PATH_MAX ||
+                p->p_offset > fsize || fsize - p->p_offset < p->p_filesz)
+                return -ENOEXEC;
+            *interp = p;
+            *why = "bad program headers";
         }
         if (p->p_type == PT_GNU_STACK)
             img->exec_stack = p->p_flags & PF_X;
@@ -148,11 +158,15 @@ static uint64_t phdr_addr(const Elf64_Ehdr *eh, const Elf64_Phdr *ph, uint64_t b
     return 0;
 }
 
-int elf_load(struct inode *ino, struct mm *mm, struct elf_image *img,
-             const char **why)
+/* Map one ELF file: the program (ET_DYN at ET_DYN_BASE) or, when
+ * interp_base is set, its interpreter (ET_DYN just below interp_base).
+ * For the program, *interp gets its PT_INTERP path (core_malloc'd), if any. */
+static int elf_map(struct inode *ino, struct mm *mm, struct elf_image *img,
+                   uint64_t interp_base, char **interp, const char **why)
 {
     Elf64_Ehdr eh;
     Elf64_Phdr *ph = NULL;
+    const Elf64_Phdr *pi = NULL;
     uint64_t lo = 0, hi = 0;
     memset(img, 0, sizeof(*img));
     *why = "exec format error";
@@ -168,26 +182,82 @@ int elf_load(struct inode *ino, struct mm *mm, struct elf_image *img,
     err = -ENOEXEC;
     if (tmpfs_read_kernel(ino, eh.e_phoff, ph, phsz) != (ssize_t)phsz)
         goto out;
-    err = phdrs_check(ph, eh.e_phnum, ino->size, img, &lo, &hi, why);
+    err = phdrs_check(ph, eh.e_phnum, ino->size, img, &lo, &hi, &pi, why);
     if (err)
         goto out;
-    img->bias = eh.e_type == ET_DYN ? ET_DYN_BASE - lo : 0;
     err = -ENOEXEC;
+    if (pi && interp_base) {
+        *why = "the interpreter has an interpreter";
+        goto out;
+    }
+    if (eh.e_type != ET_DYN)
+        img->bias = 0;
+    else if (!interp_base)
+        img->bias = ET_DYN_BASE - lo;
+    else
+        img->bias = CORE_ALIGN_DOWN(interp_base - (hi - lo), CORE_PAGE_SIZE) - lo;
     *why = "program does not fit in user space";
     if (lo + img->bias < CORE_USER_MIN || hi > MM_STACK_TOP - MM_STACK_GAP - img->bias ||
         eh.e_entry + img->bias < lo + img->bias || eh.e_entry + img->bias >= hi + img->bias)
         goto out;
+    if (!interp_base && pi) {
+        *why = "out of memory";
+        err = -ENOMEM;
+        if (!(*interp = core_malloc(pi->p_filesz)))
+            goto out;
+        *why = "bad PT_INTERP";
+        err = -ENOEXEC;
+        if (tmpfs_read_kernel(ino, pi->p_offset, *interp, pi->p_filesz) !=
+                (ssize_t)pi->p_filesz || (*interp)[pi->p_filesz - 1] != 0)
+            goto out;
+    }
     *why = "out of memory";
     err = segs_map(ino, mm, ph, eh.e_phnum, img->bias);
     if (err)
         goto out;
-    img->entry = eh.e_entry + img->bias;
+    img->entry = img->start = eh.e_entry + img->bias;
     img->phdr_addr = phdr_addr(&eh, ph, img->bias);
     img->phnum = eh.e_phnum;
     img->phent = sizeof(Elf64_Phdr);
     img->brk_start = CORE_ALIGN_UP(hi + img->bias, CORE_PAGE_SIZE);
+    img->load_addr = lo + img->bias;
     *why = NULL;
 out:
     core_free(ph);
+    return err;
+}
+
+/* Load the interpreter named by path (from the program's PT_INTERP). */
+static int interp_load(const char *path, struct mm *mm, struct elf_image *img,
+                       const char **why)
+{
+    struct lookup lk;
+    struct elf_image ii;
+    char *none = NULL;
+    int err = vfs_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &lk);
+    if (err) {
+        *why = err == -ENOENT ? "interpreter not found" : "cannot resolve the interpreter";
+        return err;
+    }
+    *why = "the interpreter is not a regular file";
+    err = inode_is_tmpfs_reg(lk.inode) ? 0 : -EACCES;
+    if (!err)
+        err = elf_map(lk.inode, mm, &ii, mm->stack_top - MM_STACK_GAP, &none, why);
+    lookup_release(&lk);
+    if (err)
+        return err;
+    img->interp_base = ii.load_addr;
+    img->start = ii.entry;
+    return 0;
+}
+
+int elf_load(struct inode *ino, struct mm *mm, struct elf_image *img,
+             const char **why)
+{
+    char *interp = NULL;
+    int err = elf_map(ino, mm, img, 0, &interp, why);
+    if (!err && interp)
+        err = interp_load(interp, mm, img, why);
+    core_free(interp);
     return err;
 }

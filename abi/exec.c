@@ -56,7 +56,7 @@ static void exec_commit(struct mm *mm, const char *path, const struct elf_image 
     regs->cs = cs;
     regs->ss = ss;
     regs->orig_rax = (uint64_t)-1;
-    regs->rip = img->entry;
+    regs->rip = img->start;
     regs->rsp = rsp;
     regs->rflags = 0x202;
 }

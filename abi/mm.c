@@ -7,6 +7,8 @@
  * VMA's protection and the access retried. Anything else is an error the
  * core turns into a signal (user mode) or -EFAULT (a copy).
  *
+ * A file mapping faults in the tmpfs file's pages (map_file_page).
+ *
  * Copy-on-write: fork maps every private page into both spaces read-only
  * with one more reference; a write fault on such a page copies it when
  * others still hold it, or just makes it writable when the faulting space
@@ -56,6 +58,8 @@ static int vmas_copy(struct mm *to, const struct mm *from)
             return -ENOMEM;
         *n = *v;
         n->next = NULL;
+        if (n->file)
+            inode_get(n->file);
         *tail = n;
         tail = &n->next;
     }
@@ -77,9 +81,11 @@ struct mm *mm_fork(struct mm *from)
     mm->env_start = from->env_start;
     mm->env_end = from->env_end;
     /* MAP_SHARED anonymous memory must be one set of pages for both:
-     * fault in what the parent has not touched yet */
+     * fault in what the parent has not touched yet (a shared file
+     * mapping's pages are the file's: each side finds them there) */
     for (struct vma *v = from->vmas; v; v = v->next)
-        if ((v->flags & VMA_SHARED) && v->prot != PROT_NONE && mm_populate(from, v->start, v->end))
+        if ((v->flags & VMA_SHARED) && !v->file && v->prot != PROT_NONE &&
+            mm_populate(from, v->start, v->end))
             goto fail;
     long n = mm_pages_in(from, CORE_USER_MIN, CORE_USER_END, &pages);
     if (n < 0 || vmas_copy(mm, from))
@@ -156,7 +162,7 @@ void mm_destroy(struct mm *mm)
     struct vma *v = mm->vmas;
     while (v) {
         struct vma *n = v->next;
-        core_free(v);
+        vma_free(v);
         v = n;
     }
     core_free(mm);
@@ -234,6 +240,48 @@ static int map_zero_page(struct mm *mm, struct vma *v, uint64_t va)
 /* Set when a user fault failed for lack of memory: the trap handler then
  * kills with SIGKILL, as Linux's OOM killer would, not SIGSEGV. */
 bool mm_oom_kill;
+bool mm_fault_sigbus;
+
+/* The first touch of a page of a tmpfs file mapping. Shared: the file's
+ * own page, made if it is a hole. Private: the file's page read-only with
+ * one more reference (so it sees writes to the file until this space
+ * writes it, and the write fault copies it, as Linux's page cache COW
+ * does); a hole or a write gets a page of its own. Past the last page of
+ * the file: -EFAULT with mm_fault_sigbus set. */
+static int map_file_page(struct mm *mm, struct vma *v, uint64_t va, bool write)
+{
+    uint64_t off = v->off + (va - v->start);
+    if (off >= CORE_ALIGN_UP(v->file->size, CORE_PAGE_SIZE)) {
+        mm_fault_sigbus = true;
+        return -EFAULT;
+    }
+    bool shared = v->flags & VMA_SHARED;
+    void *fp = tmpfs_page(v->file, off / CORE_PAGE_SIZE, shared);
+    if (shared && !fp)
+        return -ENOMEM;
+    if (!fp)
+        return map_zero_page(mm, v, va);
+    if (write && !shared) {
+        void *pg = core_page_alloc();
+        if (!pg)
+            return -ENOMEM;
+        memcpy(pg, fp, CORE_PAGE_SIZE);
+        int err = mm_map_page(mm, va, pg, v->prot);
+        if (err)
+            core_page_free(pg);
+        return err;
+    }
+    core_page_get(fp);
+    int err = mm_map_page(mm, va, fp, shared ? v->prot : v->prot & ~PROT_WRITE);
+    if (err)
+        core_page_free(fp);
+    return err;
+}
+
+static int map_new_page(struct mm *mm, struct vma *v, uint64_t va, bool write)
+{
+    return v->file ? map_file_page(mm, v, va, write) : map_zero_page(mm, v, va);
+}
 
 int mm_fault(uaddr_t addr, unsigned err, bool user)
 {
@@ -268,13 +316,16 @@ int mm_fault(uaddr_t addr, unsigned err, bool user)
             core_as_protect(mm->as, uaddr(va), v->prot & ~PROT_WRITE);
         return 0;
     }
-    int ret = map_zero_page(mm, v, va);
+    int ret = map_new_page(mm, v, va, err & CORE_FAULT_WRITE);
     if (ret == -ENOMEM && user)
         mm_oom_kill = true;
+    if (!user)
+        mm_fault_sigbus = false; /* a copy just fails with EFAULT */
     return ret;
 }
 
-/* Fault in every page of [start, end) that is not mapped yet. */
+/* Fault in every page of [start, end) that is not mapped yet (for a file
+ * mapping, those inside the file). */
 int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
 {
     unsigned cur;
@@ -282,7 +333,11 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t end)
         struct vma *v = vma_find(mm, va);
         if (!v || v->prot == PROT_NONE || core_as_lookup(mm->as, uaddr(va), &cur))
             continue;
-        int err = map_zero_page(mm, v, va);
+        int err = map_new_page(mm, v, va, false);
+        if (err == -EFAULT && mm_fault_sigbus) {
+            mm_fault_sigbus = false;
+            continue;
+        }
         if (err)
             return err;
     }

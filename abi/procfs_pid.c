@@ -216,15 +216,25 @@ static int show_comm(struct process *p, const struct pnode *n, struct sbuf *s)
     return 0;
 }
 
+/* One line per VMA, as Linux prints them: a file mapping shows its
+ * offset, device, inode number and path (found by search; a file with no
+ * name left gets " (deleted)" as on Linux, without the path). */
 static int show_maps(struct process *p, const struct pnode *n, struct sbuf *s)
 {
+    char *path = core_malloc(ABI_PATH_MAX);
+    if (!path)
+        return -ENOMEM;
     for (struct vma *a = p->mm ? p->mm->vmas : NULL; a; a = a->next) {
         const char *name = (a->flags & VMA_BRK) ? "[heap]" : (a->flags & VMA_STACK) ? "[stack]" : "";
+        struct inode *f = a->file;
+        if (f)
+            name = vfs_inode_path(f, path, ABI_PATH_MAX) >= 0 ? path : "(deleted)";
         size_t before = s->len;
-        sbuf_printf(s, "%08llx-%08llx %c%c%c%c 00000000 00:00 0 ", (unsigned long long)a->start,
+        sbuf_printf(s, "%08llx-%08llx %c%c%c%c %08llx 00:%02x %llu ", (unsigned long long)a->start,
                     (unsigned long long)a->end, a->prot & CORE_PROT_READ ? 'r' : '-',
                     a->prot & CORE_PROT_WRITE ? 'w' : '-', a->prot & CORE_PROT_EXEC ? 'x' : '-',
-                    a->flags & VMA_SHARED ? 's' : 'p');
+                    a->flags & VMA_SHARED ? 's' : 'p', (unsigned long long)(f ? a->off : 0),
+                    f && f->sb ? f->sb->dev : 0, (unsigned long long)(f ? f->ino : 0));
         if (*name) { /* the name starts at column 73, as Linux pads it */
             for (size_t col = s->len - before; col < 73; col++)
                 sbuf_put(s, " ", 1);
@@ -232,6 +242,7 @@ static int show_maps(struct process *p, const struct pnode *n, struct sbuf *s)
         }
         sbuf_put(s, "\n", 1);
     }
+    core_free(path);
     return 0;
 }
 

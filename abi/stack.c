@@ -71,7 +71,7 @@ static void fill_auxv(char *img, uint64_t sp, uint64_t *at,
     put_aux(img, sp, at, AT_PHDR, e->phdr_addr);
     put_aux(img, sp, at, AT_PHENT, e->phent);
     put_aux(img, sp, at, AT_PHNUM, e->phnum);
-    put_aux(img, sp, at, AT_BASE, 0);
+    put_aux(img, sp, at, AT_BASE, e->interp_base);
     put_aux(img, sp, at, AT_FLAGS, 0);
     put_aux(img, sp, at, AT_ENTRY, e->entry);
     put_aux(img, sp, at, AT_UID, abi_proc->ruid);

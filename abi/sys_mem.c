@@ -1,11 +1,11 @@
 /* Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise.
  *
- * Anonymous memory is demand paged (mm.c). A private file mapping is a
- * copy made at mmap time: tmpfs pages are read into fresh pages, so later
- * writes to either side are not seen by the other, which is what
- * MAP_PRIVATE promises. MAP_SHARED anonymous memory is private memory
- * while there is one process. A writable shared file mapping would need
- * the page cache to be mapped directly: refused with ENODEV for now.
+ * Anonymous memory is demand paged (mm.c). A file mapping (tmpfs regular
+ * files only) records the file and offset in its VMA and is demand paged
+ * from the file's own pages: MAP_SHARED maps them, so writes show both
+ * ways; MAP_PRIVATE maps them read-only and copies on the first write
+ * (mm.c). A page wholly past the end of the file is SIGBUS. Generated
+ * files (/proc) and devices cannot be mapped: ENODEV.
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -39,26 +39,6 @@ long sys_brk(uint64_t addr)
     return (long)addr;
 }
 
-static int mmap_copy_file(struct mm *mm, struct inode *ino, uint64_t start,
-                          uint64_t len, uint64_t off, unsigned prot)
-{
-    for (uint64_t i = 0; i < len && off + i < ino->size; i += CORE_PAGE_SIZE) {
-        void *pg = core_page_alloc();
-        if (!pg)
-            return -ENOMEM;
-        if (tmpfs_read_kernel(ino, off + i, pg, CORE_PAGE_SIZE) < 0) {
-            core_page_free(pg);
-            return -EIO;
-        }
-        int err = mm_map_page(mm, start + i, pg, prot);
-        if (err) {
-            core_page_free(pg);
-            return err;
-        }
-    }
-    return 0;
-}
-
 static long mmap_check_file(int fd, unsigned prot, unsigned type,
                             struct inode **ino)
 {
@@ -69,8 +49,8 @@ static long mmap_check_file(int fd, unsigned prot, unsigned type,
         return S_ISCHR(f->inode->mode) || S_ISREG(f->inode->mode) ? -ENODEV : -EACCES;
     if (!FILE_READABLE(f))
         return -EACCES;
-    if (type != MAP_PRIVATE && (prot & PROT_WRITE))
-        return FILE_WRITABLE(f) ? -ENODEV : -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !FILE_WRITABLE(f))
+        return -EACCES;
     *ino = f->inode;
     return 0;
 }
@@ -130,12 +110,10 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd
         return -ENOMEM;
     unsigned vflags = (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0) |
                       (type != MAP_PRIVATE ? VMA_SHARED : 0);
-    if (vma_insert(mm, start, start + len, prot, vflags))
+    if (vma_insert_file(mm, start, start + len, prot, vflags, ino, off))
         return -ENOMEM;
     ret = 0;
-    if (ino) /* PROT_NONE too: the copy is kept, inaccessible, until mprotect */
-        ret = mmap_copy_file(mm, ino, start, len, off, prot);
-    else if (flags & (MAP_POPULATE | MAP_LOCKED))
+    if (flags & (MAP_POPULATE | MAP_LOCKED))
         ret = mm_populate(mm, start, start + len);
     if (ret) {
         if (vma_remove(mm, start, start + len))
@@ -210,6 +188,8 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
     if (!old_len) /* duplicating a shared mapping: not with one process */
         return -EINVAL;
     unsigned prot = v->prot, vflags = v->flags;
+    struct inode *file = v->file; /* held by v until the new VMA holds it */
+    uint64_t foff = v->off + (old - v->start);
     if (!(flags & MREMAP_FIXED)) {
         if (new_len <= old_len)
             return vma_remove(mm, old + new_len, old + old_len) ? -ENOMEM : (long)old;
@@ -229,13 +209,15 @@ long sys_mremap(uint64_t old, uint64_t old_len, uint64_t new_len, unsigned flags
         return -EINVAL;
     if ((flags & MREMAP_FIXED) && vma_remove(mm, dst, dst + new_len))
         return -ENOMEM;
-    if (vma_insert(mm, dst, dst + new_len, prot, vflags))
+    if (vma_insert_file(mm, dst, dst + new_len, prot, vflags, file, foff))
         return -ENOMEM;
     if (move_pages(mm, old, dst, mv, prot)) {
         if (vma_remove(mm, dst, dst + new_len))
             mm_unmap_pages(mm, dst, dst + new_len);
         return -ENOMEM;
     }
+    if (prot & PROT_WRITE) /* pages shared copy-on-write stay read-only */
+        mm_cow_protect(mm, dst, dst + mv);
     if (vma_remove(mm, old, old + old_len))
         mm_unmap_pages(mm, old, old + old_len);
     return (long)dst;

@@ -216,6 +216,13 @@ static void *page_get(struct inode *ino, uint64_t idx, bool create)
     return *slot;
 }
 
+void *tmpfs_page(struct inode *ino, uint64_t idx, bool create)
+{
+    if (idx >= TMPFS_MAX_SIZE / CORE_PAGE_SIZE)
+        return NULL;
+    return page_get(ino, idx, create);
+}
+
 ssize_t tmpfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len)
 {
     if (off >= ino->size)

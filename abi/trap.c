@@ -65,10 +65,16 @@ void trap_handler(int vector, uint64_t err, uint64_t addr, struct core_uregs *re
         signal_send(abi_proc, SIGKILL, NULL);
         return;
     }
+    int code = fault_code(sig, vector, addr);
+    if (vector == 14 && mm_fault_sigbus) { /* a file mapping past its end */
+        mm_fault_sigbus = false;
+        sig = SIGBUS;
+        code = BUS_ADRERR;
+    }
     core_log("mica: pid %d (%s) %s at rip %#llx addr %#llx (vector %d, error %#llx)\n",
              abi_proc->pid, abi_proc->comm, signal_name(sig), (unsigned long long)regs->rip,
              (unsigned long long)addr, vector, (unsigned long long)err);
     abi_proc->trap_nr = vector;
     abi_proc->trap_err = vector == 14 ? err | 4 : err; /* Linux adds X86_PF_USER */
-    signal_force(sig, fault_code(sig, vector, addr), vector == 14 ? addr : regs->rip);
+    signal_force(sig, code, vector == 14 ? addr : regs->rip);
 }

@@ -1,4 +1,5 @@
-/* The VMA list: which user ranges exist, with what protection.
+/* The VMA list: which user ranges exist, with what protection, and for
+ * a file mapping which file and offset (the VMA holds the inode).
  *
  * A sorted singly linked list of non-overlapping page-aligned ranges.
  * The page tables (owned by the core) only ever hold pages inside a VMA,
@@ -31,15 +32,30 @@ bool vma_range_free(struct mm *mm, uint64_t start, uint64_t end)
 static bool vma_mergeable(const struct vma *a, const struct vma *b)
 {
     return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
-           !(a->flags & VMA_STACK);
+           !(a->flags & VMA_STACK) && a->file == b->file &&
+           (!a->file || a->off + (a->end - a->start) == b->off);
+}
+
+void vma_free(struct vma *v)
+{
+    if (v->file)
+        inode_put(v->file);
+    core_free(v);
+}
+
+int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
+               unsigned flags)
+{
+    return vma_insert_file(mm, start, end, prot, flags, NULL, 0);
 }
 
 /* Insert [start, end) (which must be free), merging with equal neighbours
  * so that runs of mmap calls do not grow the list. */
-int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
-               unsigned flags)
+int vma_insert_file(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
+                    unsigned flags, struct inode *file, uint64_t off)
 {
-    struct vma key = {.start = start, .end = end, .prot = prot, .flags = flags};
+    struct vma key = {.start = start, .end = end, .prot = prot, .flags = flags,
+                      .file = file, .off = off};
     struct vma *prev = NULL, *next = mm->vmas;
     while (next && next->start < start) {
         prev = next;
@@ -50,18 +66,21 @@ int vma_insert(struct mm *mm, uint64_t start, uint64_t end, unsigned prot,
         if (next && vma_mergeable(prev, next)) {
             prev->end = next->end;
             prev->next = next->next;
-            core_free(next);
+            vma_free(next);
         }
         return 0;
     }
     if (next && vma_mergeable(&key, next)) {
         next->start = start;
+        next->off = off;
         return 0;
     }
     struct vma *n = core_zalloc(sizeof(*n));
     if (!n)
         return -ENOMEM;
     *n = key;
+    if (file)
+        inode_get(file);
     n->next = next;
     if (prev)
         prev->next = n;
@@ -76,6 +95,9 @@ static void vma_split(struct vma *v, uint64_t addr, struct vma **spare)
     *spare = n->next;
     *n = *v;
     n->start = addr;
+    n->off = v->off + (addr - v->start);
+    if (n->file)
+        inode_get(n->file);
     v->end = addr;
     v->next = n;
 }
@@ -132,7 +154,7 @@ int vma_remove(struct mm *mm, uint64_t start, uint64_t end)
         if (v->start >= start && v->end <= end) {
             mm_unmap_pages(mm, v->start, v->end);
             *pp = v->next;
-            core_free(v);
+            vma_free(v);
         } else {
             pp = &v->next;
         }

@@ -3,7 +3,8 @@
 # vmm/libmica.a; each runs in Check's fork mode.
 MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
-	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term
+	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term \
+	tests/unit/test_libs
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -32,6 +33,9 @@ tests_unit_test_qemu_ring_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_term_SOURCES = tests/unit/test_term.c
 tests_unit_test_term_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_term_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_libs_SOURCES = tests/unit/test_libs.c
+tests_unit_test_libs_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_libs_LDADD = $(MICA_UNIT_LDADD)
 
 # --- pty driver for the terminal tests (tests/system/tty.sh) ---
 check_PROGRAMS += tests/tty/ptyrun
@@ -62,14 +66,17 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipeprocs.glibc \
 	tests/abi/procfs.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
+# Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
+# come from the host into the guest (vmm/libs.c).
+ABI_DYN = tests/abi/dyn_hello.dyn tests/abi/dyn_dlopen.dyn tests/abi/dyn_mmap.dyn
 ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/errors.c tests/abi/exits.c tests/abi/fds.c tests/abi/files.c \
 	tests/abi/kernel_probe.c tests/abi/memory.c tests/abi/misc.c \
 	tests/abi/signals.c tests/abi/stdio.c tests/abi/symlinks.c tests/abi/pipes.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
-	tests/abi/pipeprocs.c \
-	tests/abi/procfs.c
+	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
+	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -167,19 +174,26 @@ tests/abi/pipeprocs.musl: $(srcdir)/tests/abi/pipeprocs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/pipeprocs.c
 tests/abi/pipeprocs.glibc: $(srcdir)/tests/abi/pipeprocs.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/pipeprocs.c
+tests/abi/dyn_hello.dyn: $(srcdir)/tests/abi/dyn_hello.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/dyn_hello.c
+tests/abi/dyn_dlopen.dyn: $(srcdir)/tests/abi/dyn_dlopen.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/dyn_dlopen.c \
+	  -Wl,--no-as-needed -lm -ldl
+tests/abi/dyn_mmap.dyn: $(srcdir)/tests/abi/dyn_mmap.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/dyn_mmap.c
 
 # The system tests: shell scripts run from the build dir; they find mica at
 # ./mica (or $MICA), the test programs under ./tests/abi, sources via $srcdir.
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
-	tests/system/exit_codes.sh tests/system/tty.sh
-check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE)
+	tests/system/exit_codes.sh tests/system/tty.sh tests/system/dynamic.sh
+check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
 	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \
 	tests/bench/pipelat.c tests/bench/pipebw.c
-CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(BENCH_BINS) \
+CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
 # The busybox sh suite (tests/system/shell.sh runs tests/shell/*.sh on the

@@ -1,4 +1,4 @@
-/* mica VMM: check that a program is a static x86-64 Linux ELF executable.
+/* mica VMM: check that a program is an x86-64 Linux ELF executable.
  *
  * The ELF identification is read by hand first, so a text file, a script
  * or a file cut short inside the header gets a precise reason; libelf then
@@ -75,7 +75,8 @@ static int elfinfo_check_ehdr(const GElf_Ehdr *eh, const char *path,
 }
 
 static int elfinfo_check_phdrs(Elf *elf, const GElf_Ehdr *eh, uint64_t size,
-                               const char *path, struct mica_error *err)
+                               const char *path, struct elfinfo *info,
+                               struct mica_error *err)
 {
     size_t i, nr_load = 0;
     GElf_Phdr ph;
@@ -87,9 +88,7 @@ static int elfinfo_check_phdrs(Elf *elf, const GElf_Ehdr *eh, uint64_t size,
         if (gelf_getphdr(elf, (int)i, &ph) == NULL)
             return elfinfo_fail(err, path, "truncated ELF file");
         if (ph.p_type == PT_INTERP)
-            return elfinfo_fail(err, path,
-                                "dynamically linked programs are not "
-                                "supported yet (use a static build)");
+            info->has_interp = 1;
         if (ph.p_type != PT_LOAD)
             continue;
         if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
@@ -114,9 +113,10 @@ static int elfinfo_check_libelf(int fd, uint64_t size, const char *path,
         rc = elfinfo_fail(err, path, "unreadable ELF file");
         goto out;
     }
+    info->has_interp = 0;
     rc = elfinfo_check_ehdr(&eh, path, err);
     if (rc == 0)
-        rc = elfinfo_check_phdrs(elf, &eh, size, path, err);
+        rc = elfinfo_check_phdrs(elf, &eh, size, path, info, err);
     if (rc == 0) {
         info->entry = eh.e_entry;
         info->is_pie = eh.e_type == ET_DYN;

@@ -9,6 +9,7 @@
 struct elfinfo {
     uint64_t entry;
     int is_pie; /* ET_DYN */
+    int has_interp; /* PT_INTERP: dynamically linked */
 };
 
 /* Inspect the open file fd (named path in messages). On failure the

@@ -1,5 +1,6 @@
 /* mica VMM: the initramfs of a run: a few standard directories, the
- * program's parent directories, and the program at its host path.
+ * program's parent directories, the program at its host path, and for a
+ * dynamic program its interpreter and libraries (libs.c) at theirs.
  *
  * The program is copied with its host permission bits and mtime, owned by
  * root. Directories are written once each, parents before children; the
@@ -8,6 +9,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,7 +20,7 @@
 #include "initramfs.h"
 
 #define INITRAMFS_MAX_FILE (1u << 30) /* cpio newc sizes are 32-bit */
-#define INITRAMFS_MAX_DIRS 64
+#define INITRAMFS_MAX_DIRS 256
 
 struct dirset {
     char *names[INITRAMFS_MAX_DIRS];
@@ -90,26 +93,27 @@ static int initramfs_read_all(int fd, uint8_t *buf, size_t size)
     return 0;
 }
 
-static int initramfs_add_program(struct cpio *c, const struct program *prog,
-                                 struct mica_error *err)
+/* The regular file open on fd, at guest path. */
+static int initramfs_add_file(struct cpio *c, int fd, const char *path,
+                              struct mica_error *err)
 {
-    struct cpio_entry e = { .name = prog->path };
+    struct cpio_entry e = { .name = path };
     struct stat st;
     uint8_t *data;
     int rc;
 
-    if (fstat(prog->fd, &st) < 0)
-        return mica_error_sys(err, errno, "%s", prog->path);
+    if (fstat(fd, &st) < 0)
+        return mica_error_sys(err, errno, "%s", path);
     if ((uint64_t)st.st_size > INITRAMFS_MAX_FILE)
-        return mica_error_set(err, EFBIG, "%s: programs over 1 GiB are not "
-                              "supported", prog->path);
+        return mica_error_set(err, EFBIG, "%s: files over 1 GiB are not "
+                              "supported", path);
     data = malloc(st.st_size ? (size_t)st.st_size : 1);
     if (data == NULL)
         return mica_error_set(err, ENOMEM, "out of memory");
-    rc = initramfs_read_all(prog->fd, data, (size_t)st.st_size);
+    rc = initramfs_read_all(fd, data, (size_t)st.st_size);
     if (rc < 0) {
         free(data);
-        return mica_error_sys(err, -rc, "%s: cannot read", prog->path);
+        return mica_error_sys(err, -rc, "%s: cannot read", path);
     }
     e.mode = S_IFREG | (st.st_mode & 07777);
     e.mtime = (uint32_t)st.st_mtime;
@@ -118,8 +122,39 @@ static int initramfs_add_program(struct cpio *c, const struct program *prog,
     rc = cpio_add(c, &e);
     free(data);
     if (rc < 0)
-        return mica_error_sys(err, -rc, "initramfs: cannot add %s", prog->path);
+        return mica_error_sys(err, -rc, "initramfs: cannot add %s", path);
     return 0;
+}
+
+/* One entry of the library set: its parents, then the link or the file. */
+static int initramfs_add_lib(struct dirset *ds, struct cpio *c, const char *root,
+                             const struct libs_entry *le, struct mica_error *err)
+{
+    struct cpio_entry e = { .name = le->path, .mode = S_IFLNK | 0777 };
+    char *host;
+    int rc, fd;
+
+    rc = initramfs_add_parents(ds, c, le->path);
+    if (rc < 0)
+        return mica_error_sys(err, -rc, "initramfs: cannot add the "
+                              "directories of %s", le->path);
+    if (le->target) {
+        e.data = le->target;
+        e.size = (uint32_t)strlen(le->target);
+        e.mtime = (uint32_t)time(NULL);
+        rc = cpio_add(c, &e);
+        return rc < 0 ? mica_error_sys(err, -rc, "initramfs: cannot add %s",
+                                       le->path) : 0;
+    }
+    if (asprintf(&host, "%s%s", root, le->path) < 0)
+        return mica_error_set(err, ENOMEM, "out of memory");
+    fd = open(host, O_RDONLY | O_CLOEXEC);
+    free(host);
+    if (fd < 0)
+        return mica_error_sys(err, errno, "%s", le->path);
+    rc = initramfs_add_file(c, fd, le->path, err);
+    close(fd);
+    return rc;
 }
 
 static int initramfs_add_dirs(struct dirset *ds, struct cpio *c,
@@ -139,20 +174,23 @@ static int initramfs_add_dirs(struct dirset *ds, struct cpio *c,
 }
 
 int initramfs_build(struct cpio *c, const struct program *prog,
-                    struct mica_error *err)
+                    const struct libs *libs, struct mica_error *err)
 {
     struct dirset ds = { .n = 0 };
     int rc;
 
     cpio_init(c);
     rc = initramfs_add_dirs(&ds, c, prog->path);
-    dirset_release(&ds);
     if (rc < 0) {
+        dirset_release(&ds);
         cpio_release(c);
         return mica_error_sys(err, -rc, "initramfs: cannot add the "
                               "directories of %s", prog->path);
     }
-    rc = initramfs_add_program(c, prog, err);
+    rc = initramfs_add_file(c, prog->fd, prog->path, err);
+    for (size_t i = 0; libs && i < libs->n && rc == 0; i++)
+        rc = initramfs_add_lib(&ds, c, libs->root, &libs->v[i], err);
+    dirset_release(&ds);
     if (rc == 0 && (rc = cpio_finish(c)) < 0)
         mica_error_sys(err, -rc, "initramfs");
     if (rc < 0)

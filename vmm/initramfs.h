@@ -4,11 +4,13 @@
 
 #include "cpio.h"
 #include "error.h"
+#include "libs.h"
 #include "program.h"
 
 /* Build a finished archive holding /tmp, /dev, /proc, /root, every parent
- * directory of prog->path and the program itself at prog->path. */
+ * directory of prog->path, the program itself at prog->path, and the
+ * symlinks and files of libs (NULL: none) with their parents. */
 int initramfs_build(struct cpio *c, const struct program *prog,
-                    struct mica_error *err);
+                    const struct libs *libs, struct mica_error *err);
 
 #endif

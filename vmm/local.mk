@@ -6,6 +6,7 @@ vmm_libmica_a_SOURCES = \
 	vmm/options.c vmm/options.h \
 	vmm/elfinfo.c vmm/elfinfo.h \
 	vmm/program.c vmm/program.h \
+	vmm/libs.c vmm/libs.h \
 	vmm/cpio.c vmm/cpio.h \
 	vmm/initramfs.c vmm/initramfs.h \
 	vmm/cmdline.c vmm/cmdline.h \

@@ -93,8 +93,17 @@ int run_prepare(struct run *r, const struct mica_options *opts,
     if (opts->tty && (rc = term_check(0, err)) < 0)
         return rc;
     rc = program_resolve(&r->prog, opts->prog_argv[0], err);
-    if (rc == 0)
-        rc = initramfs_build(&r->initrd, &r->prog, err);
+    if (rc == 0) {
+        /* a dynamic program brings its interpreter and libraries along,
+         * until the host root is served by virtio-fs */
+        struct libs libs;
+        libs_init(&libs, "");
+        if (r->prog.elf.has_interp)
+            rc = libs_resolve(&libs, r->prog.path, r->prog.fd, err);
+        if (rc == 0)
+            rc = initramfs_build(&r->initrd, &r->prog, &libs, err);
+        libs_release(&libs);
+    }
     if (rc == 0)
         rc = run_build_cmdline(r, err);
     if (rc == 0)

@@ -1,7 +1,8 @@
 #!/bin/sh
-# abi.sh: every ABI program, as built with musl and with glibc (and a few as
-# static-PIE), run on the host and in mica; stdout, stderr and status must
-# match. One line per program, variant and arguments.
+# abi.sh: every ABI program, as built with musl and with glibc (a few also
+# as static-PIE, the dyn_* ones only dynamically linked), run on the host
+# and in mica; stdout, stderr and status must match. One line per program,
+# variant and arguments.
 . "${srcdir:-.}/tests/system/lib.sh"
 
 ABI_DIR=${ABI_BUILDDIR:-$(pwd)/tests/abi}
@@ -61,6 +62,10 @@ check sigframe $N yes
 check sigwait $N yes
 check jobctl $N yes
 check pipeprocs $N yes
+# Dynamically linked (glibc): the loader, libc and libm come from the host.
+VARIANTS=dyn check dyn_hello $N yes one
+VARIANTS=dyn check dyn_dlopen $N yes
+VARIANTS=dyn check dyn_mmap $N yes
 check exits $N yes exit 42
 for how in "ret 0" "ret 1" "_exit 7" "group 255" "thread 9" "exit 256"; do
     # shellcheck disable=SC2086 # split "how" into its two words

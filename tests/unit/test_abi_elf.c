@@ -352,12 +352,24 @@ END_TEST
 
 START_TEST(test_interp_refused)
 {
+    /* PT_INTERP must be a NUL-terminated path inside the file, and only one */
     im.eh.e_phnum = 3;
     im.ph[2] = (Elf64_Phdr){.p_type = PT_INTERP, .p_offset = 0x800, .p_filesz = 28};
     struct elf_image ei;
     const char *why;
+    ck_assert_int_eq(load(sizeof(im), &ei, &why), -ENOEXEC); /* 0xAA..., no NUL */
+    ck_assert_str_eq(why, "bad PT_INTERP");
+    im.ph[2].p_offset = sizeof(im) - 4;
+    ck_assert_int_eq(load(sizeof(im), &ei, &why), -ENOEXEC); /* past the end */
+    ck_assert_str_eq(why, "bad PT_INTERP");
+    im.ph[2].p_offset = 0x800;
+    im.ph[2].p_filesz = ~0ul;
     ck_assert_int_eq(load(sizeof(im), &ei, &why), -ENOEXEC);
-    ck_assert_ptr_nonnull(strstr(why, "dynamic"));
+    im.ph[2].p_filesz = 1;
+    ck_assert_int_eq(load(sizeof(im), &ei, &why), -ENOEXEC);
+    im.eh.e_phnum = 4;
+    im.ph[3] = im.ph[2] = (Elf64_Phdr){.p_type = PT_INTERP, .p_offset = 0x800, .p_filesz = 2};
+    ck_assert_int_eq(load(sizeof(im), &ei, &why), -ENOEXEC); /* two of them */
 }
 END_TEST
 

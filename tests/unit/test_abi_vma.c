@@ -369,9 +369,13 @@ START_TEST(test_mmap_file)
     for (unsigned i = 0; i < 2 * PG + 100; i++)
         data[i] = (char)(i % 251);
     ck_assert_int_eq(sys_write((int)fd, U(data), 2 * PG + 100), (long)(2 * PG + 100));
-    /* from file page 1, three pages: 1 full page, 100 bytes, then zeros */
+    /* from file page 1, three pages: 1 full page, 100 bytes, then zeros;
+     * nothing is there until touched */
     long a = sys_mmap(0, 3 * PG, PROT_READ, MAP_PRIVATE, (int)fd, PG);
     ck_assert_int_gt(a, 0);
+    ck_assert_ptr_null(page((uint64_t)a, NULL));
+    ck_assert_int_eq(touch((uint64_t)a, false), 0);
+    ck_assert_int_eq(touch((uint64_t)a + PG + 5, false), 0);
     unsigned prot;
     unsigned char *p0 = page((uint64_t)a, &prot), *p1 = page((uint64_t)a + PG, NULL);
     ck_assert_ptr_nonnull(p0);
@@ -380,9 +384,32 @@ START_TEST(test_mmap_file)
     ck_assert_int_eq(memcmp(p1, data + 2 * PG, 100), 0);
     for (unsigned i = 100; i < PG; i++)
         ck_assert_uint_eq(p1[i], 0);
-    /* a private copy: later file writes do not show */
+    /* the third page is past the end of the file: SIGBUS */
+    ck_assert_int_eq(touch((uint64_t)a + 2 * PG, false), -EFAULT);
+    ck_assert(mm_fault_sigbus);
+    mm_fault_sigbus = false;
+    /* not written yet: the file's own page, so file writes show (Linux) */
     ck_assert_int_eq(sys_pwrite64((int)fd, U("XYZ"), 3, PG), 3);
-    ck_assert_uint_eq(p0[0], (unsigned char)data[PG]);
+    ck_assert_uint_eq(p0[0], 'X');
+    /* a writable private mapping copies on the first write */
+    long b = sys_mmap(0, PG, RW, MAP_PRIVATE, (int)fd, PG);
+    ck_assert_int_gt(b, 0);
+    ck_assert_int_eq(touch((uint64_t)b, false), 0);
+    ck_assert_ptr_eq(page((uint64_t)b, &prot), p0);
+    ck_assert_uint_eq(prot, PROT_READ); /* shared with the file: read-only */
+    ck_assert_int_eq(touch((uint64_t)b, true), 0);
+    unsigned char *pb = page((uint64_t)b, &prot);
+    ck_assert_ptr_ne(pb, p0);
+    ck_assert_uint_eq(prot, RW);
+    ck_assert_uint_eq(pb[0], 'X');
+    /* a shared mapping is the file's page itself, writable */
+    long c = sys_mmap(0, PG, RW, MAP_SHARED, (int)fd, PG);
+    ck_assert_int_gt(c, 0);
+    ck_assert_int_eq(touch((uint64_t)c, true), 0);
+    ck_assert_ptr_eq(page((uint64_t)c, &prot), p0);
+    ck_assert_uint_eq(prot, RW);
+    ck_assert_int_eq(sys_munmap((uint64_t)c, PG), 0);
+    ck_assert_int_eq(sys_munmap((uint64_t)b, PG), 0);
     /* which descriptors may be mapped */
     ck_assert_int_eq(sys_mmap(0, PG, PROT_READ, MAP_PRIVATE, 77, 0), -EBADF);
     ck_assert_int_eq(sys_mmap(0, PG, PROT_READ, MAP_PRIVATE, -1, 0), -EBADF);
@@ -414,8 +441,9 @@ START_TEST(test_mmap_file_prot_none_then_read)
     ck_assert_int_gt(a, 0);
     ck_assert_int_eq(touch((uint64_t)a, false), -EFAULT);
     ck_assert_int_eq(sys_mprotect((uint64_t)a, PG, PROT_READ), 0);
+    ck_assert_int_eq(touch((uint64_t)a, false), 0);
     unsigned prot = 0;
-    ck_assert_ptr_nonnull(page((uint64_t)a, &prot)); /* the kept copy, now readable */
+    ck_assert_ptr_nonnull(page((uint64_t)a, &prot)); /* faulted in from the file */
     ck_assert_uint_eq(prot & PROT_READ, PROT_READ);
     ck_assert_int_eq(memcmp(page((uint64_t)a, NULL), "file bytes", 10), 0);
 }

@@ -139,7 +139,7 @@ START_TEST(test_initramfs)
     prog.path = path;
     prog.fd = open(path, O_RDONLY);
     mica_error_init(&e);
-    ck_assert_int_eq(initramfs_build(&c, &prog, &e), 0);
+    ck_assert_int_eq(initramfs_build(&c, &prog, NULL, &e), 0);
     while (off < c.len) {
         parse_entry(&c, &off, &p);
         if (strcmp(p.name, path + 1) == 0) {

@@ -38,7 +38,7 @@ static void qemu_arg(struct qemu_argv *a, const char *s)
 static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
 {
     static const char *const fixed[] = {
-        "-M", "microvm,x-option-roms=off,rtc=on,memory-backend=ram", "-accel", "tcg",
+        "-M", "microvm,x-option-roms=off,rtc=on,acpi=off,memory-backend=ram", "-accel", "tcg",
         "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config", "-no-reboot",
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
@@ -69,6 +69,12 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
     qemu_arg(a, a->kernel);
     qemu_arg(a, "-initrd");
     qemu_arg(a, a->initrd);
+    if (q->vfs.active) {
+        qemu_arg(a, "-chardev");
+        qemu_arg(a, q->vfs.chardev);
+        qemu_arg(a, "-device");
+        qemu_arg(a, q->vfs.device);
+    }
     qemu_arg(a, "-append");
     qemu_arg(a, q->cmdline);
 }

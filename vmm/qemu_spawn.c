@@ -43,6 +43,8 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
         "-device", "isa-debug-exit,iobase=0x501,iosize=2",
+        /* virtio-mmio version 2 (virtio 1.x): the guest drives no other */
+        "-global", "virtio-mmio.force-legacy=false",
         /* QEMU confines itself with seccomp: it runs untrusted guests */
         "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
                     "resourcecontrol=deny",

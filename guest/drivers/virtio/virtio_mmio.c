@@ -8,6 +8,7 @@
  */
 #include "virtio_int.h"
 
+#include <core/console.h>
 #include <core/errno.h>
 #include <core/mem.h>
 #include <linux/virtio_config.h>
@@ -204,6 +205,8 @@ int virtio_ready(struct virtio_dev *d)
 {
     int err = core_irq_register(d->irq, virtio_irq, d);
     d->irq_on = err == 0; /* otherwise waiters poll (virtq.c) */
+    if (err)
+        core_log("virtio-mmio %u: no interrupt (%d): polling\n", d->index, err);
     status_set(d, VIRTIO_CONFIG_S_DRIVER_OK);
     if (rd(d, VIRTIO_MMIO_STATUS) & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED))
         return -EIO;

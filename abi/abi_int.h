@@ -34,6 +34,7 @@
 struct inode;
 struct file;
 struct mount;
+struct statfs;
 struct poll_table; /* poll/select's: files add their wait queues to it */
 struct core_waitq;
 /* poll.c: a poll op calls this for each queue woken when its readiness
@@ -53,6 +54,9 @@ struct file_ops {
     /* Ready events (POLLIN...) now; with pt, also poll_wait() on each
      * queue that is woken when they may change. */
     unsigned (*poll)(struct file *f, struct poll_table *pt);
+    /* A new open file of this kind (not O_PATH), before it gets an fd:
+     * 0 or -errno (then release is called, with what open set up). */
+    int (*open)(struct file *f) __must_check;
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
     bool seekable;
@@ -81,6 +85,7 @@ struct link_target {
 /* One getdents pass: the filesystem calls dir_emit for each entry from
  * ctx->pos (>= 2; 0 and 1 are "." and "..") until it returns false. */
 struct dir_ctx {
+    struct file *file; /* the open directory being listed */
     uint64_t pos;
     char *buf;
     size_t cap, used;
@@ -104,6 +109,11 @@ struct inode_ops {
     const char *(*name)(struct inode *ino);
     /* The inode is being freed: release the filesystem's part. */
     void (*evict)(struct inode *ino);
+    /* Bring the attributes up to date before stat shows them (may sleep;
+     * the caller holds a reference). 0 or -errno. */
+    int (*getattr)(struct inode *ino) __must_check;
+    /* statfs of the filesystem ino is on: fill what it knows. */
+    int (*statfs)(struct inode *ino, struct statfs *sf) __must_check;
 };
 
 struct dentry {
@@ -251,6 +261,17 @@ long file_path(struct file *f, char *buf, size_t size);
 /* The absolute path of any inode, found by searching the namespace
  * (directories by their parents). -ENOENT when it has no name. */
 long vfs_inode_path(struct inode *ino, char *buf, size_t size);
+
+/* ---- virtio-fs (virtiofs.c) ---- */
+
+/* A new virtio-fs mount of the device tagged `tag`: its root (one
+ * reference: the mount's), or NULL and *err. */
+struct inode *virtiofs_new_root(const char *tag, int *err) __must_check;
+/* Some inode of the mount is in use, or a request is in flight. */
+bool virtiofs_busy(struct inode *root);
+/* The mount is gone: forget every inode but the root (its last put
+ * ends the session). */
+void virtiofs_unmount(struct inode *root);
 
 /* ---- path lookup (vfs_path.c) ---- */
 

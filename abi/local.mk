@@ -16,6 +16,8 @@ ABI_SRCS = \
 	abi/procfs.c \
 	abi/procfs_pid.c \
 	abi/procfs_sys.c \
+	abi/virtiofs.c \
+	abi/virtiofs_io.c \
 	abi/initramfs.c \
 	abi/fd.c \
 	abi/console_file.c \
@@ -43,4 +45,4 @@ ABI_SRCS = \
 	abi/sys_xattr.c \
 	abi/sys_copy.c
 
-EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h abi/procfs_int.h
+EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h abi/procfs_int.h abi/virtiofs_int.h

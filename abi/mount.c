@@ -7,7 +7,8 @@
  * stacks: the walk follows `covered` until it reaches an uncovered root.
  * The table itself, in mount order, is what /proc/mounts lists.
  *
- * Filesystems: "tmpfs" (a new, empty instance per mount) and "proc".
+ * Filesystems: "tmpfs" (a new, empty instance per mount), "proc", and
+ * "virtiofs" (the source is the device's tag; read-only for now).
  * The root filesystem ("rootfs") is mounted at boot and cannot be
  * unmounted. Mount flags are kept and shown; MS_RDONLY is enforced by
  * the namespace and open calls through mount_readonly.
@@ -119,7 +120,13 @@ int vfs_mount(struct inode *point, const char *source, const char *type,
         root = tmpfs_new_root("tmpfs", opt_mode(data, 01777));
     else if (strcmp(type, "proc") == 0)
         root = procfs_new_root();
-    else
+    else if (strcmp(type, "virtiofs") == 0) {
+        int err;
+        root = virtiofs_new_root(source, &err);
+        if (!root)
+            return err;
+        flags |= MS_RDONLY; /* no write paths yet */
+    } else
         return -ENODEV;
     struct mount *m = root ? core_zalloc(sizeof(*m)) : NULL;
     if (!m) {
@@ -147,10 +154,13 @@ static int vfs_umount(struct mount *m, bool detach)
     if (root->covered)
         return -EBUSY;
     bool tmp = inode_is_tmpfs_dir(root);
+    bool vfs = root->sb && !strcmp(root->sb->type, "virtiofs");
     /* the mount's own reference on root aside (proc first frees its
      * cached nodes, which hold references on their parents) */
-    bool busy = tmp ? root->refs > 1 || tmpfs_tree_busy(root) : procfs_busy(root);
-    if (busy && !detach)
+    bool busy = tmp   ? root->refs > 1 || tmpfs_tree_busy(root)
+                : vfs ? virtiofs_busy(root)
+                      : procfs_busy(root);
+    if (busy && (!detach || vfs)) /* virtio-fs inodes die with the session */
         return -EBUSY;
     mount_unlink(m);
     m->point->covered = NULL;
@@ -158,6 +168,8 @@ static int vfs_umount(struct mount *m, bool detach)
     inode_put(m->point);
     if (tmp)
         tmpfs_tree_free(root);
+    else if (vfs)
+        virtiofs_unmount(root);
     root->nlink = 0;
     inode_put(root);
     core_free(m);
@@ -308,5 +320,5 @@ void mount_show(struct sbuf *s)
 
 void mount_show_filesystems(struct sbuf *s)
 {
-    sbuf_printf(s, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\n");
+    sbuf_printf(s, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tvirtiofs\n");
 }

@@ -142,6 +142,11 @@ long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
         ret = -ENOMEM;
         goto out;
     }
+    if (!(flags & O_PATH) && f->ops->open) {
+        ret = f->ops->open(f);
+        if (ret)
+            goto out;
+    }
     ret = fd_install(f, 0, flags & O_CLOEXEC);
     if (ret < 0)
         goto out;

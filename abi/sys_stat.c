@@ -54,6 +54,12 @@ static uint32_t ns_nsec(uint64_t ns)
     return (uint32_t)(r < 0 ? r + 1000000000 : r);
 }
 
+/* Filesystems that keep attributes elsewhere bring them up to date. */
+static int refresh(struct inode *i)
+{
+    return i->iops && i->iops->getattr ? i->iops->getattr(i) : 0;
+}
+
 static void fill_stat(const struct inode *i, struct stat *st)
 {
     memset(st, 0, sizeof(*st));
@@ -106,6 +112,8 @@ long sys_newfstatat(int dirfd, uaddr_t u_path, uaddr_t u_st, int flags)
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return -EINVAL;
     long ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    if (!ret)
+        ret = refresh(lk.inode);
     if (!ret) {
         fill_stat(lk.inode, &st);
         ret = core_copy_to_user(u_st, &st, sizeof(st)) ? -EFAULT : 0;
@@ -130,6 +138,9 @@ long sys_fstat(int fd, uaddr_t u_st)
     struct stat st;
     if (!f)
         return -EBADF;
+    long ret = refresh(f->inode);
+    if (ret)
+        return ret;
     fill_stat(f->inode, &st);
     return core_copy_to_user(u_st, &st, sizeof(st)) ? -EFAULT : 0;
 }
@@ -150,6 +161,8 @@ long sys_statx(int dirfd, uaddr_t u_path, int flags, unsigned mask, uaddr_t u_st
     if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE || (mask & STATX__RESERVED))
         return -EINVAL;
     long ret = at_lookup(dirfd, u_path, flags, !(flags & AT_SYMLINK_NOFOLLOW), &lk);
+    if (!ret)
+        ret = refresh(lk.inode);
     if (ret)
         goto out;
     const struct inode *i = lk.inode;
@@ -335,10 +348,16 @@ long sys_utimensat(int dirfd, uaddr_t u_path, uaddr_t u_times, int flags)
     return ret;
 }
 
-static long fill_statfs(const struct inode *i, uaddr_t u_buf)
+static long fill_statfs(struct inode *i, uaddr_t u_buf)
 {
     struct statfs sf;
     memset(&sf, 0, sizeof(sf));
+    if (i->iops && i->iops->statfs) {
+        int err = i->iops->statfs(i, &sf);
+        if (err)
+            return err;
+        return core_copy_to_user(u_buf, &sf, sizeof(sf)) ? -EFAULT : 0;
+    }
     sf.f_type = i->sb ? (long)i->sb->magic : TMPFS_MAGIC;
     if (sf.f_type == PROC_SUPER_MAGIC) {
         sf.f_bsize = sf.f_frsize = CORE_PAGE_SIZE;

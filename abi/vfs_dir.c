@@ -59,7 +59,7 @@ long vfs_getdents(struct file *f, uaddr_t u_buf, size_t len)
         return -EFAULT;
     if (f->inode->nlink == 0) /* removed */
         return 0;
-    struct dir_ctx ctx = {.pos = f->pos};
+    struct dir_ctx ctx = {.file = f, .pos = f->pos};
     ctx.cap = len < GETDENTS_MAX ? len : GETDENTS_MAX;
     ctx.buf = core_malloc(ctx.cap ? ctx.cap : 1);
     if (!ctx.buf)

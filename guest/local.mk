@@ -16,6 +16,7 @@ GUEST_CORE_SRCS = \
 	guest/core/arch/x86_64/uart.c \
 	guest/core/arch/x86_64/fpu.c \
 	guest/core/arch/x86_64/apic.c \
+	guest/core/arch/x86_64/ioapic.c \
 	guest/core/main.c \
 	guest/core/sched.c \
 	guest/core/frames.c \
@@ -24,7 +25,13 @@ GUEST_CORE_SRCS = \
 	guest/core/uaccess.c \
 	guest/core/panic.c \
 	guest/core/time.c \
-	guest/core/random.c
+	guest/core/random.c \
+	guest/core/dev.c
+
+# Device drivers: services, written against core/dev.h only.
+GUEST_DRIVER_SRCS = \
+	guest/drivers/virtio/virtio_mmio.c \
+	guest/drivers/virtio/virtq.c
 
 GUEST_LIB_SRCS = \
 	guest/lib/string.c \
@@ -41,8 +48,9 @@ GUEST_CORE_HDRS = \
 	guest/include/core/mem.h guest/include/core/as.h \
 	guest/include/core/uaccess.h guest/include/core/task.h \
 	guest/include/core/time.h guest/include/core/random.h \
-	guest/include/core/boot.h guest/include/lib/string.h \
-	guest/include/lib/chacha20.h
+	guest/include/core/boot.h guest/include/core/dev.h guest/include/lib/string.h \
+	guest/include/lib/chacha20.h guest/include/drivers/virtio.h \
+	guest/drivers/virtio/virtio_int.h
 
 GUEST_UAPI = guest-uapi
 GUEST_COMMON_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
@@ -58,7 +66,7 @@ GUEST_SERVICE_CFLAGS = $(GUEST_COMMON_CFLAGS)
 
 GUEST_CORE_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(GUEST_CORE_SRCS)))
 GUEST_LIB_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(GUEST_LIB_SRCS)))
-GUEST_SERVICE_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(ABI_SRCS)))
+GUEST_SERVICE_OBJS = $(patsubst %,guest-obj/%.o,$(basename $(ABI_SRCS) $(GUEST_DRIVER_SRCS)))
 GUEST_OBJS = $(GUEST_CORE_OBJS) $(GUEST_LIB_OBJS) $(GUEST_SERVICE_OBJS)
 
 $(GUEST_UAPI)/stamp:
@@ -73,6 +81,9 @@ guest-obj/guest/core/%.o: $(srcdir)/guest/core/%.c $(GUEST_UAPI)/stamp
 guest-obj/guest/core/%.o: $(srcdir)/guest/core/%.S $(GUEST_UAPI)/stamp
 	@mkdir -p $(@D)
 	$(AM_V_CC)$(CC) $(GUEST_CORE_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c -o $@ $<
+guest-obj/guest/drivers/%.o: $(srcdir)/guest/drivers/%.c $(GUEST_UAPI)/stamp
+	@mkdir -p $(@D)
+	$(AM_V_CC)$(CC) $(GUEST_SERVICE_CFLAGS) -MMD -MP -c -o $@ $<
 guest-obj/guest/lib/%.o: $(srcdir)/guest/lib/%.c $(GUEST_UAPI)/stamp
 	@mkdir -p $(@D)
 	$(AM_V_CC)$(CC) $(GUEST_SERVICE_CFLAGS) -MMD -MP -c -o $@ $<
@@ -93,7 +104,7 @@ guest/mica-kernel.elf: $(GUEST_OBJS) $(srcdir)/guest/kernel.ld
 -include $(GUEST_OBJS:.o=.d)
 
 noinst_DATA = guest/mica-kernel.elf
-EXTRA_DIST += $(GUEST_CORE_SRCS) $(GUEST_LIB_SRCS) $(GUEST_CORE_HDRS) guest/kernel.ld \
+EXTRA_DIST += $(GUEST_CORE_SRCS) $(GUEST_LIB_SRCS) $(GUEST_DRIVER_SRCS) $(GUEST_CORE_HDRS) guest/kernel.ld \
 	tools/gen-syscall-names.sh tools/check-split.sh tools/check-split-selftest.sh
 CLEANFILES += guest/mica-kernel.elf abi/syscall_names.h
 clean-local: clean-guest

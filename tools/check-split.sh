@@ -19,12 +19,13 @@ for f in $services; do
        grep -nE '(__asm__|\basm[[:space:]]*(volatile|goto)?[[:space:]]*\()' "$f" >/dev/null; then
         report "$f: inline assembly outside guest/core/"
     fi
-    # <...>: only the core API, guest/lib, the Linux UAPI and freestanding
+    # <...>: only the core API, guest/lib, the drivers' APIs
+    # (guest/include/drivers/), the Linux UAPI and freestanding
     # headers; "...": only a private header beside the file (no path).
     grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" | while IFS= read -r line; do
         inc=$(echo "$line" | sed -E 's/.*include[[:space:]]*([<"][^>"]*[>"]).*/\1/')
         case $inc in
-            \<core/*|\<lib/*|\<linux/*|\<asm/*|\<asm-generic/*|\<mica/*) ;;
+            \<core/*|\<lib/*|\<drivers/*|\<linux/*|\<asm/*|\<asm-generic/*|\<mica/*) ;;
             \<stdint.h\>|\<stddef.h\>|\<stdbool.h\>|\<stdarg.h\>|\<stdalign.h\>|\<stdnoreturn.h\>|\<limits.h\>) ;;
             \"*/*) echo "check-split: $f: include with a path $inc"; echo x >> "${TMPDIR:-/tmp}/check-split.$$" ;;
             \"*) ;;

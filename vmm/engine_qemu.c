@@ -6,7 +6,8 @@
  * (qemu_ring.c); QEMU's stdin and stdout are pipes to mica connected to
  * COM1, which carries the doorbells. QEMU's stderr is kept and shown only
  * when something went wrong (or with -v). The guest ends the VM by writing
- * the isa-debug-exit port after its EXIT record.
+ * the isa-debug-exit port after its EXIT record. MICA_TEST_VIRTIOFS adds
+ * a virtio-fs device served by virtiofsd (qemu_virtiofs.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -49,6 +50,7 @@ static void qemu_vm_release(struct qemu_vm *q)
 {
     int i;
 
+    qemu_virtiofs_stop(&q->vfs); /* after QEMU: it is its client */
     qemu_close(&q->kernel_fd);
     qemu_close(&q->initrd_fd);
     qemu_ring_destroy(&q->ring);
@@ -70,6 +72,7 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     q->err_pipe[0] = q->err_pipe[1] = -1;
     q->pid = -1;
     q->ring.memfd = -1;
+    q->vfs.pid = -1;
     q->cfg = cfg;
     if (qemu_ring_create(&q->ring, cfg->opts->mem_size, err) < 0)
         return -1;
@@ -87,7 +90,7 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     if (pipe2(q->in_pipe, O_CLOEXEC) < 0 || pipe2(q->out_pipe, O_CLOEXEC) < 0 ||
         pipe2(q->err_pipe, O_CLOEXEC) < 0)
         return mica_error_sys(err, errno, "pipe");
-    return 0;
+    return qemu_virtiofs_start(&q->vfs, cfg->opts->verbose, err);
 }
 
 /* Keep the last QEMU_ERR_KEEP bytes of QEMU's stderr. */

@@ -11,6 +11,16 @@
 #define QEMU_ERR_KEEP 4096
 #define QEMU_CMDLINE_MAX (32u * 4096u) /* Linux MAX_ARG_STRLEN */
 
+/* MICA_TEST_VIRTIOFS=DIR:TAG: virtiofsd serving DIR (qemu_virtiofs.c). */
+struct qemu_virtiofs {
+    int active;
+    pid_t pid;
+    char *dir, *tag;
+    char sock_name[64];   /* abstract socket, without the leading NUL */
+    char chardev[128];    /* -chardev and -device arguments for QEMU */
+    char device[128];
+};
+
 struct qemu_vm {
     const struct vm_config *cfg;
     int kernel_fd, initrd_fd;       /* memfds handed to QEMU */
@@ -25,10 +35,14 @@ struct qemu_vm {
     char *cmdline;                  /* the VM's, plus mica.ring= */
     char *errbuf;                   /* tail of QEMU's stderr */
     size_t errlen;
+    struct qemu_virtiofs vfs;
 };
 
 int qemu_spawn(struct qemu_vm *q, struct mica_error *err);
 int qemu_loop(struct qemu_vm *q, struct mica_error *err);
+int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
+                        struct mica_error *err);
+void qemu_virtiofs_stop(struct qemu_virtiofs *v);
 void qemu_errbuf_add(struct qemu_vm *q, const char *buf, size_t len);
 
 #endif

@@ -38,11 +38,13 @@ static void qemu_arg(struct qemu_argv *a, const char *s)
 static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
 {
     static const char *const fixed[] = {
-        "-M", "microvm,x-option-roms=off,rtc=on,memory-backend=ram", "-accel", "tcg",
+        "-M", "microvm,x-option-roms=off,rtc=on,acpi=off,memory-backend=ram", "-accel", "tcg",
         "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config", "-no-reboot",
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
         "-device", "isa-debug-exit,iobase=0x501,iosize=2",
+        /* virtio-mmio version 2 (virtio 1.x): the guest drives no other */
+        "-global", "virtio-mmio.force-legacy=false",
         /* QEMU confines itself with seccomp: it runs untrusted guests */
         "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,"
                     "resourcecontrol=deny",
@@ -69,6 +71,12 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
     qemu_arg(a, a->kernel);
     qemu_arg(a, "-initrd");
     qemu_arg(a, a->initrd);
+    if (q->vfs.active) {
+        qemu_arg(a, "-chardev");
+        qemu_arg(a, q->vfs.chardev);
+        qemu_arg(a, "-device");
+        qemu_arg(a, q->vfs.device);
+    }
     qemu_arg(a, "-append");
     qemu_arg(a, q->cmdline);
 }

@@ -61,6 +61,13 @@ bool sched_work_pending(void);
 bool console_input_awaited(void);
 void console_poll_input(void);
 
+/* dev.c: the device table (early, from the boot info and command line),
+ * then handles and the IOAPIC; device interrupt vectors */
+void dev_scan(const char *cmdline, size_t len);
+void dev_init(void);
+void dev_interrupt(unsigned vector);
+void sched_after_interrupt(void);
+
 /* command-line helper */
 const char *cmdline_find(const char *cmdline, const char *key);
 

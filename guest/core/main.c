@@ -102,6 +102,10 @@ __noreturn void core_start(void)
     if (!ram_end)
         core_panic("no RAM in the boot memory map");
     early_region_init(ram_end);
+    /* the boot page tables still map low memory 1:1 */
+    dev_scan((const char *)boot_info.cmdline_gpa,
+             boot_info.cmdline_size < MICA_CMDLINE_MAX ? boot_info.cmdline_size
+                                                       : MICA_CMDLINE_MAX);
     paging_init(ram_end);
     frames_init();
     console_init();
@@ -114,6 +118,7 @@ __noreturn void core_start(void)
     fpu_init();
     sched_init();
     apic_init();
+    dev_init();
     fault_test(cmdline_copy);
     core_log("mica: kernel up on %s, %lu MiB RAM, TSC %lu kHz\n", core_platform_name(),
              ram_end >> 20, tsc_khz);

@@ -434,6 +434,12 @@ void sched_timer_interrupt(bool from_user)
     timer_program(now);
 }
 
+/* A device interrupt's callback may have woken tasks: a slice can end. */
+void sched_after_interrupt(void)
+{
+    timer_program(core_time_monotonic_ns());
+}
+
 /* Before any return to user mode: switch if the slice is over, then let
  * the services act on an interrupted task (signals). */
 void sched_return_work(struct core_uregs *f)

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define MICA_BOOT_MAGIC 0x4d494341u /* "MICA" */
-#define MICA_BOOT_VERSION 1u
+#define MICA_BOOT_VERSION 2u
 
 /* Where the VMM puts things in guest-physical memory. The first MiB is
  * reserved for these; the kernel image starts at 1 MiB. */
@@ -56,6 +56,22 @@ struct mica_mem_range {
     uint32_t pad;
 };
 
+/* virtio-mmio devices. Each is a register window (virtio-mmio v2 layout)
+ * and the IOAPIC input (GSI) its interrupt line drives, level-triggered
+ * and active high. Windows must lie in the 32-bit MMIO hole
+ * (MICA_MMIO_HOLE_GPA..4 GiB), which the guest maps uncached. The VMM
+ * lists them here; under QEMU the guest fills the table from Linux's
+ * "virtio_mmio.device=SIZE@BASE:GSI" command-line words (microvm with
+ * acpi=off appends one per device), and mica's VMM may use either. */
+#define MICA_MAX_VIRTIO_MMIO 8u
+#define MICA_MMIO_HOLE_GPA 0xc0000000u
+
+struct mica_virtio_mmio {
+    uint64_t base;
+    uint32_t size;
+    uint32_t gsi;
+};
+
 struct mica_boot_info {
     uint32_t magic;   /* MICA_BOOT_MAGIC */
     uint32_t version; /* MICA_BOOT_VERSION */
@@ -72,6 +88,9 @@ struct mica_boot_info {
     uint32_t nr_mem_ranges;
     uint32_t pad;
     struct mica_mem_range mem[MICA_MAX_MEM_RANGES];
+    uint32_t nr_virtio_mmio; /* version 2 on */
+    uint32_t pad2;
+    struct mica_virtio_mmio virtio_mmio[MICA_MAX_VIRTIO_MMIO];
 };
 
 /* I/O ports. The debug-exit port matches QEMU's isa-debug-exit default

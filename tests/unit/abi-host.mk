@@ -6,7 +6,7 @@
 
 # All of abi/ (abi/local.mk's list), so a new file needs no edit here.
 # main.o comes along for abi_proc; test_abi_main includes main.c instead.
-ABI_HOST_SRCS = $(ABI_SRCS)
+ABI_HOST_SRCS = $(ABI_SRCS) $(GUEST_DRIVER_SRCS)
 
 # Freestanding, with the guest's include path (GCC's own headers and the
 # UAPI links only), so the code sees what it sees in the guest.

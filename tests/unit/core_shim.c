@@ -13,6 +13,7 @@
 #include <core/as.h>
 #include <core/boot.h>
 #include <core/console.h>
+#include <core/dev.h>
 #include <core/errno.h>
 #include <core/mem.h>
 #include <core/panic.h>
@@ -934,3 +935,19 @@ void core_cpu_id(uint32_t leaf, uint32_t sub, uint32_t out[4])
     __asm__ volatile("cpuid" : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
                      : "a"(leaf), "c"(sub));
 }
+
+/* Devices: none on the host. The driver code links; a mount finds no tag. */
+unsigned core_dev_count(void) { return 0; }
+struct core_mmio *core_mmio_map(unsigned index) { return NULL; }
+size_t core_mmio_size(const struct core_mmio *h) { return 0; }
+unsigned core_mmio_irq(const struct core_mmio *h) { return 0; }
+uint8_t core_mmio_read8(struct core_mmio *h, size_t off) { abort(); }
+uint32_t core_mmio_read32(struct core_mmio *h, size_t off) { abort(); }
+void core_mmio_write32(struct core_mmio *h, size_t off, uint32_t v) { abort(); }
+struct core_dma *core_dma_alloc(size_t size) { return NULL; }
+void core_dma_free(struct core_dma *d) {}
+void *core_dma_ptr(const struct core_dma *d) { abort(); }
+size_t core_dma_size(const struct core_dma *d) { abort(); }
+uint64_t core_dma_addr(const struct core_dma *d, size_t off) { abort(); }
+int core_irq_register(unsigned irq, core_irq_fn fn, void *arg) { return -ENODEV; }
+void core_irq_unregister(unsigned irq) {}

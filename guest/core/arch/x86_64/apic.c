@@ -75,7 +75,7 @@ void apic_init(void)
             core_panic("the local APIC is at %#lx, not %#x", (unsigned long)(base & ~0xfffull),
                        APIC_DEFAULT_PA);
         arch_wrmsr(MSR_APIC_BASE, base | (1u << 11));
-        mmio = (volatile uint32_t *)(MMIO_VA + (APIC_DEFAULT_PA & 0x1fffff));
+        mmio = mmio_virt(APIC_DEFAULT_PA);
     }
     apic_write(APIC_SVR, 0x100 | SPURIOUS_VECTOR);
     if (tsc_deadline) {
@@ -108,6 +108,11 @@ void arch_timer_arm(uint64_t deadline_ns)
 void arch_timer_eoi(void)
 {
     armed = 0; /* one-shot: the hardware holds nothing now */
+    apic_write(APIC_EOI, 0);
+}
+
+void apic_eoi(void)
+{
     apic_write(APIC_EOI, 0);
 }
 

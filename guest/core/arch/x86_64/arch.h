@@ -7,6 +7,7 @@
 #include "asm_offsets.h"
 #include "pvm.h"
 #include <core/task.h>
+#include <mica/boot.h>
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
@@ -161,12 +162,27 @@ void fpu_restore(const void *area);
 void fpu_init(void);
 /* The timer: one-shot at a monotonic deadline (0: disarm). */
 #define APIC_DEFAULT_PA 0xfee00000u
-#define MMIO_VA 0xffffffffc0000000ul /* 2 MiB, uncached: the xAPIC page */
+#define IOAPIC_PA 0xfec00000u
+/* The 32-bit MMIO hole (MICA_MMIO_HOLE_GPA..4 GiB) at MMIO_VA, uncached:
+ * only the 2 MiB pages paging_map_mmio() was asked for at boot. */
+#define MMIO_VA 0xffffffffc0000000ul
 #define TIMER_VECTOR 0xec
 #define SPURIOUS_VECTOR 0xff
+#define IRQ_VECTOR_BASE 0x30 /* device interrupts: IOAPIC pin n at 0x30 + n */
+#define IOAPIC_MAX_PINS 24
 void apic_init(void);
+void apic_eoi(void);
 void arch_timer_arm(uint64_t deadline_ns);
 void arch_timer_eoi(void);
+void paging_map_mmio(uint64_t pa, uint64_t len); /* boot only, in the hole */
+static inline volatile uint32_t *mmio_virt(uint64_t pa)
+{
+    return (volatile uint32_t *)(MMIO_VA + (pa - MICA_MMIO_HOLE_GPA));
+}
+/* IOAPIC (ioapic.c): pin `gsi` raises IRQ_VECTOR_BASE + gsi, level. */
+void ioapic_init(void);
+int ioapic_route(unsigned gsi);
+void ioapic_mask(unsigned gsi);
 static inline void arch_relax(void)
 {
     cpu_relax();

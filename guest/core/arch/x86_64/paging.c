@@ -88,6 +88,19 @@ static void entry_area_init(uint64_t *pml4)
     (void)pml4;
 }
 
+static uint64_t *boot_pml4; /* the kernel root, while paging_init runs */
+
+/* Map the 2 MiB pages of [pa, pa + len) uncached (PCD PWT) in the MMIO
+ * window; the boot info's device table was checked to lie in the hole. */
+void paging_map_mmio(uint64_t pa, uint64_t len)
+{
+    uint64_t start = pa & ~0x1ffffful, end = CORE_ALIGN_UP(pa + len, 1ul << 21);
+    if (!boot_pml4 || pa < MICA_MMIO_HOLE_GPA || pa + len > (1ul << 32) || pa + len < pa)
+        core_panic("MMIO at %#lx (+%#lx) is outside the 3-4 GiB hole", pa, len);
+    map_2m_range(boot_pml4, MMIO_VA + (start - MICA_MMIO_HOLE_GPA), start, end - start,
+                 PTE_NX | (1ul << 4) | (1ul << 3));
+}
+
 void paging_init(uint64_t ram_end)
 {
     uint64_t window = 1ul << 30;
@@ -99,9 +112,13 @@ void paging_init(uint64_t ram_end)
     if (ram_end < window)
         window = ram_end;
     map_2m_range(pml4, KERNEL_VMA, 0, window, 0);
-    if (!arch_pvm) /* the xAPIC page, uncached (PCD PWT) */
-        map_2m_range(pml4, MMIO_VA, APIC_DEFAULT_PA & ~0x1ffffful, 1ul << 21,
-                     PTE_NX | (1ul << 4) | (1ul << 3));
+    boot_pml4 = pml4;
+    if (!arch_pvm) /* the xAPIC page */
+        paging_map_mmio(APIC_DEFAULT_PA, 4096);
+    for (uint32_t i = 0; i < boot_info.nr_virtio_mmio; i++)
+        paging_map_mmio(boot_info.virtio_mmio[i].base, boot_info.virtio_mmio[i].size);
+    if (boot_info.nr_virtio_mmio && !arch_pvm)
+        paging_map_mmio(IOAPIC_PA, 4096);
     entry_area_init(pml4);
     arch_load_cr3(kernel_root_pa);
 }

@@ -101,6 +101,8 @@ static void interrupt(struct core_uregs *f, uint64_t vec)
     if (vec == TIMER_VECTOR) {
         arch_timer_eoi();
         sched_timer_interrupt(f->cs & 3);
+    } else if (vec >= IRQ_VECTOR_BASE && vec < IRQ_VECTOR_BASE + IOAPIC_MAX_PINS) {
+        dev_interrupt((unsigned)vec);
     }
     /* the spurious vector and stray ones need nothing (no EOI for 0xff) */
 }

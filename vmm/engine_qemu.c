@@ -72,6 +72,7 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     q->err_pipe[0] = q->err_pipe[1] = -1;
     q->pid = -1;
     q->ring.memfd = -1;
+    q->ring.rx_doorbell = -1;
     q->vfs.pid = -1;
     q->cfg = cfg;
     if (qemu_ring_create(&q->ring, cfg->opts->mem_size, err) < 0)
@@ -90,6 +91,9 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     if (pipe2(q->in_pipe, O_CLOEXEC) < 0 || pipe2(q->out_pipe, O_CLOEXEC) < 0 ||
         pipe2(q->err_pipe, O_CLOEXEC) < 0)
         return mica_error_sys(err, errno, "pipe");
+    if (fcntl(q->in_pipe[1], F_SETFL, O_NONBLOCK) < 0)
+        return mica_error_sys(err, errno, "fcntl");
+    q->ring.rx_doorbell = q->in_pipe[1];
     return qemu_virtiofs_start(&q->vfs, cfg->opts->verbose, err);
 }
 

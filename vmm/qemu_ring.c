@@ -72,7 +72,15 @@ int qemu_ring_drain(struct qemu_ring *qr, struct conmux *cm)
 int qemu_ring_send(void *opaque, const void *rec, size_t len)
 {
     struct qemu_ring *qr = opaque;
-    return console_ring_push(&qr->cr, rec, len);
+    int rc = console_ring_push(&qr->cr, rec, len);
+    /* Wake the guest: a byte on COM1 RX raises its UART interrupt (it
+     * drains and ignores the byte). A full pipe means a byte is already
+     * waiting there, which wakes it just as well. */
+    if (rc >= 0 && qr->rx_doorbell >= 0) {
+        ssize_t n = write(qr->rx_doorbell, "I", 1);
+        (void)n;
+    }
+    return rc;
 }
 
 /* Split the COM1 stream into doorbells and whole framed records. */

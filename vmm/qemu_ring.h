@@ -19,6 +19,8 @@ struct qemu_ring {
     unsigned hdr_len;
     uint32_t rec_left;
     int pull_pending; /* the guest waits for a stdin answer */
+    int rx_doorbell;  /* COM1 RX (QEMU's stdin): one byte after each answer
+                         raises the guest's UART interrupt; -1: none */
 };
 
 int qemu_ring_create(struct qemu_ring *qr, uint64_t mem_size, struct mica_error *err);

@@ -43,6 +43,8 @@ __noreturn void panic_frame(const struct core_uregs *f, const char *fmt, ...)
 /* uart.c */
 void uart_putc(uint8_t c);
 int uart_poll(uint8_t *c);
+void uart_enable_rx_irq(void);
+#define MICA_COM1_IRQ 4
 
 /* handlers registered by services (traps.c) */
 extern core_syscall_fn syscall_fn;
@@ -58,7 +60,8 @@ void sched_return_work(struct core_uregs *f);
 bool sched_work_pending(void);
 
 /* console.c: asynchronous input, polled from the timer and idle loop */
-bool console_input_awaited(void);
+bool console_input_awaited(void); /* and must be polled for */
+void console_irq_init(void);
 void console_poll_input(void);
 
 /* dev.c: the device table (early, from the boot info and command line),

@@ -119,6 +119,7 @@ __noreturn void core_start(void)
     sched_init();
     apic_init();
     dev_init();
+    console_irq_init();
     fault_test(cmdline_copy);
     core_log("mica: kernel up on %s, %lu MiB RAM, TSC %lu kHz\n", core_platform_name(),
              ram_end >> 20, tsc_khz);

@@ -21,3 +21,13 @@ int uart_poll(uint8_t *c)
     *c = inb(MICA_PORT_COM1);
     return 1;
 }
+
+/* Interrupt on received data (IER bit 0; MCR OUT2 gates the line on PCs). */
+void uart_enable_rx_irq(void)
+{
+    uint8_t c;
+    while (uart_poll(&c))
+        ;
+    outb(MICA_PORT_COM1 + 4, 0x0b); /* MCR: DTR RTS OUT2 */
+    outb(MICA_PORT_COM1 + 1, 0x01); /* IER: received data available */
+}

@@ -72,6 +72,16 @@ const char *cmdline_find(const char *cmdline, const char *key)
     return NULL;
 }
 
+/* Deeper and deeper, until the guard page below the stack stops it. */
+static __attribute__((noinline)) uint64_t recurse(volatile uint64_t *depth)
+{
+    volatile uint8_t pad[256];
+    pad[0] = (uint8_t)*depth;
+    if (++*depth == 0) /* never: it is the guard that ends this */
+        return pad[0];
+    return recurse(depth) + pad[0];
+}
+
 /* Test hooks (mica.fault_test=): faults the host must report, not hang on. */
 static void fault_test(const char *cmdline)
 {
@@ -84,6 +94,15 @@ static void fault_test(const char *cmdline)
             uint64_t base;
         } empty = {0, 0};
         __asm__ volatile("lidt %0; int3" ::"m"(empty) : "memory");
+    }
+    if (!strncmp(kind, "kstack", 6)) { /* on a task stack, with its guard */
+        uint8_t *stack = kstack_alloc();
+        static volatile uint64_t depth;
+        if (!stack)
+            core_panic("no memory for the stack overflow test");
+        __asm__ volatile("mov %0, %%rsp; mov %1, %%rdi; call *%2" ::"r"(stack + KSTACK_BYTES),
+                         "r"(&depth), "r"(recurse)
+                         : "memory", "rdi");
     }
     if (!strncmp(kind, "kernel_pf", 9)) {
         volatile uint64_t *p = (volatile uint64_t *)8;

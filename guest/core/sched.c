@@ -1,6 +1,7 @@
 /* Tasks and the scheduler (core/sched.h), one CPU.
  *
- * Each task has a 16 KiB kernel stack; its user context (struct core_uregs)
+ * Each task has a 16 KiB kernel stack with an unmapped guard page below
+ * (paging.c: an overflow is a clean panic); its user context (struct core_uregs)
  * sits at the top while it is in the kernel. A switch saves the
  * callee-saved registers on the old stack and loads the new one
  * (arch_switch), after swapping the FPU state, the user FS/GS bases and
@@ -29,7 +30,7 @@
 #include <core/time.h>
 #include <lib/string.h>
 
-#define KSTACK_SIZE (16u << 10)
+#define KSTACK_SIZE KSTACK_BYTES
 #define SLICE_NS 10000000ull
 #define INPUT_POLL_NS 2000000ull
 #define INPUT_SPIN_NS 200000ull
@@ -65,11 +66,14 @@ void core_task_set_data(struct core_task *t, void *data) { t->data = data; }
 void core_set_return_hook(core_return_hook_fn fn) { return_hook = fn; }
 void core_set_switch_hook(core_switch_hook_fn fn) { switch_hook = fn; }
 
-extern char kstack0_top[];
-
 void sched_init(void)
 {
-    task0.kstack = (uint8_t *)((uintptr_t)kstack0_top - KSTACK_SIZE); /* top of the boot stack */
+    /* the first task enters user mode on a guarded stack like the others
+     * (boot code runs on kstack0 until then) */
+    task0.kstack = kstack_alloc();
+    if (!task0.kstack)
+        core_panic("no memory for the first task's kernel stack");
+    arch_set_kernel_stack((uint64_t)task0.kstack + KSTACK_SIZE);
     task0.state = TASK_RUNNABLE;
     task0.fpu = fpu_alloc();
     if (!task0.fpu)
@@ -164,15 +168,16 @@ static void account(struct core_task *t, uint64_t now)
 
 static void task_free(struct core_task *t)
 {
-    core_free(t->kstack);
+    kstack_free(t->kstack);
     fpu_free(t->fpu);
-    core_free(t);
+    if (t != &task0)
+        core_free(t);
 }
 
 /* In the task that now runs, right after a switch from prev. */
 static void switch_finish(struct core_task *prev)
 {
-    if (prev->state == TASK_DEAD && prev != &task0)
+    if (prev->state == TASK_DEAD)
         task_free(prev);
     if (switch_hook)
         switch_hook(current);
@@ -257,10 +262,11 @@ struct core_task *core_task_fork(const struct core_uregs *regs, struct core_as *
     struct core_task *t = core_zalloc(sizeof(*t));
     if (!t)
         return NULL;
-    t->kstack = core_malloc(KSTACK_SIZE);
+    t->kstack = kstack_alloc();
     t->fpu = fpu_alloc();
     if (!t->kstack || !t->fpu) {
-        core_free(t->kstack);
+        if (t->kstack)
+            kstack_free(t->kstack);
         fpu_free(t->fpu);
         core_free(t);
         return NULL;

@@ -27,6 +27,8 @@ fault_case "kernel page fault: panic with registers" MICA_TEST_FAULT=kernel_pf \
     "kernel page fault at address 0x8"
 fault_case "kernel page fault: backtrace" MICA_TEST_FAULT=kernel_pf "^backtrace: 0x"
 fault_case "kernel page fault: registers" MICA_TEST_FAULT=kernel_pf "^rip 0xffffffff8"
+fault_case "kernel stack overflow hits the guard page" MICA_TEST_FAULT=kstack \
+    "kernel stack overflow (guard page at 0xfffffe8"
 if [ "$ENGINE" = qemu ]; then
     fault_case "triple fault ends the run" MICA_TEST_FAULT=triple "triple fault"
 else

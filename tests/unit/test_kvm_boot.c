@@ -243,6 +243,7 @@ int main(void)
 {
     Suite *s = suite_create("kvm_boot");
     TCase *tc = tcase_create("layout");
+    tcase_set_timeout(tc, 30); /* eight guest-sized buffers: slow on a loaded machine */
 
     tcase_add_test(tc, test_layout_ring0);
     tcase_add_test(tc, test_pvm_user_bit);

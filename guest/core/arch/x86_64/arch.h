@@ -148,6 +148,15 @@ static inline uint64_t virt_to_phys(const void *va)
     return v - PHYS_BASE;
 }
 
+/* Kernel stacks with guard pages (paging.c) */
+#define KSTACK_AREA 0xfffffe8000000000ul /* PML4 slot 509 */
+#define KSTACK_SLOT (32u << 10)
+#define KSTACK_BYTES (16u << 10)
+#define KSTACK_SLOTS 8192u
+void *kstack_alloc(void); /* the lowest address of KSTACK_BYTES, or NULL */
+void kstack_free(void *stack);
+bool kstack_guard_hit(uint64_t addr);
+
 /* Tasks (cpu.c, fpu.c, apic.c, entry.S) */
 struct core_task;
 struct core_task *arch_switch(struct core_task *prev, uint64_t *prev_sp, uint64_t next_sp);

@@ -101,6 +101,82 @@ void paging_map_mmio(uint64_t pa, uint64_t len)
                  PTE_NX | (1ul << 4) | (1ul << 3));
 }
 
+/* Kernel stacks of tasks live in their own PML4 slot, each in a 32 KiB
+ * slot whose lower half stays unmapped: an overflow faults on the guard
+ * (and, with no stack left for the #PF frame, becomes a double fault on
+ * its IST stack) instead of silently overwriting the heap. The slot's
+ * PDPT is made at boot and shared by every root (core_as_create copies
+ * the kernel half), so stacks mapped later are seen everywhere. */
+static uint64_t kstack_pdpt_pa;
+static uint64_t kstack_used[KSTACK_SLOTS / 64];
+
+static void kstack_area_init(uint64_t *pml4)
+{
+    kstack_pdpt_pa = early_alloc_pages(1);
+    pml4[(KSTACK_AREA >> 39) & 511] = kstack_pdpt_pa | kflags() | PTE_NX;
+}
+
+/* The PTE for va in the stack area, making the tables on the way. */
+static uint64_t *kstack_pte(uint64_t va)
+{
+    uint64_t *table = pt_virt(kstack_pdpt_pa);
+    for (int level = 2; level > 0; level--) {
+        uint64_t *e = &table[(va >> (12 + 9 * level)) & 511];
+        if (!(*e & PTE_P)) {
+            void *page = core_page_alloc();
+            if (!page)
+                return NULL;
+            *e = virt_to_phys(page) | kflags();
+        }
+        table = pt_virt(*e & PTE_ADDR);
+    }
+    return &table[(va >> 12) & 511];
+}
+
+void *kstack_alloc(void)
+{
+    for (unsigned i = 0; i < KSTACK_SLOTS; i++) {
+        if (kstack_used[i / 64] & (1ull << (i % 64)))
+            continue;
+        uint64_t base = KSTACK_AREA + (uint64_t)i * KSTACK_SLOT + KSTACK_SLOT - KSTACK_BYTES;
+        for (uint64_t off = 0; off < KSTACK_BYTES; off += 4096) {
+            uint64_t *pte = kstack_pte(base + off);
+            void *page = pte ? core_page_alloc() : NULL;
+            if (!page) {
+                kstack_used[i / 64] |= 1ull << (i % 64);
+                kstack_free((void *)base);
+                return NULL;
+            }
+            *pte = virt_to_phys(page) | kflags() | PTE_NX;
+        }
+        kstack_used[i / 64] |= 1ull << (i % 64);
+        return (void *)base;
+    }
+    return NULL;
+}
+
+void kstack_free(void *stack)
+{
+    uint64_t base = (uint64_t)stack;
+    unsigned i = (unsigned)((base - KSTACK_AREA) / KSTACK_SLOT);
+    for (uint64_t off = 0; off < KSTACK_BYTES; off += 4096) {
+        uint64_t *pte = kstack_pte(base + off);
+        if (pte && (*pte & PTE_P)) {
+            core_page_free(phys_to_virt(*pte & PTE_ADDR));
+            *pte = 0;
+            arch_flush_tlb_one(base + off);
+        }
+    }
+    kstack_used[i / 64] &= ~(1ull << (i % 64));
+}
+
+bool kstack_guard_hit(uint64_t addr)
+{
+    if (addr < KSTACK_AREA || addr >= KSTACK_AREA + (uint64_t)KSTACK_SLOTS * KSTACK_SLOT)
+        return false;
+    return (addr - KSTACK_AREA) % KSTACK_SLOT < KSTACK_SLOT - KSTACK_BYTES;
+}
+
 void paging_init(uint64_t ram_end)
 {
     uint64_t window = 1ul << 30;
@@ -120,6 +196,7 @@ void paging_init(uint64_t ram_end)
     if (boot_info.nr_virtio_mmio && !arch_pvm)
         paging_map_mmio(IOAPIC_PA, 4096);
     entry_area_init(pml4);
+    kstack_area_init(pml4);
     arch_load_cr3(kernel_root_pa);
 }
 

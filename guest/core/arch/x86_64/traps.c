@@ -65,6 +65,8 @@ static void kernel_page_fault(struct core_uregs *f, uint64_t err, uint64_t addr)
         f->rip = e->fixup;
         return;
     }
+    if (kstack_guard_hit(addr))
+        panic_frame(f, "kernel stack overflow (guard page at %#lx)", addr);
     panic_frame(f, "kernel page fault at address %#lx (error %#lx)", addr, err);
 }
 
@@ -121,6 +123,8 @@ void arch_trap_dispatch(struct core_uregs *f)
         kernel_page_fault(f, err, addr);
     else if (vec == 13 && ex_lookup(f->rip)) /* e.g. XRSTOR of a bad image */
         f->rip = ex_lookup(f->rip)->fixup;
+    else if (vec == 8 && kstack_guard_hit(arch_fault_address()))
+        panic_frame(f, "kernel stack overflow (guard page at %#lx)", arch_fault_address());
     else
         panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
     if (f->cs & 3)

@@ -60,14 +60,22 @@ static void vm_stats(struct mm *mm, struct vmstat *v)
 
 static char state_char(const struct process *p)
 {
-    return p->state == PROC_ZOMBIE ? 'Z' : p->state == PROC_STOPPED ? 'T'
-         : p == abi_proc ? 'R' : 'S';
+    if (p->state == PROC_ZOMBIE)
+        return 'Z';
+    if (p->state == PROC_STOPPED)
+        return 'T';
+    return p->task ? core_task_state(p->task) : 'R';
 }
 
 static const char *state_name(const struct process *p)
 {
-    return p->state == PROC_ZOMBIE ? "Z (zombie)" : p->state == PROC_STOPPED ? "T (stopped)"
-         : p == abi_proc ? "R (running)" : "S (sleeping)";
+    switch (state_char(p)) {
+    case 'Z': return "Z (zombie)";
+    case 'T': return "T (stopped)";
+    case 'S': return "S (sleeping)";
+    case 'D': return "D (disk sleep)";
+    default: return "R (running)";
+    }
 }
 
 /* Signals whose action is to ignore (ign) or a handler (caught). */

@@ -315,6 +315,13 @@ __noreturn void core_task_exit(void)
     core_panic("a dead task ran again");
 }
 
+char core_task_state(const struct core_task *t)
+{
+    if (t->state != TASK_SLEEPING)
+        return 'R';
+    return t->interruptible ? 'S' : 'D';
+}
+
 void core_task_times(const struct core_task *t, uint64_t *user_ns, uint64_t *sys_ns)
 {
     uint64_t run = t->runtime_ns;

@@ -41,6 +41,10 @@ void core_task_set_fs(struct core_task *t, uint64_t fs);
  * The service must have dropped every pointer to it. */
 __noreturn void core_task_exit(void);
 
+/* 'R' running or runnable, 'S' in an interruptible sleep, 'D' in an
+ * uninterruptible one (the letters of /proc/PID/stat). */
+char core_task_state(const struct core_task *t);
+
 /* CPU time the task has used in user and in kernel mode, in ns. */
 void core_task_times(const struct core_task *t, uint64_t *user_ns, uint64_t *sys_ns);
 

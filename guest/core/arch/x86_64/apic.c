@@ -116,13 +116,24 @@ void apic_eoi(void)
     apic_write(APIC_EOI, 0);
 }
 
+/* PVM has no STI shadow: an interrupt taken between enabling VIF.if_ and
+ * the HALT hypercall would be handled, and then the halt would sleep
+ * until the next one. The interrupt path (traps.c) moves a RIP inside
+ * [pvm_idle_window, pvm_idle_window_end) to the end, skipping the halt. */
 void arch_idle_wait(void)
 {
     if (arch_pvm) {
         volatile uint8_t *vif = this_cpu()->vif;
-        vif[PVM_VIF_IF] = 1;
-        pvm_hypercall(PVM_HC_HALT, 0, 0, 0); /* also takes a held-back one */
-        vif[PVM_VIF_IF] = 0;
+        __asm__ volatile("movb $1, (%0)\n"
+                         ".globl pvm_idle_window\n"
+                         "pvm_idle_window:\n"
+                         "int $0x1b\n" /* PVM_HC_HALT; also takes a held-back one */
+                         ".globl pvm_idle_window_end\n"
+                         "pvm_idle_window_end:\n"
+                         "movb $0, (%0)"
+                         :
+                         : "r"(vif), "a"((uint64_t)PVM_HC_HALT), "b"(0ul), "c"(0ul), "d"(0ul)
+                         : "memory", "rsi", "rdi", "r8", "r9", "r10", "r11");
         return;
     }
     __asm__ volatile("sti; hlt; cli" ::: "memory");

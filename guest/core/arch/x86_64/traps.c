@@ -98,8 +98,13 @@ static void return_to_user(struct core_uregs *f)
     }
 }
 
+extern char pvm_idle_window[], pvm_idle_window_end[];
+
 static void interrupt(struct core_uregs *f, uint64_t vec)
 {
+    if (arch_pvm && !(f->cs & 3) && f->rip >= (uint64_t)pvm_idle_window &&
+        f->rip < (uint64_t)pvm_idle_window_end)
+        f->rip = (uint64_t)pvm_idle_window_end; /* do not halt after it */
     if (vec == TIMER_VECTOR) {
         arch_timer_eoi();
         sched_timer_interrupt(f->cs & 3);

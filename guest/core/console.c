@@ -73,8 +73,11 @@ static void ring_put(const uint8_t *p, size_t n)
             continue;
         }
         size_t chunk = n < space ? n : space;
-        for (size_t i = 0; i < chunk; i++)
-            r->data[(prod + i) & (MICA_RING_SIZE - 1)] = p[i];
+        size_t at = prod & (MICA_RING_SIZE - 1), first = MICA_RING_SIZE - at;
+        if (first > chunk)
+            first = chunk;
+        memcpy((uint8_t *)r->data + at, p, first); /* up to the wrap, */
+        memcpy((uint8_t *)r->data, p + first, chunk - first); /* then from 0 */
         __atomic_store_n(&r->prod, prod + (uint32_t)chunk, __ATOMIC_RELEASE);
         p += chunk;
         n -= chunk;

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "virtq_host.h"
 
 /* Hide what a non-owner could not read: files without o+r, directories
  * without o+rx (ENOENT on lookup, skipped in listings). */
@@ -21,6 +22,13 @@ struct vfsd; /* opaque */
 int vfsd_new(struct vfsd **out, const char *dir, unsigned flags,
              struct mica_error *err) __attribute__((warn_unused_result));
 void vfsd_free(struct vfsd *s);
+
+/* Serve one virtqueue chain (a vhost_user_serve_fn, opaque is the server):
+ * the request is copied out of the chain's readable buffers before it is
+ * parsed, and the reply scattered into its writable ones. */
+int vfsd_serve_chain(void *opaque, const struct virtq_chain *c,
+                     uint32_t *written, struct mica_error *err)
+    __attribute__((warn_unused_result));
 
 /* Serve one request: req/req_len are the request's bytes (already copied
  * out of guest memory), reply has room for reply_cap bytes. Returns the

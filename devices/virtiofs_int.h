@@ -11,6 +11,7 @@
 #define VFSD_FILES_MAX 4096u
 #define VFSD_HASH 4096u
 #define VFSD_NAME_MAX 255u
+#define VFSD_REPLY_MAX (VFSD_MAX_READ + 4096u)
 
 /* A host object the guest knows by node ID. fd is O_PATH, opened without
  * following symlinks, beneath its parent's fd. Regular files are opened
@@ -44,6 +45,7 @@ struct vfsd {
     uint32_t hash[VFSD_HASH];
     struct vfsd_file files[VFSD_FILES_MAX];
     uint8_t *dirbuf; /* getdents scratch */
+    uint8_t *reqbuf, *replybuf; /* one request and its reply, copied */
 };
 
 /* Path safety (virtiofs_node.c). */

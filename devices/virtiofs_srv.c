@@ -509,7 +509,13 @@ int vfsd_new(struct vfsd **out, const char *dir, unsigned flags,
     unsigned i;
 
     *out = NULL;
-    if (s == NULL || (s->dirbuf = malloc(VFSD_DIRBUF)) == NULL) {
+    if (s == NULL || (s->dirbuf = malloc(VFSD_DIRBUF)) == NULL ||
+        (s->reqbuf = malloc(VFSD_MAX_REQUEST)) == NULL ||
+        (s->replybuf = malloc(VFSD_REPLY_MAX)) == NULL) {
+        if (s) {
+            free(s->dirbuf);
+            free(s->reqbuf);
+        }
         free(s);
         return mica_error_set(err, ENOMEM, "out of memory");
     }
@@ -531,5 +537,27 @@ void vfsd_free(struct vfsd *s)
     vfsd_files_close(s);
     vfsd_nodes_free(s);
     free(s->dirbuf);
+    free(s->reqbuf);
+    free(s->replybuf);
     free(s);
+}
+
+int vfsd_serve_chain(void *opaque, const struct virtq_chain *c,
+                     uint32_t *written, struct mica_error *err)
+{
+    struct vfsd *s = opaque;
+    size_t cap = c->out_bytes < VFSD_REPLY_MAX ? c->out_bytes : VFSD_REPLY_MAX;
+    size_t n;
+    ssize_t len;
+
+    if (c->in_bytes > VFSD_MAX_REQUEST)
+        return mica_error_set(err, EPROTO, "virtio-fs: a request of %" PRIu64
+                              " bytes (at most %u)", c->in_bytes,
+                              VFSD_MAX_REQUEST);
+    n = virtq_chain_read(c, s->reqbuf, VFSD_MAX_REQUEST);
+    len = vfsd_handle(s, s->reqbuf, n, s->replybuf, cap, err);
+    if (len < 0)
+        return (int)len;
+    *written = (uint32_t)virtq_chain_write(c, s->replybuf, (size_t)len);
+    return 0;
 }

@@ -235,7 +235,7 @@ int vfsd_node_open(struct vfsd *s, uint32_t id, int dir)
         close(fd);
         return -ESTALE;
     }
-    if (vfsd_hidden(s, &st)) {
+    if (id != 1 && vfsd_hidden(s, &st)) { /* the root is shared as given */
         close(fd);
         return -EACCES;
     }

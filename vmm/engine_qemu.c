@@ -7,7 +7,8 @@
  * COM1, which carries the doorbells. QEMU's stderr is kept and shown only
  * when something went wrong (or with -v). The guest ends the VM by writing
  * the isa-debug-exit port after its EXIT record. MICA_TEST_VIRTIOFS adds
- * a virtio-fs device served by virtiofsd (qemu_virtiofs.c).
+ * a virtio-fs device served by virtiofsd (qemu_virtiofs.c) or by mica
+ * itself (qemu_vfsd.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -74,6 +75,7 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     q->ring.memfd = -1;
     q->ring.rx_doorbell = -1;
     q->vfs.pid = -1;
+    q->vfs.listen_fd = -1;
     q->cfg = cfg;
     if (qemu_ring_create(&q->ring, cfg->opts->mem_size, err) < 0)
         return -1;
@@ -137,6 +139,10 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
     int st = conmux_status(&q->cm);
     char how[64];
 
+    if (q->vfs.failed) {
+        *err = q->vfs.err;
+        return mica_error_status(err, MICA_STATUS_ERROR);
+    }
     if (q->signo) {
         *status = 128 + q->signo;
         return 0;
@@ -177,7 +183,7 @@ int engine_qemu_run(const struct vm_config *cfg, int *status,
     if (rc == 0)
         rc = qemu_spawn(&q, err);
     if (rc == 0)
-        rc = sandbox_enter_qemu_loop(cfg->tty_fd, err);
+        rc = sandbox_enter_qemu_loop(cfg->tty_fd, q.vfs.srv != NULL, err);
     if (rc == 0)
         rc = qemu_loop(&q, err);
     if (rc == 0)

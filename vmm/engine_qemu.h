@@ -7,14 +7,23 @@
 #include "conmux.h"
 #include "engine.h"
 #include "qemu_ring.h"
+#include "vhost_user.h"
+#include "virtiofs.h"
 
 #define QEMU_ERR_KEEP 4096
 #define QEMU_CMDLINE_MAX (32u * 4096u) /* Linux MAX_ARG_STRLEN */
 
-/* MICA_TEST_VIRTIOFS=DIR:TAG: virtiofsd serving DIR (qemu_virtiofs.c). */
+/* MICA_TEST_VIRTIOFS=DIR:TAG: virtiofsd serving DIR (qemu_virtiofs.c),
+ * or with MICA_TEST_VIRTIOFS_SERVER=mica, mica's own server (qemu_vfsd.c). */
 struct qemu_virtiofs {
     int active;
     pid_t pid;
+    struct vfsd *srv;     /* mica's server, or NULL for virtiofsd */
+    int listen_fd;        /* until QEMU connects */
+    int vu_up;            /* vu serves the connection */
+    struct vhost_user vu;
+    int failed;           /* the guest or QEMU broke the protocol */
+    struct mica_error err;
     char *dir, *tag;
     char sock_name[64];   /* abstract socket, without the leading NUL */
     char chardev[128];    /* -chardev and -device arguments for QEMU */
@@ -43,6 +52,11 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err);
 int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
                         struct mica_error *err);
 void qemu_virtiofs_stop(struct qemu_virtiofs *v);
+/* mica's server in the event loop: QEMU_VFSD_POLLFDS entries. */
+#define QEMU_VFSD_POLLFDS (1 + VHOST_USER_POLLFDS)
+void qemu_vfsd_pollfds(const struct qemu_virtiofs *v, struct pollfd *p);
+/* 0 to go on; -1 when the VM must stop (v->failed, v->err say why). */
+int qemu_vfsd_events(struct qemu_virtiofs *v, const struct pollfd *p);
 void qemu_errbuf_add(struct qemu_vm *q, const char *buf, size_t len);
 
 #endif

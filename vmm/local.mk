@@ -14,7 +14,7 @@ vmm_libmica_a_SOURCES = \
 	vmm/term.c vmm/term.h \
 	vmm/engine.c vmm/engine.h vmm/sandbox.c vmm/sandbox.h \
 	vmm/engine_qemu.c vmm/engine_qemu.h vmm/qemu_spawn.c vmm/qemu_loop.c \
-	vmm/qemu_virtiofs.c \
+	vmm/qemu_virtiofs.c vmm/qemu_vfsd.c \
 	vmm/qemu_ring.c vmm/qemu_ring.h \
 	vmm/engine_kvm.c vmm/kvm_int.h vmm/kvm_vm.c vmm/kvm_boot.c \
 	vmm/kvm_vcpu.c vmm/kvm_loop.c \

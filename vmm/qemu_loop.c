@@ -5,7 +5,7 @@
  * request is answered whenever stdin becomes readable, whether the guest
  * rang 'P' and waits or rang 'K' and went on running (console.h). The run
  * ends when QEMU closes its stdout (it exited), on a forwarded signal, or
- * when the guest breaks the console protocol. SIGWINCH (-t only) sends
+ * when the guest breaks the console protocol or mica's virtio-fs server's. SIGWINCH (-t only) sends
  * the new window size and goes on.
  */
 #define _GNU_SOURCE
@@ -20,7 +20,8 @@
 
 #define QEMU_EXIT_GRACE_MS 5000 /* after the EXIT record, QEMU must go */
 
-enum { PFD_OUT, PFD_ERR, PFD_SIG, PFD_IN, PFD_COUNT };
+enum { PFD_OUT, PFD_ERR, PFD_SIG, PFD_IN, PFD_VFS,
+       PFD_COUNT = PFD_VFS + QEMU_VFSD_POLLFDS };
 
 static void qemu_stop(struct qemu_vm *q)
 {
@@ -62,6 +63,7 @@ static void qemu_pollfds(struct qemu_vm *q, struct pollfd *p)
     p[PFD_SIG] = (struct pollfd){ .fd = q->cfg->sigfd, .events = POLLIN };
     p[PFD_IN] = (struct pollfd){ .fd = conmux_stdin_pending(&q->cm) ? 0 : -1,
                                  .events = POLLIN };
+    qemu_vfsd_pollfds(&q->vfs, p + PFD_VFS);
 }
 
 /* One round of events: 1 to go on, 0 when the run is over. */
@@ -80,6 +82,8 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
             return 0;
         }
     }
+    if (qemu_vfsd_events(&q->vfs, p + PFD_VFS) < 0)
+        return 0;
     if (p[PFD_ERR].revents) {
         n = qemu_read(q->err_pipe[0], buf, sizeof(buf));
         if (n > 0)

@@ -4,8 +4,9 @@
  *
  * MICA_TEST_VIRTIOFS=DIR:TAG starts virtiofsd on DIR and gives QEMU a
  * vhost-user-fs-device with TAG (the guest mounts it with
- * `mount -t virtiofs TAG /mnt`). mica's own virtio-fs server comes later;
- * this hook keeps the guest's driver honest against someone else's.
+ * `mount -t virtiofs TAG /mnt`): it keeps the guest's driver honest
+ * against someone else's server. MICA_TEST_VIRTIOFS_SERVER=mica serves
+ * the same device with mica's own server instead (qemu_vfsd.c).
  *
  * The vhost-user socket is an abstract Unix socket that mica binds and
  * hands, listening, to virtiofsd (--fd): no file is ever created, so
@@ -106,6 +107,34 @@ virtiofs_child(const struct qemu_virtiofs *v, int lfd, pid_t parent, int verbose
     _exit(127);
 }
 
+/* MICA_TEST_VIRTIOFS_SERVER: "virtiofsd" (the default) or "mica";
+ * MICA_TEST_VIRTIOFS_FILTER=world_readable hides what others can't read
+ * (mica's server only). */
+static int virtiofs_server_pick(struct qemu_virtiofs *v, int lfd,
+                                struct mica_error *err)
+{
+    const char *server = getenv("MICA_TEST_VIRTIOFS_SERVER");
+    const char *filter = getenv("MICA_TEST_VIRTIOFS_FILTER");
+    unsigned flags = 0;
+    int rc;
+
+    if (server == NULL || server[0] == '\0' || strcmp(server, "virtiofsd") == 0)
+        return 0;
+    if (strcmp(server, "mica") != 0)
+        return mica_error_set(err, EINVAL, "MICA_TEST_VIRTIOFS_SERVER=%s: "
+                              "expected virtiofsd or mica", server);
+    if (filter && strcmp(filter, "world_readable") == 0)
+        flags |= VFSD_FILTER_WORLD_READABLE;
+    else if (filter && filter[0])
+        return mica_error_set(err, EINVAL, "MICA_TEST_VIRTIOFS_FILTER=%s: "
+                              "expected world_readable", filter);
+    rc = vfsd_new(&v->srv, v->dir, flags, err);
+    if (rc < 0)
+        return rc;
+    v->listen_fd = lfd;
+    return 0;
+}
+
 int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
                         struct mica_error *err)
 {
@@ -115,6 +144,7 @@ int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
 
     memset(v, 0, sizeof(*v));
     v->pid = -1;
+    v->listen_fd = -1;
     if (spec == NULL || spec[0] == '\0')
         return 0;
     rc = virtiofs_spec_parse(v, spec, err);
@@ -123,6 +153,13 @@ int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
     lfd = virtiofs_listen(v, err);
     if (lfd < 0)
         return lfd;
+    rc = virtiofs_server_pick(v, lfd, err);
+    if (rc < 0) {
+        close(lfd);
+        return rc;
+    }
+    if (v->srv)
+        goto args; /* mica serves it from the event loop (qemu_vfsd.c) */
     v->pid = fork();
     if (v->pid < 0) {
         rc = mica_error_sys(err, errno, "fork");
@@ -132,6 +169,7 @@ int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
     if (v->pid == 0)
         virtiofs_child(v, lfd, parent, verbose);
     close(lfd); /* virtiofsd holds the listening socket now */
+args:
     snprintf(v->chardev, sizeof(v->chardev),
              "socket,id=vfs0,path=%s,abstract=on", v->sock_name);
     snprintf(v->device, sizeof(v->device),
@@ -149,6 +187,14 @@ void qemu_virtiofs_stop(struct qemu_virtiofs *v)
     }
     v->pid = -1;
     v->active = 0;
+    if (v->vu_up)
+        vhost_user_destroy(&v->vu);
+    v->vu_up = 0;
+    if (v->listen_fd >= 0)
+        close(v->listen_fd);
+    v->listen_fd = -1;
+    vfsd_free(v->srv);
+    v->srv = NULL;
     free(v->dir);
     free(v->tag);
     v->dir = v->tag = NULL;

@@ -5,10 +5,12 @@
  * parsing is the way a hostile guest would try to take over mica. The
  * filter allows only the system calls that loop needs; the default action
  * is EPERM rather than a kill, so a libc path we did not foresee becomes a
- * reported error instead of a crash. No open, no exec, no sockets.
+ * reported error instead of a crash. No open, no exec, no sockets; with
+ * mica's own virtio-fs server, read-only opens and what the server needs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
@@ -24,6 +26,30 @@ static const int sandbox_qemu_loop_calls[] = {
     SCMP_SYS(futex), SCMP_SYS(clock_gettime), SCMP_SYS(getpid),
     SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
 };
+
+/* mica's virtio-fs server (devices/virtiofs*.c, vhost_user.c). */
+static const int sandbox_vfs_server_calls[] = {
+    SCMP_SYS(accept4), SCMP_SYS(recvmsg), SCMP_SYS(openat2),
+    SCMP_SYS(readlinkat), SCMP_SYS(getdents64), SCMP_SYS(pread64),
+    SCMP_SYS(fstatfs), SCMP_SYS(statx),
+};
+
+/* openat for reading only: no create, truncate or write access. */
+static int sandbox_allow_vfs_server(scmp_filter_ctx ctx)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < sizeof(sandbox_vfs_server_calls) /
+                                   sizeof(sandbox_vfs_server_calls[0]); i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_vfs_server_calls[i], 0);
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+                              SCMP_A2(SCMP_CMP_MASKED_EQ,
+                                      O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND,
+                                      0)); /* O_TMPFILE needs write access */
+    return rc;
+}
 
 /* -t: the terminal ioctls of term.c, on the terminal only. */
 static const unsigned long sandbox_tty_ioctls[] = {
@@ -45,7 +71,7 @@ static int sandbox_allow_tty(scmp_filter_ctx ctx, int tty_fd)
     return rc;
 }
 
-int sandbox_enter_qemu_loop(int tty_fd, struct mica_error *err)
+int sandbox_enter_qemu_loop(int tty_fd, int vfs_server, struct mica_error *err)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
     size_t i;
@@ -58,6 +84,8 @@ int sandbox_enter_qemu_loop(int tty_fd, struct mica_error *err)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_qemu_loop_calls[i], 0);
     if (rc == 0 && tty_fd >= 0)
         rc = sandbox_allow_tty(ctx, tty_fd);
+    if (rc == 0 && vfs_server)
+        rc = sandbox_allow_vfs_server(ctx);
     if (rc == 0)
         rc = seccomp_load(ctx); /* sets no_new_privs itself */
     seccomp_release(ctx);

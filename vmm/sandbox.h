@@ -8,7 +8,10 @@
  * mica can only move bytes between fds it already has, wait for and kill
  * its QEMU child, manage its own memory and exit. Anything else fails with
  * EPERM. tty_fd >= 0 (-t): mica may also read and set that terminal's
- * settings (to restore them) and read its window size. */
-int sandbox_enter_qemu_loop(int tty_fd, struct mica_error *err);
+ * settings (to restore them) and read its window size. vfs_server: mica
+ * serves virtio-fs itself, so it may also accept the front end's
+ * connection, take fds and memory from it, and read (never write) the
+ * shared tree through the fds it holds. */
+int sandbox_enter_qemu_loop(int tty_fd, int vfs_server, struct mica_error *err);
 
 #endif

@@ -12,6 +12,7 @@ ABI_SRCS = \
 	abi/vfs_dir.c \
 	abi/vfs_data.c \
 	abi/tmpfs.c \
+	abi/overlay.c \
 	abi/mount.c \
 	abi/devfs.c \
 	abi/procfs.c \

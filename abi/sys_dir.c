@@ -35,9 +35,9 @@ static long parent_lookup(int dirfd, uaddr_t u_path, struct lookup *lk)
  * and not on a read-only mount. */
 static long dir_check(struct inode *dir, long synthetic)
 {
-    if (!inode_is_tmpfs_dir(dir))
-        return synthetic;
-    return mount_readonly(dir) ? -EROFS : 0;
+    if (mount_readonly(dir)) /* first: a read-only virtio-fs is EROFS, as Linux */
+        return -EROFS;
+    return inode_is_tmpfs_dir(dir) ? 0 : synthetic;
 }
 
 /* A name left dir: a layer below it must not show it again (overlay). */

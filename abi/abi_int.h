@@ -114,6 +114,19 @@ struct inode_ops {
     int (*getattr)(struct inode *ino) __must_check;
     /* statfs of the filesystem ino is on: fill what it knows. */
     int (*statfs)(struct inode *ino, struct statfs *sf) __must_check;
+    /* Regular files whose data tmpfs does not keep: page idx of the data
+     * in *pg, borrowed (core_page_get it before anything can sleep), or
+     * NULL past the end of the file. May sleep. 0 or -errno. */
+    int (*data_page)(struct inode *ino, uint64_t idx, void **pg) __must_check;
+    /* Directories: a name is gone from dir's entries (unlink, rmdir,
+     * rename away), so what lies below it must stay hidden. */
+    void (*name_removed)(struct inode *dir, const char *name, size_t len);
+    /* Directories: make every entry present in dir's list (before an
+     * emptiness check). 0 or -errno. */
+    int (*fill_names)(struct inode *dir) __must_check;
+    /* Directories that keep their names in dir.head as tmpfs does, so
+     * names can be made and removed in them (overlay directories). */
+    bool keeps_names;
 };
 
 struct dentry {
@@ -172,7 +185,13 @@ static inline bool inode_is_tmpfs_reg(const struct inode *i)
 /* A directory whose entries tmpfs keeps (so names can be made in it). */
 static inline bool inode_is_tmpfs_dir(const struct inode *i)
 {
-    return S_ISDIR(i->mode) && !i->iops;
+    return S_ISDIR(i->mode) && (!i->iops || i->iops->keeps_names);
+}
+/* A regular file whose bytes the kernel can read (tmpfs's, or a
+ * filesystem's data_page): what exec, mmap and copies read through. */
+static inline bool inode_has_data(const struct inode *i)
+{
+    return S_ISREG(i->mode) && (!i->iops || i->iops->data_page);
 }
 void super_get(struct super *sb);
 void super_put(struct super *sb);
@@ -192,6 +211,8 @@ int tmpfs_truncate(struct inode *ino, uint64_t size) __must_check;
  * hole, or no memory. File mappings map it (core_page_get first). */
 void *tmpfs_page(struct inode *ino, uint64_t idx, bool create);
 void tmpfs_free_data(struct inode *ino);
+/* Free what tmpfs keeps for an inode (data, link target, entries). */
+void tmpfs_evict(struct inode *ino);
 /* A new tmpfs: its root directory (one reference: the mount's). */
 struct inode *tmpfs_new_root(const char *type, uint32_t mode) __must_check;
 /* Some inode below root (root itself aside) is in use. */
@@ -206,6 +227,25 @@ int vfs_init_late(void) __must_check;
 /* Directory listing for every filesystem (vfs_dir.c): ".", "..", then
  * dir->iops->iterate (tmpfs_iterate when NULL). A file_ops getdents. */
 long vfs_getdents(struct file *f, uaddr_t u_buf, size_t len);
+/* Every entry of directory dir but "." and "..", through an open file
+ * of its own: fn(ctx, name, len, mode's type bits) until it returns
+ * false. 0 or -errno. May sleep. */
+int vfs_dir_list(struct inode *dir,
+                 bool (*fn)(void *ctx, const char *name, size_t len, uint32_t type),
+                 void *ctx) __must_check;
+
+/* File data for the kernel (vfs_data.c), whatever keeps it: tmpfs, or
+ * the inode's data_page op. Bytes at off (short at the end of the file),
+ * or -errno. May sleep. */
+ssize_t vfs_read_kernel(struct inode *ino, uint64_t off, void *buf, size_t len);
+/* Page idx of ino's data with a reference the caller owns (core_page_free
+ * it), in *pg: NULL for a hole or past the end (create: tmpfs makes it).
+ * 0 or -errno. May sleep. */
+int vfs_file_page(struct inode *ino, uint64_t idx, bool create, void **pg) __must_check;
+/* The same data copied to user memory at *pos, for a file_ops read. */
+ssize_t vfs_read_user(struct inode *ino, uaddr_t u_buf, size_t len, uint64_t *pos);
+/* Bring ino's attributes up to date (the getattr op, if any). */
+int vfs_getattr(struct inode *ino) __must_check;
 
 /* /dev (devfs.c): character devices by number, and the boot-time nodes. */
 const struct file_ops *devfs_fops(uint32_t major, uint32_t minor);
@@ -230,6 +270,10 @@ struct inode *mount_point_of(struct inode *root);
 /* Mount a filesystem of `type` on directory `point`. */
 int vfs_mount(struct inode *point, const char *source, const char *type,
               unsigned long flags, const char *data) __must_check;
+/* Mount the filesystem whose root is `root` (taking its one reference,
+ * dropped on failure) on directory `point`. */
+int vfs_mount_root(struct inode *point, struct inode *root, const char *source,
+                   unsigned long flags) __must_check;
 /* The mount whose root is `root`, or NULL. */
 struct mount *mount_of_root(struct inode *root);
 /* ino's filesystem is mounted read-only (MS_RDONLY): changes are EROFS. */
@@ -272,6 +316,21 @@ bool virtiofs_busy(struct inode *root);
 /* The mount is gone: forget every inode but the root (its last put
  * ends the session). */
 void virtiofs_unmount(struct inode *root);
+
+/* ---- overlay (overlay.c) ---- */
+
+/* A new overlay instance over directory lower (any filesystem; never
+ * written): its root (one reference: the mount's), a directory whose
+ * changes stay in memory. NULL and *err. */
+struct inode *overlay_new_root(struct inode *lower, int *err) __must_check;
+/* Mount an overlay of lower_root on the directory at absolute path
+ * target, for boot code: 0 or -errno. */
+int overlay_mount(struct inode *lower_root, const char *target) __must_check;
+/* Whether root is an overlay root (mount.c: umount and /proc/mounts). */
+bool overlay_is_root(const struct inode *root);
+/* Copy a lower-backed overlay file's data into memory before a write
+ * (no-op for anything else). 0 or -errno. */
+int overlay_copy_up(struct inode *ino) __must_check;
 
 /* ---- path lookup (vfs_path.c) ---- */
 
@@ -352,13 +411,14 @@ int console_open_stdio(void) __must_check;
 #define VMA_STACK 2u
 #define VMA_SHARED 4u
 #define VMA_BRK 8u
+#define VMA_NOWRITE 16u /* shared file mapping that may never be writable */
 
 struct vma {
     struct vma *next;
     uint64_t start, end; /* page aligned, end exclusive */
     unsigned prot;       /* PROT_* (same bits as CORE_PROT_*) */
     unsigned flags;      /* VMA_* */
-    struct inode *file;  /* a tmpfs file mapping (referenced), or NULL */
+    struct inode *file;  /* a file mapping (referenced), or NULL */
     uint64_t off;        /* file offset of start */
 };
 

@@ -1,8 +1,8 @@
 /* ELF64 loader for x86-64 executables (ET_EXEC and PIE) and their
  * interpreter.
  *
- * The header and program headers are read from the tmpfs inode and
- * checked in full before anything is mapped: sizes, offsets inside the
+ * The header and program headers are read from the file (tmpfs, or any
+ * filesystem's pages through vfs_read_kernel) and checked in full before anything is mapped: sizes, offsets inside the
  * file, p_filesz <= p_memsz, segments sorted and not overlapping, every
  * address inside user space below the stack. Then each PT_LOAD is copied
  * page by page into fresh pages mapped with the segment's protection;
@@ -11,7 +11,7 @@
  * segments share gets both protections.
  *
  * PT_INTERP names the dynamic loader: it is loaded the same way (it must
- * be a tmpfs regular file and have no PT_INTERP itself), an ET_DYN one
+ * be a regular file with data and have no PT_INTERP itself), an ET_DYN one
  * just below the mmap area's top (MM_STACK_GAP under the stack) where
  * Linux would put it, and the program starts at its entry; the program's
  * own entry and headers reach it through the auxiliary vector.
@@ -102,7 +102,7 @@ static int seg_fill(struct inode *ino, struct mm *mm, const Elf64_Phdr *p,
             return -ENOMEM;
         uint64_t from = pva > va0 ? pva : va0;
         uint64_t to = pva + CORE_PAGE_SIZE < fend ? pva + CORE_PAGE_SIZE : fend;
-        if (tmpfs_read_kernel(ino, p->p_offset + (from - va0), pg + (from - pva),
+        if (vfs_read_kernel(ino, p->p_offset + (from - va0), pg + (from - pva),
                               to - from) != (ssize_t)(to - from)) {
             if (fresh)
                 core_page_free(pg);
@@ -170,7 +170,7 @@ static int elf_map(struct inode *ino, struct mm *mm, struct elf_image *img,
     uint64_t lo = 0, hi = 0;
     memset(img, 0, sizeof(*img));
     *why = "exec format error";
-    if (tmpfs_read_kernel(ino, 0, &eh, sizeof(eh)) != (ssize_t)sizeof(eh))
+    if (vfs_read_kernel(ino, 0, &eh, sizeof(eh)) != (ssize_t)sizeof(eh))
         return -ENOEXEC;
     int err = ehdr_check(&eh, ino->size, why);
     if (err)
@@ -180,7 +180,7 @@ static int elf_map(struct inode *ino, struct mm *mm, struct elf_image *img,
     if (!ph)
         return -ENOMEM;
     err = -ENOEXEC;
-    if (tmpfs_read_kernel(ino, eh.e_phoff, ph, phsz) != (ssize_t)phsz)
+    if (vfs_read_kernel(ino, eh.e_phoff, ph, phsz) != (ssize_t)phsz)
         goto out;
     err = phdrs_check(ph, eh.e_phnum, ino->size, img, &lo, &hi, &pi, why);
     if (err)
@@ -207,7 +207,7 @@ static int elf_map(struct inode *ino, struct mm *mm, struct elf_image *img,
             goto out;
         *why = "bad PT_INTERP";
         err = -ENOEXEC;
-        if (tmpfs_read_kernel(ino, pi->p_offset, *interp, pi->p_filesz) !=
+        if (vfs_read_kernel(ino, pi->p_offset, *interp, pi->p_filesz) !=
                 (ssize_t)pi->p_filesz || (*interp)[pi->p_filesz - 1] != 0)
             goto out;
     }
@@ -240,7 +240,7 @@ static int interp_load(const char *path, struct mm *mm, struct elf_image *img,
         return err;
     }
     *why = "the interpreter is not a regular file";
-    err = inode_is_tmpfs_reg(lk.inode) ? 0 : -EACCES;
+    err = inode_has_data(lk.inode) ? 0 : -EACCES;
     if (!err)
         err = elf_map(lk.inode, mm, &ii, mm->stack_top - MM_STACK_GAP, &none, why);
     lookup_release(&lk);

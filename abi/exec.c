@@ -24,8 +24,15 @@ static int exec_resolve(const char *path, struct inode **out, const char **why)
              : err == -ENAMETOOLONG ? "File name too long" : "cannot resolve path";
         return err;
     }
+    /* the mode as the filesystem has it now (virtio-fs: the server's) */
+    err = vfs_getattr(lk.inode);
+    if (err) {
+        *why = "cannot read the file's attributes";
+        lookup_release(&lk);
+        return err;
+    }
     *why = "Permission denied";
-    if (S_ISDIR(lk.inode->mode) || !S_ISREG(lk.inode->mode) || !(lk.inode->mode & 0111)) {
+    if (S_ISDIR(lk.inode->mode) || !inode_has_data(lk.inode) || !(lk.inode->mode & 0111)) {
         lookup_release(&lk);
         return -EACCES;
     }

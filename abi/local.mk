@@ -10,7 +10,9 @@ ABI_SRCS = \
 	abi/vfs_inode.c \
 	abi/vfs_path.c \
 	abi/vfs_dir.c \
+	abi/vfs_data.c \
 	abi/tmpfs.c \
+	abi/overlay.c \
 	abi/mount.c \
 	abi/devfs.c \
 	abi/procfs.c \

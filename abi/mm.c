@@ -7,7 +7,8 @@
  * VMA's protection and the access retried. Anything else is an error the
  * core turns into a signal (user mode) or -EFAULT (a copy).
  *
- * A file mapping faults in the tmpfs file's pages (map_file_page).
+ * A file mapping faults in the file's pages (map_file_page): tmpfs's,
+ * or a filesystem's page cache through vfs_file_page.
  *
  * Copy-on-write: fork maps every private page into both spaces read-only
  * with one more reference; a write fault on such a page copies it when
@@ -242,37 +243,55 @@ static int map_zero_page(struct mm *mm, struct vma *v, uint64_t va)
 bool mm_oom_kill;
 bool mm_fault_sigbus;
 
-/* The first touch of a page of a tmpfs file mapping. Shared: the file's
- * own page, made if it is a hole. Private: the file's page read-only with
- * one more reference (so it sees writes to the file until this space
- * writes it, and the write fault copies it, as Linux's page cache COW
- * does); a hole or a write gets a page of its own. Past the last page of
- * the file: -EFAULT with mm_fault_sigbus set. */
+/* The first touch of a page of a file mapping. Shared: the file's own
+ * page (tmpfs makes it if it is a hole). Private: the file's page
+ * read-only with one more reference (so it sees writes to the file until
+ * this space writes it, and the write fault copies it, as Linux's page
+ * cache COW does); a hole or a write gets a page of its own. Past the
+ * last page of the file: -EFAULT with mm_fault_sigbus set. Getting a page
+ * from a filesystem's cache may sleep, and the map may change meanwhile:
+ * then the fault is simply retried. */
 static int map_file_page(struct mm *mm, struct vma *v, uint64_t va, bool write)
 {
+    struct inode *file = v->file;
     uint64_t off = v->off + (va - v->start);
-    if (off >= CORE_ALIGN_UP(v->file->size, CORE_PAGE_SIZE)) {
+    if (off >= CORE_ALIGN_UP(file->size, CORE_PAGE_SIZE)) {
         mm_fault_sigbus = true;
         return -EFAULT;
     }
     bool shared = v->flags & VMA_SHARED;
-    void *fp = tmpfs_page(v->file, off / CORE_PAGE_SIZE, shared);
-    if (shared && !fp)
-        return -ENOMEM;
+    void *fp;
+    unsigned cur;
+    inode_get(file);
+    int err = vfs_file_page(file, off / CORE_PAGE_SIZE, shared && !file->iops, &fp);
+    struct vma *now = vma_find(mm, va);
+    bool moved = now != v || now->file != file || now->off + (va - now->start) != off ||
+                 core_as_lookup(mm->as, uaddr(va), &cur);
+    inode_put(file); /* the VMA still holds it, unless moved */
+    if (moved || err || (!fp && shared)) {
+        if (fp)
+            core_page_free(fp);
+        if (moved)
+            return 0;
+        if (!err && file->iops) /* the filesystem's file is shorter */
+            mm_fault_sigbus = true;
+        return err ? err : file->iops ? -EFAULT : -ENOMEM;
+    }
     if (!fp)
         return map_zero_page(mm, v, va);
     if (write && !shared) {
         void *pg = core_page_alloc();
+        if (pg)
+            memcpy(pg, fp, CORE_PAGE_SIZE);
+        core_page_free(fp);
         if (!pg)
             return -ENOMEM;
-        memcpy(pg, fp, CORE_PAGE_SIZE);
-        int err = mm_map_page(mm, va, pg, v->prot);
+        err = mm_map_page(mm, va, pg, v->prot);
         if (err)
             core_page_free(pg);
         return err;
     }
-    core_page_get(fp);
-    int err = mm_map_page(mm, va, fp, shared ? v->prot : v->prot & ~PROT_WRITE);
+    err = mm_map_page(mm, va, fp, shared ? v->prot : v->prot & ~PROT_WRITE);
     if (err)
         core_page_free(fp);
     return err;

@@ -7,8 +7,10 @@
  * stacks: the walk follows `covered` until it reaches an uncovered root.
  * The table itself, in mount order, is what /proc/mounts lists.
  *
- * Filesystems: "tmpfs" (a new, empty instance per mount), "proc", and
- * "virtiofs" (the source is the device's tag; read-only for now).
+ * Filesystems: "tmpfs" (a new, empty instance per mount), "proc",
+ * "virtiofs" (the source is the device's tag; read-only for now) and
+ * "overlay" (-o lowerdir=DIR: a writable in-memory view of DIR that
+ * never writes to it; overlay.c).
  * The root filesystem ("rootfs") is mounted at boot and cannot be
  * unmounted. Mount flags are kept and shown; MS_RDONLY is enforced by
  * the namespace and open calls through mount_readonly.
@@ -110,6 +112,43 @@ static uint32_t opt_mode(const char *data, uint32_t dflt)
     return dflt;
 }
 
+/* The one lower directory of an overlay's options (Linux's syntax):
+ * "lowerdir=PATH", referenced in *lower. There is no upper directory:
+ * changes stay in memory, so upperdir= and workdir= are refused, as are
+ * several lower layers and options this overlay does not know. */
+static int overlay_opts(const char *data, struct inode **lower)
+{
+    char *path = core_malloc(ABI_PATH_MAX);
+    const char *o = data ? data : "";
+    int err = path ? -EINVAL : -ENOMEM;
+    bool have = false;
+    while (path && *o) {
+        const char *c = strchr(o, ',');
+        size_t n = c ? (size_t)(c - o) : strlen(o);
+        if (n > 9 && !strncmp(o, "lowerdir=", 9) && !have && n - 9 < ABI_PATH_MAX &&
+            !memchr(o + 9, ':', n - 9)) {
+            memcpy(path, o + 9, n - 9);
+            path[n - 9] = 0;
+            have = true;
+        } else if (n) {
+            have = false; /* unknown, repeated or unsupported: refuse */
+            break;
+        }
+        o = c ? c + 1 : o + n;
+    }
+    if (have) {
+        struct lookup lk;
+        err = vfs_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lk);
+        if (!err) {
+            *lower = lk.inode;
+            inode_get(*lower);
+            lookup_release(&lk);
+        }
+    }
+    core_free(path);
+    return err;
+}
+
 int vfs_mount(struct inode *point, const char *source, const char *type,
               unsigned long flags, const char *data)
 {
@@ -126,15 +165,30 @@ int vfs_mount(struct inode *point, const char *source, const char *type,
         if (!root)
             return err;
         flags |= MS_RDONLY; /* no write paths yet */
+    } else if (strcmp(type, "overlay") == 0) {
+        struct inode *lower = NULL;
+        int err = overlay_opts(data, &lower);
+        if (err)
+            return err;
+        root = overlay_new_root(lower, &err);
+        inode_put(lower);
+        if (!root)
+            return err;
     } else
         return -ENODEV;
-    struct mount *m = root ? core_zalloc(sizeof(*m)) : NULL;
-    if (!m) {
-        if (root) {
-            root->nlink = 0;
-            inode_put(root);
-        }
+    if (!root)
         return -ENOMEM;
+    return vfs_mount_root(point, root, source, flags);
+}
+
+int vfs_mount_root(struct inode *point, struct inode *root, const char *source,
+                   unsigned long flags)
+{
+    struct mount *m = S_ISDIR(point->mode) ? core_zalloc(sizeof(*m)) : NULL;
+    if (!m) {
+        root->nlink = 0;
+        inode_put(root);
+        return S_ISDIR(point->mode) ? -ENOMEM : -ENOTDIR;
     }
     strlcpy(m->source, source && *source ? source : "none", sizeof(m->source));
     m->flags = flags & MS_KEEP;
@@ -281,7 +335,7 @@ static void show_opts(struct sbuf *s, const struct mount *m)
             sbuf_printf(s, "%s", opt[i].name);
     if (!(m->flags & (MS_NOATIME | MS_STRICTATIME)))
         sbuf_printf(s, ",relatime");
-    if (inode_is_tmpfs_dir(m->root) && m->root != vfs_root)
+    if (inode_is_tmpfs_dir(m->root) && m->root != vfs_root && !overlay_is_root(m->root))
         sbuf_printf(s, ",mode=%o", m->root->mode & 07777);
 }
 
@@ -320,5 +374,6 @@ void mount_show(struct sbuf *s)
 
 void mount_show_filesystems(struct sbuf *s)
 {
-    sbuf_printf(s, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tvirtiofs\n");
+    sbuf_printf(s, "nodev\trootfs\nnodev\ttmpfs\nnodev\tproc\nnodev\tvirtiofs\n"
+                   "nodev\toverlay\n");
 }

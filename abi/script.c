@@ -18,7 +18,7 @@ static bool is_blank(char c)
 int script_parse(struct inode *ino, char *interp, size_t isz, char *arg, size_t asz)
 {
     char line[SCRIPT_LINE_MAX + 1];
-    ssize_t n = tmpfs_read_kernel(ino, 0, line, SCRIPT_LINE_MAX);
+    ssize_t n = vfs_read_kernel(ino, 0, line, SCRIPT_LINE_MAX);
     if (n < 2 || line[0] != '#' || line[1] != '!')
         return 0;
     line[n] = 0;

@@ -1,7 +1,8 @@
 /* In-kernel copies between files: sendfile, copy_file_range; fallocate.
  *
- * Data moves through a kernel bounce buffer. The source must be a tmpfs
- * file; the destination a tmpfs file, the console or a null device —
+ * Data moves through a kernel bounce buffer. The source of sendfile must
+ * be a file with data (tmpfs, virtio-fs, overlay); of copy_file_range a
+ * tmpfs file; the destination a tmpfs file, the console or a null device —
  * the kinds that can take kernel memory. Anything else is EINVAL, which
  * callers (cat, cp) treat as "fall back to read and write".
  */
@@ -37,7 +38,7 @@ static long copy_loop(struct file *in, uint64_t *in_pos, struct file *out, size_
     count = count < COPY_MAX ? count : COPY_MAX;
     while (done < count) {
         size_t n = count - done < COPY_CHUNK ? count - done : COPY_CHUNK;
-        ssize_t r = tmpfs_read_kernel(in->inode, *in_pos, buf, n);
+        ssize_t r = vfs_read_kernel(in->inode, *in_pos, buf, n);
         if (r <= 0)
             break;
         ssize_t w = sink_write(out, buf, (size_t)r);
@@ -61,7 +62,7 @@ static long copy_files(int in_fd, int out_fd, struct file **in, struct file **ou
     if (!*in || !*out || !FILE_READABLE(*in) || !FILE_WRITABLE(*out) ||
         ((*in)->flags & O_PATH) || ((*out)->flags & O_PATH))
         return -EBADF;
-    if (!inode_is_tmpfs_reg((*in)->inode))
+    if (!inode_has_data((*in)->inode))
         return -EINVAL;
     bool sink_ok = (*out)->ops == &console_ops || (*out)->ops == &null_ops ||
                    inode_is_tmpfs_reg((*out)->inode);

@@ -35,9 +35,22 @@ static long parent_lookup(int dirfd, uaddr_t u_path, struct lookup *lk)
  * and not on a read-only mount. */
 static long dir_check(struct inode *dir, long synthetic)
 {
-    if (!inode_is_tmpfs_dir(dir))
-        return synthetic;
-    return mount_readonly(dir) ? -EROFS : 0;
+    if (mount_readonly(dir)) /* first: a read-only virtio-fs is EROFS, as Linux */
+        return -EROFS;
+    return inode_is_tmpfs_dir(dir) ? 0 : synthetic;
+}
+
+/* A name left dir: a layer below it must not show it again (overlay). */
+static void name_removed(struct inode *dir, const char *name, size_t len)
+{
+    if (dir->iops && dir->iops->name_removed)
+        dir->iops->name_removed(dir, name, len);
+}
+
+/* Before an emptiness check: every entry of dir in its list (overlay). */
+static long dir_fill(struct inode *dir)
+{
+    return dir->iops && dir->iops->fill_names ? dir->iops->fill_names(dir) : 0;
 }
 
 static long make_node(struct lookup *lk, struct inode *ino)
@@ -96,6 +109,9 @@ static long remove_entry(struct lookup *lk, bool dir)
             return -ENOTDIR;
         if (!inode_is_tmpfs_dir(c))
             return -EPERM;
+        long err = dir_fill(c);
+        if (err)
+            return err;
         if (c->dir.nentries)
             return -ENOTEMPTY;
     } else {
@@ -112,6 +128,7 @@ static long remove_entry(struct lookup *lk, bool dir)
     if (err)
         return err;
     tmpfs_dir_unlink(lk->parent, lk->last, lk->last_len);
+    name_removed(lk->parent, lk->last, lk->last_len);
     c->nlink = dir ? 0 : c->nlink - 1;
     if (dir) { /* ".." of a removed cwd still works, as on Linux */
         inode_get(lk->parent);
@@ -148,7 +165,7 @@ static bool is_ancestor(struct inode *anc, struct inode *d)
     for (; d; d = d->dir.parent) {
         if (d == anc)
             return true;
-        if (d == vfs_root)
+        if (d == vfs_root || d->dir.parent == d) /* a filesystem's root */
             break;
     }
     return false;
@@ -184,6 +201,8 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
         return -ENOTDIR;
     if (dst && !S_ISDIR(src->mode) && S_ISDIR(dst->mode))
         return -EISDIR;
+    if (dst && S_ISDIR(dst->mode) && (err = dir_fill(dst)))
+        return err;
     if (dst && S_ISDIR(dst->mode) && (dst->dir.nentries || dst == vfs_root))
         return dst == vfs_root ? -EBUSY : -ENOTEMPTY;
     return 0;
@@ -219,6 +238,7 @@ long sys_renameat2(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
     /* Linking a directory moved its parent pointer; unlink fixes counts. */
     struct inode *keep_parent = S_ISDIR(src->mode) ? src->dir.parent : NULL;
     tmpfs_dir_unlink(o.parent, o.last, o.last_len);
+    name_removed(o.parent, o.last, o.last_len);
     if (keep_parent)
         src->dir.parent = keep_parent;
     inode_touch(src, false, true);

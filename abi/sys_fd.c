@@ -204,6 +204,9 @@ static long do_truncate(struct inode *ino, int64_t len)
 {
     if (S_ISDIR(ino->mode))
         return -EISDIR;
+    long err = overlay_copy_up(ino); /* a file still on an overlay's lower layer */
+    if (err)
+        return err;
     if (!inode_is_tmpfs_reg(ino))
         return -EINVAL;
     return tmpfs_truncate(ino, (uint64_t)len);

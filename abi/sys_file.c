@@ -18,10 +18,10 @@ static int open_create(struct lookup *lk, int flags, uint32_t mode)
 {
     if (lk->trailing_slash)
         return -EISDIR;
+    if (lk->parent->nlink && mount_readonly(lk->parent))
+        return -EROFS; /* a read-only virtio-fs too, as Linux */
     if (lk->parent->nlink == 0 || !inode_is_tmpfs_dir(lk->parent))
         return -ENOENT; /* as Linux in /proc */
-    if (mount_readonly(lk->parent))
-        return -EROFS;
     struct inode *ino = inode_new(S_IFREG | (mode & 07777 & ~abi_proc->umask));
     if (!ino)
         return -ENOMEM;

@@ -1,8 +1,9 @@
 /* Memory syscalls: brk, mmap, munmap, mprotect, mremap, madvise.
  *
- * Anonymous memory is demand paged (mm.c). A file mapping (tmpfs regular
- * files only) records the file and offset in its VMA and is demand paged
- * from the file's own pages: MAP_SHARED maps them, so writes show both
+ * Anonymous memory is demand paged (mm.c). A file mapping (tmpfs files,
+ * and files of filesystems with a page cache: virtio-fs, overlay lowers)
+ * records the file and offset in its VMA and is demand paged from the
+ * file's own pages: MAP_SHARED maps them, so writes show both
  * ways; MAP_PRIVATE maps them read-only and copies on the first write
  * (mm.c). A page wholly past the end of the file is SIGBUS. Generated
  * files (/proc) and devices cannot be mapped: ENODEV.
@@ -39,18 +40,25 @@ long sys_brk(uint64_t addr)
     return (long)addr;
 }
 
-static long mmap_check_file(int fd, unsigned prot, unsigned type,
-                            struct inode **ino)
+/* The file to map, checked as Linux does: readable, and writable for a
+ * writable shared mapping. A file whose data is not tmpfs's (virtio-fs,
+ * an overlay file still on its lower layer) maps read-only when shared:
+ * its pages are a cache of someone else's bytes. */
+static long mmap_check_file(int fd, unsigned prot, unsigned type, struct inode **ino,
+                            unsigned *vflags)
 {
     struct file *f = fd_get(fd);
     if (!f || (f->flags & O_PATH))
         return -EBADF;
-    if (!inode_is_tmpfs_reg(f->inode))
+    if (!inode_has_data(f->inode))
         return S_ISCHR(f->inode->mode) || S_ISREG(f->inode->mode) ? -ENODEV : -EACCES;
     if (!FILE_READABLE(f))
         return -EACCES;
-    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !FILE_WRITABLE(f))
+    bool may_write = FILE_WRITABLE(f) && !f->inode->iops;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !may_write)
         return -EACCES;
+    if (type != MAP_PRIVATE && !may_write)
+        *vflags |= VMA_NOWRITE;
     *ino = f->inode;
     return 0;
 }
@@ -100,7 +108,9 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd
     len = CORE_ALIGN_UP(len, CORE_PAGE_SIZE);
     if (off + len < off)
         return -EOVERFLOW;
-    long ret = (flags & MAP_ANONYMOUS) ? 0 : mmap_check_file(fd, prot, type, &ino);
+    unsigned vflags = (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0) |
+                      (type != MAP_PRIVATE ? VMA_SHARED : 0);
+    long ret = (flags & MAP_ANONYMOUS) ? 0 : mmap_check_file(fd, prot, type, &ino, &vflags);
     if (!ret)
         ret = mmap_place(mm, addr, len, flags, &start);
     if (ret)
@@ -108,8 +118,6 @@ long sys_mmap(uint64_t addr, uint64_t len, unsigned prot, unsigned flags, int fd
     prot &= PROT_ALL;
     if ((flags & MAP_FIXED) && vma_remove(mm, start, start + len))
         return -ENOMEM;
-    unsigned vflags = (flags & MAP_GROWSDOWN ? VMA_GROWSDOWN : 0) |
-                      (type != MAP_PRIVATE ? VMA_SHARED : 0);
     if (vma_insert_file(mm, start, start + len, prot, vflags, ino, off))
         return -ENOMEM;
     ret = 0;

@@ -74,6 +74,52 @@ long vfs_getdents(struct file *f, uaddr_t u_buf, size_t len)
     return ret;
 }
 
+#define LIST_BUF 8192
+
+/* Hand each linux_dirent64 record of buf[0, used) to fn: false to stop. */
+static bool list_records(const char *buf, size_t used,
+                         bool (*fn)(void *, const char *, size_t, uint32_t), void *ctx)
+{
+    for (size_t at = 0; at + 19 < used;) {
+        uint16_t reclen;
+        memcpy(&reclen, buf + at + 16, 2);
+        const char *name = buf + at + 19;
+        size_t len = strnlen(name, reclen - 19);
+        if (!fn(ctx, name, len, (uint32_t)(uint8_t)buf[at + 18] << 12))
+            return false;
+        at += reclen;
+    }
+    return true;
+}
+
+int vfs_dir_list(struct inode *dir,
+                 bool (*fn)(void *ctx, const char *name, size_t len, uint32_t type),
+                 void *ctx)
+{
+    if (!S_ISDIR(dir->mode))
+        return -ENOTDIR;
+    struct file *f = file_new(dir, O_RDONLY | O_DIRECTORY);
+    char *buf = core_malloc(LIST_BUF);
+    int err = f && buf ? 0 : -ENOMEM;
+    if (!err && f->ops && f->ops->open)
+        err = f->ops->open(f);
+    struct dir_ctx c = {.file = f, .pos = 2, .buf = buf, .cap = LIST_BUF};
+    while (!err) {
+        uint64_t before = c.pos;
+        c.used = 0;
+        c.full = false;
+        if (dir->iops && dir->iops->iterate)
+            dir->iops->iterate(dir, &c);
+        else if (!dir->iops)
+            tmpfs_iterate(dir, &c);
+        if (!c.used || !list_records(buf, c.used, fn, ctx) || c.pos == before || !c.full)
+            break; /* the end, fn stopped, or no step forward */
+    }
+    core_free(buf);
+    file_put(f);
+    return err;
+}
+
 /* ---- names ---- */
 
 /* dir/name into buf at the end of a path of `dlen` bytes (NUL included). */

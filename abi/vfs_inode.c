@@ -67,11 +67,9 @@ void inode_get(struct inode *ino)
     ino->refs++;
 }
 
-static void inode_free(struct inode *ino)
+void tmpfs_evict(struct inode *ino)
 {
-    if (ino->iops && ino->iops->evict)
-        ino->iops->evict(ino);
-    else if (S_ISREG(ino->mode))
+    if (S_ISREG(ino->mode))
         tmpfs_free_data(ino);
     else if (S_ISLNK(ino->mode))
         core_free(ino->lnk.target);
@@ -85,6 +83,14 @@ static void inode_free(struct inode *ino)
             d = n;
         }
     }
+}
+
+static void inode_free(struct inode *ino)
+{
+    if (ino->iops && ino->iops->evict)
+        ino->iops->evict(ino);
+    else
+        tmpfs_evict(ino);
     super_put(ino->sb);
     core_free(ino);
 }

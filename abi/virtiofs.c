@@ -267,6 +267,7 @@ static void virtiofs_evict(struct inode *ino)
         *pp = vn->hash_next;
     vnode_pages_drop(vn);
     core_free(vn->pages);
+    core_free(vn->kopen); /* released at unmount */
     dentries_free(vn);
     if (ino == vn->fs->root) /* the last of the mount */
         session_free(vn->fs);
@@ -432,6 +433,7 @@ const struct inode_ops virtiofs_iops = {
     .evict = virtiofs_evict,
     .getattr = vnode_getattr,
     .statfs = virtiofs_statfs,
+    .data_page = virtiofs_data_page,
 };
 
 /* ---- mounting ---- */
@@ -600,6 +602,9 @@ void virtiofs_unmount(struct inode *root)
 {
     struct vfs_session *fs = vnode_of(root)->fs;
     struct vfs_reply r;
+    for (unsigned h = 0; h < VFS_HASH; h++)
+        for (struct vnode *vn = fs->hash[h]; vn; vn = vn->hash_next)
+            vnode_kernel_release(vn);
     forget_all(fs);
     if (!vfs_call(fs, FUSE_DESTROY, 0, NULL, 0, NULL, 0, 0, &r))
         vfs_done(fs, &r);

@@ -17,6 +17,12 @@ struct virtq;
 struct virtio_dev;
 struct core_dma;
 
+/* An open file or directory: the server's handle. */
+struct vfs_open {
+    uint64_t fh;
+    uint32_t open_flags; /* FOPEN_* */
+};
+
 /* One mount of one device. */
 struct vfs_session {
     struct virtio_dev *dev;
@@ -56,12 +62,7 @@ struct vnode {
     size_t npages;            /* capacity of pages[] */
     size_t cached;            /* pages present */
     struct vnode *lru_prev, *lru_next; /* vnodes with cached pages */
-};
-
-/* An open file or directory: the server's handle. */
-struct vfs_open {
-    uint64_t fh;
-    uint32_t open_flags; /* FOPEN_* */
+    struct vfs_open *kopen; /* the kernel's own handle (exec, mmap), or NULL */
 };
 
 /* A request's reply, in the session's DMA buffer until vfs_done. */
@@ -91,5 +92,8 @@ int vnode_getattr(struct inode *ino) __must_check;
 extern const struct file_ops virtiofs_reg_ops, virtiofs_dir_ops;
 void vnode_pages_drop(struct vnode *vn);
 void virtiofs_iterate(struct inode *dir, struct dir_ctx *ctx);
+int virtiofs_data_page(struct inode *ino, uint64_t idx, void **pg) __must_check;
+/* Release the kernel's handle on a file, if it has one (before DESTROY). */
+void vnode_kernel_release(struct vnode *vn);
 
 #endif

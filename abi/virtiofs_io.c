@@ -221,33 +221,42 @@ static ssize_t virtiofs_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t
 
 /* ---- open and release ---- */
 
-static int open_common(struct file *f, uint32_t opcode)
+/* OPEN or OPENDIR nodeid with flags: the server's handle in *o. */
+static int open_call(struct vnode *vn, uint32_t opcode, uint32_t flags, struct vfs_open *o)
 {
-    struct vnode *vn = vnode_of(f->inode);
-    struct fuse_open_in in = {
-        .flags = f->flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW),
-    };
-    struct vfs_open *o = core_zalloc(sizeof(*o));
-    if (!o)
-        return -ENOMEM;
+    struct fuse_open_in in = {.flags = flags};
     struct vfs_reply r;
     int err = vfs_call(vn->fs, opcode, vn->nodeid, &in, sizeof(in), NULL, 0,
                        sizeof(struct fuse_open_out), &r);
-    if (err) {
-        core_free(o);
+    if (err)
         return err;
-    }
     struct fuse_open_out out;
     memset(&out, 0, sizeof(out));
     memcpy(&out, r.data, r.len < sizeof(out) ? r.len : sizeof(out));
     vfs_done(vn->fs, &r);
     o->fh = out.fh;
     o->open_flags = out.open_flags;
-    f->priv = o;
     if (opcode == FUSE_OPEN && !(o->open_flags & FOPEN_KEEP_CACHE)) {
         vnode_pages_drop(vn);
         vn->attr_expires_ns = 0; /* and ask for the size again */
     }
+    return 0;
+}
+
+static int open_common(struct file *f, uint32_t opcode)
+{
+    struct vnode *vn = vnode_of(f->inode);
+    struct vfs_open *o = core_zalloc(sizeof(*o));
+    if (!o)
+        return -ENOMEM;
+    int err = open_call(vn, opcode,
+                        f->flags & (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY |
+                                    O_NOFOLLOW), o);
+    if (err) {
+        core_free(o);
+        return err;
+    }
+    f->priv = o;
     return 0;
 }
 
@@ -261,18 +270,69 @@ static int virtiofs_opendir(struct file *f)
     return open_common(f, FUSE_OPENDIR);
 }
 
+static void release_call(struct vnode *vn, uint32_t opcode, const struct vfs_open *o,
+                         uint32_t flags)
+{
+    struct fuse_release_in in = {.fh = o->fh, .flags = flags};
+    struct vfs_reply r;
+    if (!vfs_call(vn->fs, opcode, vn->nodeid, &in, sizeof(in), NULL, 0, 0, &r))
+        vfs_done(vn->fs, &r);
+}
+
 static void release_common(struct file *f, uint32_t opcode)
 {
     struct vfs_open *o = f->priv;
     if (!o)
         return; /* open failed, or O_PATH */
-    struct vnode *vn = vnode_of(f->inode);
-    struct fuse_release_in in = {.fh = o->fh, .flags = f->flags & O_ACCMODE};
-    struct vfs_reply r;
-    if (!vfs_call(vn->fs, opcode, vn->nodeid, &in, sizeof(in), NULL, 0, 0, &r))
-        vfs_done(vn->fs, &r);
+    release_call(vnode_of(f->inode), opcode, o, f->flags & O_ACCMODE);
     core_free(o);
     f->priv = NULL;
+}
+
+/* ---- the kernel's reads: exec and file mappings ---- */
+
+/* exec, mappings and overlay copy-up read a file with no open file of
+ * their own (a mapping outlives its descriptor): they share one
+ * read-only handle per file, opened on first use and released when the
+ * mount goes. */
+static int kernel_open(struct vnode *vn)
+{
+    if (vn->kopen)
+        return 0;
+    struct vfs_open *o = core_zalloc(sizeof(*o));
+    if (!o)
+        return -ENOMEM;
+    int err = open_call(vn, FUSE_OPEN, O_RDONLY, o);
+    if (err || vn->kopen) { /* failed, or another task was first */
+        if (!err)
+            release_call(vn, FUSE_RELEASE, o, O_RDONLY);
+        core_free(o);
+        return err;
+    }
+    vn->kopen = o;
+    return 0;
+}
+
+void vnode_kernel_release(struct vnode *vn)
+{
+    if (!vn->kopen)
+        return;
+    release_call(vn, FUSE_RELEASE, vn->kopen, O_RDONLY);
+    core_free(vn->kopen);
+    vn->kopen = NULL;
+}
+
+int virtiofs_data_page(struct inode *ino, uint64_t idx, void **pg)
+{
+    struct vnode *vn = vnode_of(ino);
+    *pg = NULL;
+    if (idx >= CORE_ALIGN_UP(ino->size, CORE_PAGE_SIZE) / CORE_PAGE_SIZE)
+        return 0; /* past the end: no request */
+    int err = kernel_open(vn);
+    if (err)
+        return err;
+    *pg = page_get(vn, vn->kopen, (size_t)idx, &err);
+    return err;
 }
 
 static void virtiofs_release(struct file *f)

@@ -182,6 +182,10 @@ int vma_protect(struct mm *mm, uint64_t start, uint64_t end, unsigned prot)
     struct vma *spare;
     if (!vma_covered(mm, start, end))
         return -ENOMEM;
+    if (prot & CORE_PROT_WRITE) /* a shared mapping of a file not open for writing */
+        for (struct vma *v = mm->vmas; v && v->start < end; v = v->next)
+            if (v->end > start && (v->flags & VMA_NOWRITE))
+                return -EACCES;
     if (spares_get(&spare, 2))
         return -ENOMEM;
     vma_split_at(mm, start, end, &spare);

@@ -35,7 +35,7 @@ ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf \
 	tests/unit/test_abi_fd tests/unit/test_abi_stat tests/unit/test_abi_syscall \
 	tests/unit/test_abi_signal tests/unit/test_abi_time tests/unit/test_abi_copy \
 	tests/unit/test_abi_proc tests/unit/test_abi_ldisc tests/unit/test_abi_pipe \
-	tests/unit/test_abi_procfs
+	tests/unit/test_abi_procfs tests/unit/test_abi_overlay
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
 
@@ -125,3 +125,8 @@ tests_unit_test_abi_procfs_SOURCES = tests/unit/test_abi_procfs.c
 tests_unit_test_abi_procfs_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_procfs_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_procfs_LDADD = $(ABI_HOST_LDADD)
+
+tests_unit_test_abi_overlay_SOURCES = tests/unit/test_abi_overlay.c
+tests_unit_test_abi_overlay_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_overlay_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_overlay_LDADD = $(ABI_HOST_LDADD)

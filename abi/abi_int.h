@@ -332,6 +332,12 @@ bool overlay_is_root(const struct inode *root);
  * (no-op for anything else). 0 or -errno. */
 int overlay_copy_up(struct inode *ino) __must_check;
 
+/* ---- boot mounts (boot_mounts.c) ---- */
+
+/* Carry out one decoded mica.mount= value "TAG,MODE,PATH": 0, or -errno
+ * and in *what the step that failed. */
+int boot_mount(const char *spec, const char **what) __must_check;
+
 /* ---- path lookup (vfs_path.c) ---- */
 
 #define LOOKUP_FOLLOW 1u  /* follow a final symlink */

@@ -1,6 +1,7 @@
 # The Linux ABI services (guest kernel, unprivileged part).
 ABI_SRCS = \
 	abi/main.c \
+	abi/boot_mounts.c \
 	abi/proc.c \
 	abi/fork.c \
 	abi/exit.c \

@@ -19,7 +19,7 @@
 
 struct boot_args {
     char *path, *cwd;
-    struct exec_strings argv, envp;
+    struct exec_strings argv, envp, mounts;
     bool panic_test;
     const char *malformed; /* key of the first value that holds a NUL */
 };
@@ -78,9 +78,9 @@ static void parse_word(struct boot_args *a, const char *w, size_t len)
         a->panic_test = true;
         return;
     }
-    const char *keys[4] = {MICA_CMDLINE_PATH, MICA_CMDLINE_ARG, MICA_CMDLINE_ENV,
-                           MICA_CMDLINE_CWD};
-    for (int k = 0; k < 4; k++) {
+    const char *keys[5] = {MICA_CMDLINE_PATH, MICA_CMDLINE_ARG, MICA_CMDLINE_ENV,
+                           MICA_CMDLINE_CWD, MICA_CMDLINE_MOUNT};
+    for (int k = 0; k < 5; k++) {
         if (!prefix(w, len, keys[k]))
             continue;
         size_t kl = strlen(keys[k]);
@@ -98,7 +98,7 @@ static void parse_word(struct boot_args *a, const char *w, size_t len)
             *(k == 0 ? &a->path : &a->cwd) = v;
             return;
         }
-        if (!strings_add(k == 1 ? &a->argv : &a->envp, v, vlen))
+        if (!strings_add(k == 1 ? &a->argv : k == 2 ? &a->envp : &a->mounts, v, vlen))
             core_panic("out of memory parsing the command line");
         core_free(v);
         return;
@@ -137,7 +137,24 @@ static void proc_init(void)
     strlcpy(abi_proc->comm, "init", sizeof(abi_proc->comm));
 }
 
-static void fs_init(const char *cwd)
+/* The host shares, in order, before the working directory is looked up
+ * (it may be inside one). */
+static void fs_mount_shares(const struct exec_strings *m)
+{
+    const char *spec = m->buf;
+    for (size_t i = 0; i < m->argc; i++, spec += strlen(spec) + 1) {
+        const char *what, *path = strchr(spec, ',');
+        path = path ? strchr(path + 1, ',') : NULL;
+        char why[96];
+        int err = boot_mount(spec, &what);
+        if (!err)
+            continue;
+        snprintf(why, sizeof(why), "%s (error %d)", what, -err);
+        fail(path ? path + 1 : spec, why, 125);
+    }
+}
+
+static void fs_init(const char *cwd, const struct exec_strings *mounts)
 {
     const void *img;
     size_t size;
@@ -151,6 +168,7 @@ static void fs_init(const char *cwd)
     }
     if (vfs_init_late())
         core_panic("out of memory creating /tmp and /dev");
+    fs_mount_shares(mounts);
     abi_proc->cwd = vfs_root;
     inode_get(vfs_root);
     if (cwd && *cwd) {
@@ -180,7 +198,7 @@ __noreturn void service_main(void)
         fail("malformed command line", why, 125);
     }
     proc_init();
-    fs_init(a.cwd);
+    fs_init(a.cwd, &a.mounts);
     core_set_syscall_handler(syscall_dispatch);
     core_set_fault_handler(mm_fault);
     core_set_trap_handler(trap_handler);

@@ -165,6 +165,28 @@ static void cmdline_add_tty(struct strbuf *sb, const struct cmdline_spec *spec)
     sb_word(sb, MICA_CMDLINE_WINSIZE, size);
 }
 
+void cmdline_share_tag(char tag[CMDLINE_TAG_MAX], size_t i)
+{
+    snprintf(tag, CMDLINE_TAG_MAX, "mica%zu", i);
+}
+
+static void cmdline_add_mounts(struct strbuf *sb, const struct cmdline_spec *spec)
+{
+    char tag[CMDLINE_TAG_MAX], *val;
+    size_t i;
+
+    for (i = 0; i < spec->nr_shares; i++) {
+        cmdline_share_tag(tag, i);
+        if (asprintf(&val, "%s," MICA_CMDLINE_MOUNT_RO ",%s", tag,
+                     spec->shares[i].guest) < 0) {
+            sb->oom = 1;
+            return;
+        }
+        sb_word(sb, MICA_CMDLINE_MOUNT, val);
+        free(val);
+    }
+}
+
 int cmdline_build(const struct cmdline_spec *spec, char **out,
                   struct mica_error *err)
 {
@@ -178,6 +200,7 @@ int cmdline_build(const struct cmdline_spec *spec, char **out,
     if (spec->verbose)
         sb_word(&sb, MICA_CMDLINE_VERBOSE, NULL);
     cmdline_add_clock_seed(&sb, spec);
+    cmdline_add_mounts(&sb, spec);
     sb_word(&sb, MICA_CMDLINE_CWD, "/");
     cmdline_add_tty(&sb, spec);
     if (spec->panic_test)

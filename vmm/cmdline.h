@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "options.h"
 
 #define CMDLINE_SEED_BYTES 32
 
@@ -19,11 +20,17 @@ struct cmdline_spec {
     int verbose;
     int tty;                 /* -t: mica.tty */
     unsigned rows, cols;     /* with tty: mica.winsize=, if both are > 0 */
+    const struct mica_share *shares; /* mica.mount=, tags mica0.. */
+    size_t nr_shares;
     int panic_test;
     const char *fault_test; /* MICA_TEST_FAULT: core fault to provoke */
     uint64_t time_ns;
     uint8_t seed[CMDLINE_SEED_BYTES];
 };
+
+/* The virtio-fs tag of share i: "mica0", "mica1" ... */
+#define CMDLINE_TAG_MAX 32
+void cmdline_share_tag(char tag[CMDLINE_TAG_MAX], size_t i);
 
 /* Fill time, seed, term and panic_test from the host. */
 int cmdline_spec_host(struct cmdline_spec *spec, struct mica_error *err);

@@ -17,6 +17,8 @@ struct vm_config {
     const uint8_t *initrd; /* cpio newc archive */
     size_t initrd_size;
     const char *cmdline;
+    const struct mica_share *shares; /* served as tags mica0.. (QEMU only) */
+    size_t nr_shares;
     int sigfd; /* signalfd for SIGINT/SIGTERM/SIGHUP, and SIGWINCH with
                 * -t (blocked) */
     int tty_fd;      /* -t: the host terminal (in raw mode), else -1 */

@@ -6,9 +6,10 @@
  * (qemu_ring.c); QEMU's stdin and stdout are pipes to mica connected to
  * COM1, which carries the doorbells. QEMU's stderr is kept and shown only
  * when something went wrong (or with -v). The guest ends the VM by writing
- * the isa-debug-exit port after its EXIT record. MICA_TEST_VIRTIOFS adds
- * a virtio-fs device served by virtiofsd (qemu_virtiofs.c) or by mica
- * itself (qemu_vfsd.c).
+ * the isa-debug-exit port after its EXIT record. Each host share is a
+ * virtio-fs device served by mica itself (qemu_vfsd.c); the
+ * MICA_TEST_VIRTIOFS hook adds one served by virtiofsd (qemu_virtiofs.c)
+ * or by mica.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "engine.h"
 #include "engine_qemu.h"
 #include "sandbox.h"
@@ -51,7 +53,8 @@ static void qemu_vm_release(struct qemu_vm *q)
 {
     int i;
 
-    qemu_virtiofs_stop(&q->vfs); /* after QEMU: it is its client */
+    for (i = 0; i < QEMU_VFS_MAX; i++)
+        qemu_virtiofs_stop(&q->vfs[i]); /* after QEMU: it is its client */
     qemu_close(&q->kernel_fd);
     qemu_close(&q->initrd_fd);
     qemu_ring_destroy(&q->ring);
@@ -64,9 +67,31 @@ static void qemu_vm_release(struct qemu_vm *q)
     free(q->errbuf);
 }
 
+/* The test hook in slot 0, the run's shares after it. */
+static int qemu_vm_shares(struct qemu_vm *q, struct mica_error *err)
+{
+    const struct vm_config *cfg = q->cfg;
+    char tag[CMDLINE_TAG_MAX];
+    size_t i;
+    int rc = qemu_virtiofs_start(&q->vfs[0], cfg->opts->verbose, err);
+
+    for (i = 0; rc == 0 && i < cfg->nr_shares; i++) {
+        cmdline_share_tag(tag, i);
+        rc = qemu_virtiofs_share(&q->vfs[1 + i], (unsigned)(1 + i),
+                                 cfg->shares[i].host, tag,
+                                 cfg->shares[i].filter ?
+                                 VFSD_FILTER_WORLD_READABLE : 0, err);
+    }
+    return rc;
+}
+
 static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
                            struct mica_error *err)
 {
+    int i;
+
+    if (cfg->nr_shares > MICA_SHARES_MAX)
+        return mica_error_set(err, E2BIG, "too many shares");
     memset(q, 0, sizeof(*q));
     q->kernel_fd = q->initrd_fd = -1;
     q->in_pipe[0] = q->in_pipe[1] = q->out_pipe[0] = q->out_pipe[1] = -1;
@@ -74,8 +99,10 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     q->pid = -1;
     q->ring.memfd = -1;
     q->ring.rx_doorbell = -1;
-    q->vfs.pid = -1;
-    q->vfs.listen_fd = -1;
+    for (i = 0; i < QEMU_VFS_MAX; i++) {
+        q->vfs[i].pid = -1;
+        q->vfs[i].listen_fd = -1;
+    }
     q->cfg = cfg;
     if (qemu_ring_create(&q->ring, cfg->opts->mem_size, err) < 0)
         return -1;
@@ -96,7 +123,7 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     if (fcntl(q->in_pipe[1], F_SETFL, O_NONBLOCK) < 0)
         return mica_error_sys(err, errno, "fcntl");
     q->ring.rx_doorbell = q->in_pipe[1];
-    return qemu_virtiofs_start(&q->vfs, cfg->opts->verbose, err);
+    return qemu_vm_shares(q, err);
 }
 
 /* Keep the last QEMU_ERR_KEEP bytes of QEMU's stderr. */
@@ -138,11 +165,13 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
     const char *tail = qemu_err_tail(q);
     int st = conmux_status(&q->cm);
     char how[64];
+    int i;
 
-    if (q->vfs.failed) {
-        *err = q->vfs.err;
-        return mica_error_status(err, MICA_STATUS_ERROR);
-    }
+    for (i = 0; i < QEMU_VFS_MAX; i++)
+        if (q->vfs[i].failed) {
+            *err = q->vfs[i].err;
+            return mica_error_status(err, MICA_STATUS_ERROR);
+        }
     if (q->signo) {
         *status = 128 + q->signo;
         return 0;
@@ -173,7 +202,7 @@ int engine_qemu_run(const struct vm_config *cfg, int *status,
 {
     size_t len = strlen(cfg->cmdline);
     struct qemu_vm q;
-    int rc;
+    int rc, i, serving = 0;
 
     if (len >= QEMU_CMDLINE_MAX) /* -append is one exec argument */
         return mica_error_set(err, E2BIG, "arguments and environment are too "
@@ -182,8 +211,10 @@ int engine_qemu_run(const struct vm_config *cfg, int *status,
     rc = qemu_vm_prepare(&q, cfg, err);
     if (rc == 0)
         rc = qemu_spawn(&q, err);
+    for (i = 0; i < QEMU_VFS_MAX; i++)
+        serving |= q.vfs[i].srv != NULL;
     if (rc == 0)
-        rc = sandbox_enter_qemu_loop(cfg->tty_fd, q.vfs.srv != NULL, err);
+        rc = sandbox_enter_qemu_loop(cfg->tty_fd, serving, err);
     if (rc == 0)
         rc = qemu_loop(&q, err);
     if (rc == 0)

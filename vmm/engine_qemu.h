@@ -13,10 +13,14 @@
 #define QEMU_ERR_KEEP 4096
 #define QEMU_CMDLINE_MAX (32u * 4096u) /* Linux MAX_ARG_STRLEN */
 
-/* MICA_TEST_VIRTIOFS=DIR:TAG: virtiofsd serving DIR (qemu_virtiofs.c),
- * or with MICA_TEST_VIRTIOFS_SERVER=mica, mica's own server (qemu_vfsd.c). */
+/* One vhost-user virtio-fs device. Slot 0: the MICA_TEST_VIRTIOFS=DIR:TAG
+ * hook, virtiofsd serving DIR (qemu_virtiofs.c) or with
+ * MICA_TEST_VIRTIOFS_SERVER=mica, mica's own server (qemu_vfsd.c). Slots
+ * 1..: the run's shares (vm_config), always mica's server. */
+#define QEMU_VFS_MAX (1 + MICA_SHARES_MAX)
 struct qemu_virtiofs {
     int active;
+    unsigned idx;         /* slot: names the socket and the chardev */
     pid_t pid;
     struct vfsd *srv;     /* mica's server, or NULL for virtiofsd */
     int listen_fd;        /* until QEMU connects */
@@ -44,12 +48,16 @@ struct qemu_vm {
     char *cmdline;                  /* the VM's, plus mica.ring= */
     char *errbuf;                   /* tail of QEMU's stderr */
     size_t errlen;
-    struct qemu_virtiofs vfs;
+    struct qemu_virtiofs vfs[QEMU_VFS_MAX];
 };
 
 int qemu_spawn(struct qemu_vm *q, struct mica_error *err);
 int qemu_loop(struct qemu_vm *q, struct mica_error *err);
 int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
+                        struct mica_error *err);
+/* Serve host directory dir as device tag with mica's server in slot idx. */
+int qemu_virtiofs_share(struct qemu_virtiofs *v, unsigned idx,
+                        const char *dir, const char *tag, unsigned flags,
                         struct mica_error *err);
 void qemu_virtiofs_stop(struct qemu_virtiofs *v);
 /* mica's server in the event loop: QEMU_VFSD_POLLFDS entries. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "options.h"
 
@@ -24,6 +25,11 @@ const char options_run_usage[] =
     "                         be one; it is in raw mode while the VM runs\n"
     "  -e, --env NAME=VALUE   set an environment variable in the guest\n"
     "  -e, --env NAME         copy NAME from mica's environment (if set)\n"
+    "  -V, --volume HOST[:GUEST][:ro]\n"
+    "                         share host directory HOST at GUEST (default:\n"
+    "                         the same path), read-only: the guest may write,\n"
+    "                         but its changes vanish with the VM (qemu engine;\n"
+    "                         repeatable, at most 6; :rw is not supported yet)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
     "                         16M..64G)\n"
     "      --cpus N           number of vCPUs (only 1 for now)\n"
@@ -41,6 +47,8 @@ const char options_run_usage[] =
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
        OPT_QEMU };
 
+#define VOLUME_MSG "--volume %s: "
+
 static const struct option run_longopts[] = {
     {"memory", required_argument, NULL, OPT_MEMORY},
     {"kernel", required_argument, NULL, OPT_KERNEL},
@@ -52,6 +60,7 @@ static const struct option run_longopts[] = {
     {"platform", required_argument, NULL, OPT_PLATFORM},
     {"cpus", required_argument, NULL, OPT_CPUS},
     {"qemu", required_argument, NULL, OPT_QEMU},
+    {"volume", required_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -197,6 +206,104 @@ static int options_cpus_set(struct mica_options *opts, const char *arg,
     return 0;
 }
 
+/* A guest path: absolute, no empty, "." or ".." component, not "/". */
+static int volume_guest_ok(const char *g)
+{
+    const char *p = g;
+
+    if (g[0] != '/' || g[1] == '\0')
+        return 0;
+    while (*p == '/') {
+        size_t n = strcspn(p + 1, "/");
+
+        if (n == 0 || (n == 1 && p[1] == '.') ||
+            (n == 2 && p[1] == '.' && p[2] == '.'))
+            return 0;
+        p += 1 + n;
+    }
+    return 1;
+}
+
+/* Split "HOST[:GUEST][:ro|:rw]" in place; *rw is set for ":rw". */
+static void volume_split(char *s, char **guest, int *rw)
+{
+    char *last = strrchr(s, ':');
+
+    *rw = 0;
+    *guest = NULL;
+    if (last && (strcmp(last, ":ro") == 0 || strcmp(last, ":rw") == 0)) {
+        *rw = last[2] == 'w';
+        *last = '\0';
+    }
+    last = strchr(s, ':');
+    if (last) {
+        *last = '\0';
+        *guest = last + 1;
+    }
+}
+
+static int volume_check(const struct mica_options *opts, const char *arg,
+                        const char *host, const char *guest, int rw,
+                        struct mica_error *err)
+{
+    size_t i;
+
+    if (rw)
+        return mica_error_set(err, ENOTSUP, VOLUME_MSG "read-write shares "
+                              "are not supported yet (mica's virtio-fs "
+                              "server is read-only); use :ro", arg);
+    if (host[0] == '\0')
+        return mica_error_set(err, EINVAL, VOLUME_MSG "expected "
+                              "HOST[:GUEST][:ro]", arg);
+    if (guest && !volume_guest_ok(guest))
+        return mica_error_set(err, EINVAL, VOLUME_MSG "the guest path must "
+                              "be absolute, not /, without . or .. parts",
+                              arg);
+    if (opts->nr_shares == MICA_SHARES_MAX)
+        return mica_error_set(err, E2BIG, VOLUME_MSG "too many shares (at "
+                              "most %d)", arg, MICA_SHARES_MAX);
+    for (i = 0; guest && i < opts->nr_shares; i++)
+        if (strcmp(opts->shares[i].guest, guest) == 0)
+            return mica_error_set(err, EEXIST, VOLUME_MSG "%s is already "
+                                  "shared", arg, guest);
+    return 0;
+}
+
+int options_volume_add(struct mica_options *opts, const char *arg,
+                       struct mica_error *err)
+{
+    char *s = strdup(arg), *guest, *real = NULL;
+    struct stat st;
+    int rw, rc;
+
+    if (s == NULL)
+        return mica_error_set(err, ENOMEM, "out of memory");
+    volume_split(s, &guest, &rw);
+    rc = volume_check(opts, arg, s, guest, rw, err);
+    if (rc == 0 && (real = realpath(s, NULL)) == NULL)
+        rc = mica_error_sys(err, errno, VOLUME_MSG "%s", arg, s);
+    if (rc == 0 && (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)))
+        rc = mica_error_set(err, ENOTDIR, VOLUME_MSG "%s is not a directory",
+                            arg, s);
+    if (rc == 0 && guest == NULL)
+        rc = volume_check(opts, arg, s, real, 0, err); /* "/" itself */
+    if (rc == 0) {
+        struct mica_share *sh = &opts->shares[opts->nr_shares];
+
+        sh->guest = strdup(guest ? guest : real);
+        if (sh->guest == NULL) {
+            rc = mica_error_set(err, ENOMEM, "out of memory");
+        } else {
+            sh->host = real;
+            real = NULL;
+            opts->nr_shares++;
+        }
+    }
+    free(real);
+    free(s);
+    return rc;
+}
+
 static void options_defaults(struct mica_options *opts)
 {
     const char *qemu = getenv("MICA_QEMU");
@@ -216,6 +323,7 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case 't': opts->tty = 1; return 0;
     case 'i': opts->interactive = 1; return 0;
     case 'h': opts->help = 1; return 0;
+    case 'V': return options_volume_add(opts, arg, err);
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
     case OPT_KERNEL: opts->kernel_path = arg; return 0;
     case OPT_ENGINE: return options_engine_set(opts, arg, err);
@@ -237,7 +345,7 @@ int options_parse(struct mica_options *opts, int argc, char **argv,
     options_defaults(opts);
     optind = 0; /* full re-initialisation of getopt (glibc) */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:e:vhti", run_longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:e:vhtiV:", run_longopts, NULL)) != -1) {
         char word[8];
         const char *w = argv[optind - 1];
 
@@ -275,4 +383,9 @@ void options_free(struct mica_options *opts)
     free(opts->env);
     opts->env = NULL;
     opts->nr_env = 0;
+    for (i = 0; i < opts->nr_shares; i++) {
+        free(opts->shares[i].host);
+        free(opts->shares[i].guest);
+    }
+    opts->nr_shares = 0;
 }

@@ -18,6 +18,15 @@ enum mica_platform_choice {
     MICA_PLATFORM_CHOICE_RING0,
 };
 
+/* A host directory shared with the guest (--volume), read-only: the guest
+ * sees it through a private overlay, so its writes vanish with the VM. */
+#define MICA_SHARES_MAX 6 /* virtio-mmio slots (8), two kept for later */
+struct mica_share {
+    char *host;  /* realpath of the host directory, owned */
+    char *guest; /* absolute guest path, owned */
+    int filter;  /* only what every host user may read (world_readable) */
+};
+
 struct mica_options {
     uint64_t mem_size;       /* bytes, a multiple of 1 MiB */
     const char *kernel_path; /* NULL: the built-in kernel */
@@ -31,6 +40,8 @@ struct mica_options {
     unsigned cpus;
     enum mica_engine_kind engine;
     enum mica_platform_choice platform;
+    struct mica_share shares[MICA_SHARES_MAX]; /* --volume, in order */
+    size_t nr_shares;
     int prog_argc;           /* PROGRAM and its arguments */
     char **prog_argv;
 };
@@ -40,6 +51,10 @@ struct mica_options {
 int options_parse(struct mica_options *opts, int argc, char **argv,
                   struct mica_error *err);
 void options_free(struct mica_options *opts);
+
+/* One --volume HOST[:GUEST][:ro|:rw] argument, added to opts->shares. */
+int options_volume_add(struct mica_options *opts, const char *arg,
+                       struct mica_error *err);
 
 /* "256M", "1G", "65536K", "16777216": bytes; 0 on success. */
 int options_size_parse(const char *s, uint64_t *out);

@@ -21,7 +21,7 @@
 #define QEMU_EXIT_GRACE_MS 5000 /* after the EXIT record, QEMU must go */
 
 enum { PFD_OUT, PFD_ERR, PFD_SIG, PFD_IN, PFD_VFS,
-       PFD_COUNT = PFD_VFS + QEMU_VFSD_POLLFDS };
+       PFD_COUNT = PFD_VFS + QEMU_VFS_MAX * QEMU_VFSD_POLLFDS };
 
 static void qemu_stop(struct qemu_vm *q)
 {
@@ -58,12 +58,15 @@ static void qemu_drain_err(struct qemu_vm *q)
 
 static void qemu_pollfds(struct qemu_vm *q, struct pollfd *p)
 {
+    int i;
+
     p[PFD_OUT] = (struct pollfd){ .fd = q->out_pipe[0], .events = POLLIN };
     p[PFD_ERR] = (struct pollfd){ .fd = q->err_pipe[0], .events = POLLIN };
     p[PFD_SIG] = (struct pollfd){ .fd = q->cfg->sigfd, .events = POLLIN };
     p[PFD_IN] = (struct pollfd){ .fd = conmux_stdin_pending(&q->cm) ? 0 : -1,
                                  .events = POLLIN };
-    qemu_vfsd_pollfds(&q->vfs, p + PFD_VFS);
+    for (i = 0; i < QEMU_VFS_MAX; i++)
+        qemu_vfsd_pollfds(&q->vfs[i], p + PFD_VFS + i * QEMU_VFSD_POLLFDS);
 }
 
 /* One round of events: 1 to go on, 0 when the run is over. */
@@ -71,6 +74,7 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
 {
     char buf[65536];
     ssize_t n;
+    int i;
 
     if (p[PFD_SIG].revents & POLLIN) {
         int sig = engine_signal_read(q->cfg->sigfd);
@@ -82,8 +86,9 @@ static int qemu_events(struct qemu_vm *q, struct pollfd *p, int *eof)
             return 0;
         }
     }
-    if (qemu_vfsd_events(&q->vfs, p + PFD_VFS) < 0)
-        return 0;
+    for (i = 0; i < QEMU_VFS_MAX; i++)
+        if (qemu_vfsd_events(&q->vfs[i], p + PFD_VFS + i * QEMU_VFSD_POLLFDS) < 0)
+            return 0;
     if (p[PFD_ERR].revents) {
         n = qemu_read(q->err_pipe[0], buf, sizeof(buf));
         if (n > 0)

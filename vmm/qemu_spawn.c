@@ -20,7 +20,7 @@
 
 #include "engine_qemu.h"
 
-#define QEMU_MAX_ARGS 48
+#define QEMU_MAX_ARGS 96
 
 struct qemu_argv {
     char *argv[QEMU_MAX_ARGS];
@@ -71,11 +71,13 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
     qemu_arg(a, a->kernel);
     qemu_arg(a, "-initrd");
     qemu_arg(a, a->initrd);
-    if (q->vfs.active) {
+    for (i = 0; i < QEMU_VFS_MAX; i++) {
+        if (!q->vfs[i].active)
+            continue;
         qemu_arg(a, "-chardev");
-        qemu_arg(a, q->vfs.chardev);
+        qemu_arg(a, q->vfs[i].chardev);
         qemu_arg(a, "-device");
-        qemu_arg(a, q->vfs.device);
+        qemu_arg(a, q->vfs[i].device);
     }
     qemu_arg(a, "-append");
     qemu_arg(a, q->cmdline);

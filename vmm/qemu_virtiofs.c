@@ -58,15 +58,15 @@ static int virtiofs_spec_parse(struct qemu_virtiofs *v, const char *spec,
     return 0;
 }
 
-/* Bind and listen on "\0mica-virtiofs-PID"; the name goes to QEMU. */
+/* Bind and listen on "\0mica-virtiofs-PID-IDX"; the name goes to QEMU. */
 static int virtiofs_listen(struct qemu_virtiofs *v, struct mica_error *err)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     socklen_t len;
     int fd;
 
-    snprintf(v->sock_name, sizeof(v->sock_name), "mica-virtiofs-%ld",
-             (long)getpid());
+    snprintf(v->sock_name, sizeof(v->sock_name), "mica-virtiofs-%ld-%u",
+             (long)getpid(), v->idx);
     memcpy(sa.sun_path + 1, v->sock_name, strlen(v->sock_name));
     len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
                       strlen(v->sock_name));
@@ -135,6 +135,47 @@ static int virtiofs_server_pick(struct qemu_virtiofs *v, int lfd,
     return 0;
 }
 
+static void virtiofs_init(struct qemu_virtiofs *v, unsigned idx)
+{
+    memset(v, 0, sizeof(*v));
+    v->pid = -1;
+    v->listen_fd = -1;
+    v->idx = idx;
+}
+
+static void virtiofs_qemu_args(struct qemu_virtiofs *v)
+{
+    snprintf(v->chardev, sizeof(v->chardev),
+             "socket,id=vfs%u,path=%s,abstract=on", v->idx, v->sock_name);
+    snprintf(v->device, sizeof(v->device),
+             "vhost-user-fs-device,chardev=vfs%u,tag=%s", v->idx, v->tag);
+    v->active = 1;
+}
+
+int qemu_virtiofs_share(struct qemu_virtiofs *v, unsigned idx,
+                        const char *dir, const char *tag, unsigned flags,
+                        struct mica_error *err)
+{
+    int lfd, rc;
+
+    virtiofs_init(v, idx);
+    v->dir = strdup(dir);
+    v->tag = strdup(tag);
+    if (v->dir == NULL || v->tag == NULL)
+        return mica_error_set(err, ENOMEM, "out of memory");
+    lfd = virtiofs_listen(v, err);
+    if (lfd < 0)
+        return lfd;
+    rc = vfsd_new(&v->srv, v->dir, flags, err);
+    if (rc < 0) {
+        close(lfd);
+        return mica_error_wrap(err, "cannot share %s", dir);
+    }
+    v->listen_fd = lfd;
+    virtiofs_qemu_args(v);
+    return 0;
+}
+
 int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
                         struct mica_error *err)
 {
@@ -142,9 +183,7 @@ int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
     pid_t parent = getpid();
     int lfd, rc;
 
-    memset(v, 0, sizeof(*v));
-    v->pid = -1;
-    v->listen_fd = -1;
+    virtiofs_init(v, 0);
     if (spec == NULL || spec[0] == '\0')
         return 0;
     rc = virtiofs_spec_parse(v, spec, err);
@@ -170,11 +209,7 @@ int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
         virtiofs_child(v, lfd, parent, verbose);
     close(lfd); /* virtiofsd holds the listening socket now */
 args:
-    snprintf(v->chardev, sizeof(v->chardev),
-             "socket,id=vfs0,path=%s,abstract=on", v->sock_name);
-    snprintf(v->device, sizeof(v->device),
-             "vhost-user-fs-device,chardev=vfs0,tag=%s", v->tag);
-    v->active = 1;
+    virtiofs_qemu_args(v);
     return 0;
 }
 

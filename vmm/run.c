@@ -29,6 +29,8 @@ static int run_build_cmdline(struct run *r, struct mica_error *err)
     spec.user_env = r->opts->env;
     spec.nr_user_env = r->opts->nr_env;
     spec.verbose = r->opts->verbose;
+    spec.shares = r->opts->shares;
+    spec.nr_shares = r->opts->nr_shares;
     spec.tty = r->opts->tty;
     if (spec.tty && term_winsize(0, &spec.rows, &spec.cols) < 0)
         spec.rows = spec.cols = 0; /* size unknown: the guest picks one */
@@ -61,7 +63,11 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
         r->engine = MICA_ENGINE_QEMU;
         return 0;
     }
-    if (engine_kvm_probe(&why) == 0) {
+    if (r->opts->nr_shares && (r->opts->engine == MICA_ENGINE_KVM ||
+                               r->opts->platform != MICA_PLATFORM_CHOICE_AUTO))
+        return mica_error_set(err, ENOTSUP, "--volume needs the qemu engine "
+                              "for now; use --engine qemu");
+    if (r->opts->nr_shares == 0 && engine_kvm_probe(&why) == 0) {
         r->engine = MICA_ENGINE_KVM;
         return 0;
     }
@@ -75,6 +81,11 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
                               "but /dev/kvm is not available (%.900s); drop "
                               "--platform to use the QEMU engine", why.msg);
     r->engine = MICA_ENGINE_QEMU;
+    if (r->opts->nr_shares) {
+        snprintf(r->notice, sizeof(r->notice), "host shares need the QEMU "
+                 "engine for now; using it (slow)");
+        return 0;
+    }
     snprintf(r->notice, sizeof(r->notice), "/dev/kvm not available (%s); "
              "using the QEMU engine (slow)", why.msg);
     return 0;
@@ -124,6 +135,8 @@ int run_execute(struct run *r, int *status, struct mica_error *err)
         .initrd = r->initrd.buf,
         .initrd_size = r->initrd.len,
         .cmdline = r->cmdline,
+        .shares = r->opts->shares,
+        .nr_shares = r->opts->nr_shares,
     };
     int rc;
 

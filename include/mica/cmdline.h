@@ -12,6 +12,14 @@
  *   mica.time=NS       host CLOCK_REALTIME in ns when the VM was created
  *   mica.seed=HEX      64 hex digits of host randomness (AT_RANDOM, getrandom)
  *   mica.cwd=ENC       initial working directory (default "/")
+ *   mica.mount=ENC     one per host share, in mount order: "TAG,MODE,PATH"
+ *                      (the whole value percent-encoded; PATH last, so it
+ *                      may hold commas). Before the program runs, the
+ *                      kernel creates directory PATH (and its parents) in
+ *                      the root, mounts virtio-fs device TAG there and,
+ *                      for MODE "ro", a private overlay over it, so writes
+ *                      stay in guest memory. PATH is absolute. Mounts that
+ *                      fail stop the boot with status 125.
  *   mica.panic_test    the kernel panics on purpose after boot (tests)
  *   mica.fault_test=K  the core provokes a CPU fault of kind K after boot
  *                      (tests): "triple" (a triple fault), "kernel_pf" (a
@@ -42,6 +50,8 @@
 #define MICA_CMDLINE_TIME "mica.time="
 #define MICA_CMDLINE_SEED "mica.seed="
 #define MICA_CMDLINE_CWD "mica.cwd="
+#define MICA_CMDLINE_MOUNT "mica.mount="
+#define MICA_CMDLINE_MOUNT_RO "ro"
 #define MICA_CMDLINE_PANIC_TEST "mica.panic_test"
 #define MICA_CMDLINE_RING "mica.ring="
 #define MICA_CMDLINE_FAULT_TEST "mica.fault_test="

@@ -147,6 +147,35 @@ START_TEST(test_build_words)
 }
 END_TEST
 
+START_TEST(test_mount_words)
+{
+    char *argv[] = { "p" };
+    struct mica_share sh[2] = {
+        { "/h/a", "/data", 0 },
+        { "/h/b", "/odd dir,with comma/%x", 1 },
+    };
+    struct cmdline_spec s = spec_base(argv, 1);
+    struct mica_error e;
+    char *line, v[512], tag[CMDLINE_TAG_MAX];
+
+    ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
+    ck_assert_ptr_null(strstr(line, MICA_CMDLINE_MOUNT));
+    free(line);
+    s.shares = sh;
+    s.nr_shares = 2;
+    ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
+    check_word_chars(line);
+    ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 0, v));
+    ck_assert_str_eq(v, "mica0,ro,/data");
+    ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 1, v));
+    ck_assert_str_eq(v, "mica1,ro,/odd dir,with comma/%x");
+    ck_assert(!word_value(line, MICA_CMDLINE_MOUNT, 2, v));
+    free(line);
+    cmdline_share_tag(tag, 5);
+    ck_assert_str_eq(tag, "mica5");
+}
+END_TEST
+
 START_TEST(test_no_term_panic)
 {
     char *argv[] = { "p" };
@@ -240,6 +269,7 @@ int main(void)
     tcase_add_test(tc, test_too_long);
     tcase_add_test(tc, test_tty_words);
     tcase_add_test(tc, test_host_spec);
+    tcase_add_test(tc, test_mount_words);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -2,8 +2,11 @@
 #define _GNU_SOURCE
 #include <check.h>
 #include "check_run.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -16,6 +19,115 @@ static int parse(struct mica_options *o, struct mica_error *e, char **argv)
     mica_error_init(e);
     return options_parse(o, argc, argv, e);
 }
+
+/* A fresh directory with a symlink to it: --volume resolves HOST. */
+static char vol_dir[64], vol_link[80];
+
+static void vol_setup(void)
+{
+    strcpy(vol_dir, "/tmp/mica-opt-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(vol_dir));
+    snprintf(vol_link, sizeof(vol_link), "%s/../%s.l", vol_dir,
+             strrchr(vol_dir, '/') + 1);
+    ck_assert_int_eq(symlink(vol_dir, vol_link), 0);
+}
+
+static void vol_teardown(void)
+{
+    unlink(vol_link);
+    rmdir(vol_dir);
+}
+
+START_TEST(test_volume_forms)
+{
+    char a1[128], a2[128], a3[128], a4[128];
+    char *argv[] = { "run", "-V", a1, "--volume", a2, "-V", a3,
+                     "-V", a4, "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    vol_setup();
+    snprintf(a1, sizeof(a1), "%s", vol_link);
+    snprintf(a2, sizeof(a2), "%s:/data", vol_dir);
+    snprintf(a3, sizeof(a3), "%s:/ro:ro", vol_link);
+    snprintf(a4, sizeof(a4), "%s:/x/y", vol_dir);
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_uint_eq(o.nr_shares, 4);
+    ck_assert_str_eq(o.shares[0].host, vol_dir);
+    ck_assert_str_eq(o.shares[0].guest, vol_dir);
+    ck_assert_str_eq(o.shares[1].guest, "/data");
+    ck_assert_str_eq(o.shares[2].host, vol_dir);
+    ck_assert_str_eq(o.shares[2].guest, "/ro");
+    ck_assert_str_eq(o.shares[3].guest, "/x/y");
+    ck_assert_str_eq(o.prog_argv[0], "p");
+    options_free(&o);
+    vol_teardown();
+}
+END_TEST
+
+static void volume_fails(const char *arg, const char *msg_part, int errnum)
+{
+    char *argv[] = { "run", "-V", (char *)arg, "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_lt(parse(&o, &e, argv), 0);
+    ck_assert_int_eq(e.err, errnum);
+    ck_assert_msg(strstr(e.msg, msg_part) != NULL, "%s: %s", arg, e.msg);
+    ck_assert_ptr_null(strchr(e.msg, '\n'));
+}
+
+START_TEST(test_volume_errors)
+{
+    char a[128];
+
+    vol_setup();
+    snprintf(a, sizeof(a), "%s:/d:rw", vol_dir);
+    volume_fails(a, "read-write shares are not supported yet", ENOTSUP);
+    snprintf(a, sizeof(a), "%s:rel", vol_dir);
+    volume_fails(a, "must be absolute", EINVAL);
+    snprintf(a, sizeof(a), "%s:/", vol_dir);
+    volume_fails(a, "must be absolute", EINVAL);
+    snprintf(a, sizeof(a), "%s:/a/../b", vol_dir);
+    volume_fails(a, "must be absolute", EINVAL);
+    snprintf(a, sizeof(a), "%s:/a//b", vol_dir);
+    volume_fails(a, "must be absolute", EINVAL);
+    volume_fails("/nonexistent-mica-dir:/d", "No such file", ENOENT);
+    volume_fails("/etc/os-release:/d", "not a directory", ENOTDIR);
+    volume_fails(":/d", "expected HOST", EINVAL);
+    volume_fails("/", "must be absolute", EINVAL);
+    vol_teardown();
+}
+END_TEST
+
+START_TEST(test_volume_limits)
+{
+    char a[MICA_SHARES_MAX + 2][96];
+    char *argv[2 * (MICA_SHARES_MAX + 2) + 3];
+    struct mica_options o;
+    struct mica_error e;
+    int i, n = 0;
+
+    vol_setup();
+    argv[n++] = "run";
+    for (i = 0; i < MICA_SHARES_MAX + 1; i++) {
+        snprintf(a[i], sizeof(a[i]), "%s:/s%d", vol_dir, i);
+        argv[n++] = "-V";
+        argv[n++] = a[i];
+    }
+    argv[n++] = "p";
+    argv[n] = NULL;
+    ck_assert_int_lt(parse(&o, &e, argv), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "too many shares"));
+    snprintf(a[0], sizeof(a[0]), "%s:/same", vol_dir);
+    snprintf(a[1], sizeof(a[1]), "%s:/same", vol_dir);
+    argv[5] = "p";
+    argv[6] = NULL;
+    ck_assert_int_lt(parse(&o, &e, argv), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "already shared"));
+    vol_teardown();
+}
+END_TEST
 
 START_TEST(test_defaults)
 {
@@ -235,6 +347,9 @@ int main(void)
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_qemu_env);
     tcase_add_test(tc, test_tty_interactive);
+    tcase_add_test(tc, test_volume_forms);
+    tcase_add_test(tc, test_volume_errors);
+    tcase_add_test(tc, test_volume_limits);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

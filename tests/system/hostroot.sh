@@ -1,0 +1,88 @@
+#!/bin/sh
+# hostroot.sh: host directories in the guest, served by mica's own
+# virtio-fs server through the QEMU engine. --volume HOST[:GUEST][:ro]:
+# files read back byte for byte at the guest path (by default the host's
+# own), nested guest paths made on the way, writes that the guest sees
+# and that leave the host tree exactly as it was, and the one-line
+# errors (status 125) for what is refused. Needs QEMU and busybox-static.
+: "${MICA_TEST_TIMEOUT:=90}"
+. "${srcdir:-.}/tests/system/lib.sh"
+
+BB=${BUSYBOX:-$(command -v busybox)}
+[ -n "$BB" ] && [ -x "$BB" ] || skip "busybox not found (Debian package busybox-static)"
+case $BB in /*) ;; *) BB=$(cd "$(dirname "$BB")" && pwd)/$(basename "$BB") ;; esac
+case $(file -L "$BB" 2>/dev/null) in *dynamically*) skip "$BB is not static" ;; esac
+command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1 ||
+    skip "qemu-system-x86_64 not found: host shares are the QEMU engine's"
+MICA_TEST_ENGINE=qemu
+mica_setup
+
+# ---- the shared tree ----
+D=$WORK/data
+mkdir -p "$D/sub/deeper" "$D/odd name, comma"
+printf 'alpha\n' >"$D/a.txt"
+printf 'in odd\n' >"$D/odd name, comma/o.txt"
+head -c 300000 /dev/urandom >"$D/sub/random.bin"
+printf 'deep\n' >"$D/sub/deeper/d.txt"
+ln -s a.txt "$D/link"
+ln -s "$D" "$WORK/data.link"
+snapshot() {
+    (cd "$D" && find . -printf '%p %y %s %m %T@ %l\n' | LC_ALL=C sort &&
+        find . -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum)
+}
+snapshot >"$WORK/before"
+(cd "$D" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 md5sum) >"$WORK/sums"
+
+# ---- reading ----
+expect "--volume HOST:GUEST: every file reads back the same" 0 "$WORK/sums" /dev/null \
+    -V "$D:/data" "$BB" sh -c 'cd /data && find . -type f | LC_ALL=C sort |
+        while read -r f; do md5sum "$f"; done'
+
+printf 'alpha\ndeep\n' >"$WORK/want"
+expect "--volume HOST (through a symlink): the guest path is HOST's real path" 0 \
+    "$WORK/want" /dev/null -V "$WORK/data.link" "$BB" sh -c \
+    "cat '$D/link' '$D/sub/deeper/d.txt'"
+
+printf 'alpha\nin odd\ndeep\n' >"$WORK/want"
+expect "two shares, one at a new nested path, one with spaces and commas" 0 \
+    "$WORK/want" /dev/null -V "$D:/x/y/z:ro" -V "$D/odd name, comma:/o p,q" \
+    -V "$D/sub:/x/y/z/sub2" "$BB" sh -c \
+    'cat /x/y/z/a.txt "/o p,q/o.txt" /x/y/z/sub2/deeper/d.txt'
+
+# ---- writing: the guest sees its changes, the host never does ----
+printf '%s\n' changed 'a.txt' new.txt newdir 'sub gone' >"$WORK/want"
+expect "writes, creates, unlinks and mkdir in a share stay in the guest" 0 \
+    "$WORK/want" /dev/null -V "$D:/data" "$BB" sh -c \
+    'cd /data && echo changed >a.txt && cat a.txt && echo n >new.txt &&
+     mkdir newdir && rm -f sub/random.bin link && ls | grep -e txt -e newdir &&
+     rm -rf sub && { [ -e sub ] || echo "sub gone"; }'
+snapshot >"$WORK/after"
+if cmp -s "$WORK/before" "$WORK/after"; then
+    pass "the host tree is byte for byte what it was"
+else
+    fail "the host tree changed"
+    show_diff "$WORK/before" "$WORK/after" tree before
+fi
+
+# ---- what is refused ----
+refused() { # refused NAME WANT_IN_MESSAGE mica-args...
+    _n=$1 _m=$2
+    shift 2
+    mica_run "$WORK/m.out" "$WORK/m.err" /dev/null "$@" "$BB" true
+    if [ "$status" = 125 ] && [ "$(wc -l <"$WORK/m.err")" = 1 ] &&
+        grep -q -- "$_m" "$WORK/m.err"; then
+        pass "$_n (status 125, one line)"
+    else
+        fail "$_n: status $status"
+        sed -n '1,5s/^/    mica stderr: /p' "$WORK/m.err"
+    fi
+}
+refused "--volume :rw is refused, saying why" "read-write shares are not supported yet" \
+    -V "$D:/data:rw"
+refused "--volume of a missing directory" "No such file or directory" -V "$WORK/nope:/d"
+refused "--volume of a file" "is not a directory" -V "$D/a.txt:/d"
+refused "--volume with a relative guest path" "must be absolute" -V "$D:data"
+refused "--volume at the guest's /" "must be absolute" -V "$D:/"
+refused "--volume twice at one guest path" "already shared" -V "$D:/d" -V "$D/sub:/d"
+
+finish

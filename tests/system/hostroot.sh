@@ -64,6 +64,23 @@ else
     show_diff "$WORK/before" "$WORK/after" tree before
 fi
 
+# ---- unmodified Debian programs from the host's /usr ----
+# The headline: python3 with json, sqlite3 and subprocess, its
+# standard library and the ls it runs read from the shared /usr.
+PY=/usr/bin/python3
+if [ -x "$PY" ]; then
+    printf '0\n' >"$WORK/want"
+    expect "python3 from a shared /usr: json, sqlite3, subprocess running ls" 0 \
+        "$WORK/want" /dev/null -V /usr -V /etc "$PY" -c \
+        'import json,sqlite3,subprocess; print(subprocess.run(["ls","/"],capture_output=True).returncode)'
+    printf 'ALPHA\n' >"$WORK/want"
+    expect "python3 reads a file from another share" 0 "$WORK/want" /dev/null \
+        -V /usr -V /etc -V "$D:/data" "$PY" -c \
+        'print(open("/data/a.txt").read().strip().upper())'
+else
+    echo "SKIP: python3 checks: no $PY on this host"
+fi
+
 # ---- what is refused ----
 refused() { # refused NAME WANT_IN_MESSAGE mica-args...
     _n=$1 _m=$2

@@ -128,3 +128,46 @@ row "pipe round trip, 1 byte (us)" "$(inside host "$DIR/pipelat.musl" 10000)" \
     "$(inside mica "$DIR/pipelat.musl" 10000)"
 row "pipe, 64 MiB in 64 KiB (MiB/s)" "$(inside host "$DIR/pipebw.musl" 64)" \
     "$(inside mica "$DIR/pipebw.musl" 64)"
+
+# Host files (mica's virtio-fs server, -V shares; the QEMU engine for now).
+# wall SIDE MICA-OPTS -- PROG [ARG...]: median wall ms of 5 runs (the mica
+# side with MICA-OPTS); failed runs are left out.
+wall() {
+    _side=$1 _opts=$2
+    shift 3
+    for _k in 1 2 3 4 5; do
+        if [ "$_side" = host ]; then
+            "$RSS" "$@" </dev/null 2>/dev/null
+        else
+            # shellcheck disable=SC2086
+            "$RSS" "$MICA" run $ENGINE_OPTS $_opts "$@" </dev/null 2>/dev/null
+        fi
+    done | awk '$3 == 0 { print $1 / 1e6 }' | median
+}
+# per SIDE OPTS AMOUNT PROG...: AMOUNT per second of the work in PROG, its
+# wall time less that of `busybox true` with the same options.
+per() {
+    _side=$1 _opts=$2 _amount=$3
+    shift 4
+    _t=$(wall "$_side" "$_opts" -- "$@")
+    _b=$(wall "$_side" "$_opts" -- "$BB" true)
+    awk -v t="$_t" -v b="$_b" -v a="$_amount" 'BEGIN {
+        if (t == "n/a" || b == "n/a" || t <= b) print "n/a"; else printf "%.1f\n", a / ((t - b) / 1000) }'
+}
+BB=${BUSYBOX:-/bin/busybox}
+PY=/usr/bin/python3
+if [ -x "$BB" ]; then
+    S=$WORK/share
+    mkdir -p "$S/many"
+    head -c $((100 << 20)) /dev/zero >"$S/big"
+    (cd "$S/many" && seq 1 10000 | xargs touch)
+    [ -x "$PY" ] && row "python3 -c pass, median wall (ms)" \
+        "$(wall host "" -- "$PY" -c pass)" \
+        "$(wall mica "-V /usr -V /etc" -- "$PY" -c pass)"
+    row "read a 100 MiB file (MiB/s)" \
+        "$(per host "" 100 -- "$BB" dd if="$S/big" of=/dev/null bs=1M)" \
+        "$(per mica "-V $S:/data" 100 -- "$BB" dd if=/data/big of=/dev/null bs=1M)"
+    row "stat 10,000 files (files/ms)" \
+        "$(per host "" 10 -- "$BB" du -s "$S/many")" \
+        "$(per mica "-V $S:/data" 10 -- "$BB" du -s /data/many)"
+fi

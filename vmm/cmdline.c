@@ -201,7 +201,7 @@ int cmdline_build(const struct cmdline_spec *spec, char **out,
         sb_word(&sb, MICA_CMDLINE_VERBOSE, NULL);
     cmdline_add_clock_seed(&sb, spec);
     cmdline_add_mounts(&sb, spec);
-    sb_word(&sb, MICA_CMDLINE_CWD, "/");
+    sb_word(&sb, MICA_CMDLINE_CWD, spec->cwd ? spec->cwd : "/");
     cmdline_add_tty(&sb, spec);
     if (spec->panic_test)
         sb_word(&sb, MICA_CMDLINE_PANIC_TEST, NULL);

@@ -22,6 +22,7 @@ struct cmdline_spec {
     unsigned rows, cols;     /* with tty: mica.winsize=, if both are > 0 */
     const struct mica_share *shares; /* mica.mount=, tags mica0.. */
     size_t nr_shares;
+    const char *cwd;         /* mica.cwd=, NULL for "/" */
     int panic_test;
     const char *fault_test; /* MICA_TEST_FAULT: core fault to provoke */
     uint64_t time_ns;

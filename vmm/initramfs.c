@@ -173,23 +173,59 @@ static int initramfs_add_dirs(struct dirset *ds, struct cpio *c,
     return initramfs_add_parents(ds, c, path);
 }
 
+/* The host root's extra directories and links; a link is left out where
+ * the archive already has a directory of that name. */
+static int initramfs_add_root(struct dirset *ds, struct cpio *c,
+                              const struct hostroot *root)
+{
+    static const char *const dirs[] = {"/home", "/run", "/var"};
+    struct cpio_entry e = { .mode = S_IFLNK | 0777 };
+    size_t i, j;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < sizeof(dirs) / sizeof(dirs[0]); i++)
+        rc = dirset_add(ds, c, dirs[i], strlen(dirs[i]), 0755);
+    for (i = 0; rc == 0 && i < root->nr_links; i++) {
+        for (j = 0; j < ds->n; j++)
+            if (strcmp(ds->names[j], root->links[i].path) == 0)
+                break;
+        if (j < ds->n)
+            continue;
+        e.name = root->links[i].path;
+        e.data = root->links[i].target;
+        e.size = (uint32_t)strlen(root->links[i].target);
+        e.mtime = (uint32_t)time(NULL);
+        rc = cpio_add(c, &e);
+    }
+    return rc;
+}
+
 int initramfs_build(struct cpio *c, const struct program *prog,
                     const struct libs *libs, struct mica_error *err)
+{
+    return initramfs_build_root(c, prog, libs, NULL, err);
+}
+
+int initramfs_build_root(struct cpio *c, const struct program *prog,
+                         const struct libs *libs, const struct hostroot *root,
+                         struct mica_error *err)
 {
     struct dirset ds = { .n = 0 };
     int rc;
 
     cpio_init(c);
-    rc = initramfs_add_dirs(&ds, c, prog->path);
+    rc = initramfs_add_dirs(&ds, c, prog ? prog->path : "/");
     if (rc < 0) {
         dirset_release(&ds);
         cpio_release(c);
         return mica_error_sys(err, -rc, "initramfs: cannot add the "
-                              "directories of %s", prog->path);
+                              "directories of %s", prog ? prog->path : "/");
     }
-    rc = initramfs_add_file(c, prog->fd, prog->path, err);
+    rc = prog ? initramfs_add_file(c, prog->fd, prog->path, err) : 0;
     for (size_t i = 0; libs && i < libs->n && rc == 0; i++)
         rc = initramfs_add_lib(&ds, c, libs->root, &libs->v[i], err);
+    if (rc == 0 && root && (rc = initramfs_add_root(&ds, c, root)) < 0)
+        mica_error_sys(err, -rc, "initramfs: the host root");
     dirset_release(&ds);
     if (rc == 0 && (rc = cpio_finish(c)) < 0)
         mica_error_sys(err, -rc, "initramfs");

@@ -4,6 +4,7 @@
 
 #include "cpio.h"
 #include "error.h"
+#include "hostroot.h"
 #include "libs.h"
 #include "program.h"
 
@@ -12,5 +13,11 @@
  * symlinks and files of libs (NULL: none) with their parents. */
 int initramfs_build(struct cpio *c, const struct program *prog,
                     const struct libs *libs, struct mica_error *err);
+/* The same with, when root is not NULL, the host root's /home, /run and
+ * /var directories and its links (hostroot.h); prog NULL leaves the
+ * program out (the guest finds it in a share). */
+int initramfs_build_root(struct cpio *c, const struct program *prog,
+                         const struct libs *libs, const struct hostroot *root,
+                         struct mica_error *err);
 
 #endif

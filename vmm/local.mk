@@ -8,6 +8,7 @@ vmm_libmica_a_SOURCES = \
 	vmm/program.c vmm/program.h \
 	vmm/libs.c vmm/libs.h \
 	vmm/cpio.c vmm/cpio.h \
+	vmm/hostroot.c vmm/hostroot.h \
 	vmm/initramfs.c vmm/initramfs.h \
 	vmm/cmdline.c vmm/cmdline.h \
 	vmm/conmux.c vmm/conmux.h \

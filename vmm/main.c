@@ -52,6 +52,8 @@ static int main_run(int argc, char **argv)
     rc = run_prepare(&r, &opts, &err);
     if (rc == 0 && r.notice[0])
         fprintf(stderr, "mica: %s\n", r.notice);
+    if (rc == 0 && r.root.notice[0])
+        fprintf(stderr, "mica: %s\n", r.root.notice);
     if (rc == 0)
         rc = run_execute(&r, &status, &err);
     run_release(&r);

@@ -30,6 +30,11 @@ const char options_run_usage[] =
     "                         the same path), read-only: the guest may write,\n"
     "                         but its changes vanish with the VM (qemu engine;\n"
     "                         repeatable, at most 6; :rw is not supported yet)\n"
+    "      --host-root        the guest sees the host's /usr, /etc, /bin,\n"
+    "                         /sbin, /lib, /lib64 (world-readable files only)\n"
+    "                         and the current directory, read-only with a\n"
+    "                         private overlay (default with the qemu engine)\n"
+    "      --no-host-root     only the program (default with the kvm engine)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
     "                         16M..64G)\n"
     "      --cpus N           number of vCPUs (only 1 for now)\n"
@@ -45,7 +50,7 @@ const char options_run_usage[] =
     "127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
 
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
-       OPT_QEMU };
+       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT };
 
 #define VOLUME_MSG "--volume %s: "
 
@@ -61,6 +66,8 @@ static const struct option run_longopts[] = {
     {"cpus", required_argument, NULL, OPT_CPUS},
     {"qemu", required_argument, NULL, OPT_QEMU},
     {"volume", required_argument, NULL, 'V'},
+    {"host-root", no_argument, NULL, OPT_HOST_ROOT},
+    {"no-host-root", no_argument, NULL, OPT_NO_HOST_ROOT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -311,6 +318,7 @@ static void options_defaults(struct mica_options *opts)
     memset(opts, 0, sizeof(*opts));
     opts->mem_size = MICA_MEM_DEFAULT;
     opts->cpus = 1;
+    opts->host_root = -1;
     opts->qemu_path = qemu && qemu[0] ? qemu : MICA_QEMU_DEFAULT;
 }
 
@@ -324,6 +332,8 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case 'i': opts->interactive = 1; return 0;
     case 'h': opts->help = 1; return 0;
     case 'V': return options_volume_add(opts, arg, err);
+    case OPT_HOST_ROOT: opts->host_root = 1; return 0;
+    case OPT_NO_HOST_ROOT: opts->host_root = 0; return 0;
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
     case OPT_KERNEL: opts->kernel_path = arg; return 0;
     case OPT_ENGINE: return options_engine_set(opts, arg, err);

@@ -29,8 +29,9 @@ static int run_build_cmdline(struct run *r, struct mica_error *err)
     spec.user_env = r->opts->env;
     spec.nr_user_env = r->opts->nr_env;
     spec.verbose = r->opts->verbose;
-    spec.shares = r->opts->shares;
-    spec.nr_shares = r->opts->nr_shares;
+    spec.shares = r->root.shares;
+    spec.nr_shares = r->root.nr_shares;
+    spec.cwd = r->root.cwd;
     spec.tty = r->opts->tty;
     if (spec.tty && term_winsize(0, &spec.rows, &spec.cols) < 0)
         spec.rows = spec.cols = 0; /* size unknown: the guest picks one */
@@ -52,6 +53,27 @@ static int run_check_fit(struct run *r, struct mica_error *err)
                           (unsigned long long)(r->opts->mem_size >> 20));
 }
 
+/* Shares (--volume, --host-root) tie the run to the QEMU engine. */
+static int run_needs_qemu(const struct mica_options *opts)
+{
+    return opts->nr_shares > 0 || opts->host_root == 1;
+}
+
+/* The engine run_choose_engine will pick, without its errors: the host
+ * root is on by default with the QEMU engine only. */
+static int run_host_root_on(const struct mica_options *opts)
+{
+    struct mica_error why;
+
+    if (opts->host_root >= 0)
+        return opts->host_root;
+    if (opts->engine != MICA_ENGINE_AUTO)
+        return opts->engine == MICA_ENGINE_QEMU;
+    mica_error_init(&why);
+    return opts->platform == MICA_PLATFORM_CHOICE_AUTO &&
+           (opts->nr_shares > 0 || engine_kvm_probe(&why) < 0);
+}
+
 /* --engine auto: KVM when /dev/kvm works, else QEMU with a notice. */
 static int run_choose_engine(struct run *r, struct mica_error *err)
 {
@@ -63,11 +85,13 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
         r->engine = MICA_ENGINE_QEMU;
         return 0;
     }
-    if (r->opts->nr_shares && (r->opts->engine == MICA_ENGINE_KVM ||
-                               r->opts->platform != MICA_PLATFORM_CHOICE_AUTO))
-        return mica_error_set(err, ENOTSUP, "--volume needs the qemu engine "
-                              "for now; use --engine qemu");
-    if (r->opts->nr_shares == 0 && engine_kvm_probe(&why) == 0) {
+    if (run_needs_qemu(r->opts) &&
+        (r->opts->engine == MICA_ENGINE_KVM ||
+         r->opts->platform != MICA_PLATFORM_CHOICE_AUTO))
+        return mica_error_set(err, ENOTSUP, "%s needs the qemu engine for "
+                              "now; use --engine qemu", r->opts->nr_shares ?
+                              "--volume" : "--host-root");
+    if (!run_needs_qemu(r->opts) && engine_kvm_probe(&why) == 0) {
         r->engine = MICA_ENGINE_KVM;
         return 0;
     }
@@ -81,7 +105,7 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
                               "but /dev/kvm is not available (%.900s); drop "
                               "--platform to use the QEMU engine", why.msg);
     r->engine = MICA_ENGINE_QEMU;
-    if (r->opts->nr_shares) {
+    if (run_needs_qemu(r->opts)) {
         snprintf(r->notice, sizeof(r->notice), "host shares need the QEMU "
                  "engine for now; using it (slow)");
         return 0;
@@ -89,6 +113,46 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
     snprintf(r->notice, sizeof(r->notice), "/dev/kvm not available (%s); "
              "using the QEMU engine (slow)", why.msg);
     return 0;
+}
+
+/* Is the program's file visible in the guest through a share at the same
+ * path (it then stays out of the initramfs)? */
+static int run_prog_shared(const struct run *r)
+{
+    char *real = realpath(r->prog.path, NULL);
+    size_t i, n;
+    int shared = 0;
+
+    for (i = 0; real && i < r->root.nr_shares; i++) {
+        n = strlen(r->root.shares[i].guest);
+        if (strcmp(r->root.shares[i].host, r->root.shares[i].guest) == 0 &&
+            strncmp(real, r->root.shares[i].guest, n) == 0 && real[n] == '/')
+            shared = 1;
+    }
+    free(real);
+    return shared;
+}
+
+/* Without the host root a dynamic program brings its interpreter and
+ * libraries along; with it, they come from the host's /usr. */
+static int run_build_initrd(struct run *r, struct mica_error *err)
+{
+    int on = run_host_root_on(r->opts);
+    struct libs libs;
+    int rc = hostroot_build(&r->root, r->opts, on, err);
+
+    if (rc < 0)
+        return rc;
+    if (on)
+        return initramfs_build_root(&r->initrd, run_prog_shared(r) ? NULL :
+                                    &r->prog, NULL, &r->root, err);
+    libs_init(&libs, "");
+    if (r->prog.elf.has_interp)
+        rc = libs_resolve(&libs, r->prog.path, r->prog.fd, err);
+    if (rc == 0)
+        rc = initramfs_build(&r->initrd, &r->prog, &libs, err);
+    libs_release(&libs);
+    return rc;
 }
 
 int run_prepare(struct run *r, const struct mica_options *opts,
@@ -104,17 +168,8 @@ int run_prepare(struct run *r, const struct mica_options *opts,
     if (opts->tty && (rc = term_check(0, err)) < 0)
         return rc;
     rc = program_resolve(&r->prog, opts->prog_argv[0], err);
-    if (rc == 0) {
-        /* a dynamic program brings its interpreter and libraries along,
-         * until the host root is served by virtio-fs */
-        struct libs libs;
-        libs_init(&libs, "");
-        if (r->prog.elf.has_interp)
-            rc = libs_resolve(&libs, r->prog.path, r->prog.fd, err);
-        if (rc == 0)
-            rc = initramfs_build(&r->initrd, &r->prog, &libs, err);
-        libs_release(&libs);
-    }
+    if (rc == 0)
+        rc = run_build_initrd(r, err);
     if (rc == 0)
         rc = run_build_cmdline(r, err);
     if (rc == 0)
@@ -135,8 +190,8 @@ int run_execute(struct run *r, int *status, struct mica_error *err)
         .initrd = r->initrd.buf,
         .initrd_size = r->initrd.len,
         .cmdline = r->cmdline,
-        .shares = r->opts->shares,
-        .nr_shares = r->opts->nr_shares,
+        .shares = r->root.shares,
+        .nr_shares = r->root.nr_shares,
     };
     int rc;
 
@@ -174,4 +229,5 @@ void run_release(struct run *r)
     kernel_image_release(&r->kernel);
     free(r->cmdline);
     r->cmdline = NULL;
+    hostroot_release(&r->root);
 }

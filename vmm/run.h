@@ -7,6 +7,7 @@
 
 #include "cpio.h"
 #include "engine.h"
+#include "hostroot.h"
 #include "kernel_image.h"
 #include "options.h"
 #include "program.h"
@@ -17,6 +18,7 @@ struct run {
     struct cpio initrd;
     struct kernel_image kernel;
     char *cmdline;
+    struct hostroot root;         /* the shares served, links, cwd */
     enum mica_engine_kind engine; /* KVM or QEMU once chosen */
     char notice[MICA_ERROR_MSG_MAX + 128];             /* for main to print, or "" */
     int sigfd;

@@ -4,7 +4,10 @@
 # files read back byte for byte at the guest path (by default the host's
 # own), nested guest paths made on the way, writes that the guest sees
 # and that leave the host tree exactly as it was, and the one-line
-# errors (status 125) for what is refused. Needs QEMU and busybox-static.
+# errors (status 125) for what is refused. Then the default host root
+# (no --volume, --no-host-root dropped): /usr, /etc and the working
+# directory, with the world-readable filter on /etc. Needs QEMU and
+# busybox-static.
 : "${MICA_TEST_TIMEOUT:=90}"
 . "${srcdir:-.}/tests/system/lib.sh"
 
@@ -80,6 +83,41 @@ if [ -x "$PY" ]; then
 else
     echo "SKIP: python3 checks: no $PY on this host"
 fi
+
+# ---- the default host root (what mica run does with the QEMU engine) ----
+NOROOT_OPTS=$ENGINE_OPTS
+ENGINE_OPTS="--engine qemu"
+if [ -x "$PY" ]; then
+    printf '0\n' >"$WORK/want"
+    expect "default root: python3 with json, sqlite3, subprocess running ls" 0 \
+        "$WORK/want" /dev/null "$PY" -c \
+        'import json,sqlite3,subprocess; print(subprocess.run(["ls","/"],capture_output=True).returncode)'
+fi
+expect "default root: /etc/os-release is the host's" 0 /etc/os-release /dev/null \
+    "$BB" cat /etc/os-release
+printf 'ls: /etc/shadow: No such file or directory\n0\n' >"$WORK/want"
+expect "default root: /etc/shadow is hidden (ENOENT, not in the listing)" 0 \
+    "$WORK/want" /dev/null "$BB" sh -c 'ls /etc/shadow 2>&1; ls /etc | grep -c "^shadow$"; exit 0'
+md5sum /etc/hosts >"$WORK/hosts.before"
+printf 'mica-guest-line\n' >"$WORK/want"
+expect "default root: the guest writes /etc/hosts" 0 "$WORK/want" /dev/null \
+    "$BB" sh -c 'echo mica-guest-line >>/etc/hosts && tail -n 1 /etc/hosts'
+if md5sum /etc/hosts | cmp -s - "$WORK/hosts.before"; then
+    pass "default root: the host's /etc/hosts is unchanged"
+else
+    fail "default root: the host's /etc/hosts changed"
+fi
+mkdir "$WORK/here"
+printf 'from the cwd\n' >"$WORK/here/f.txt"
+printf '%s\nfrom the cwd\n' "$WORK/here" >"$WORK/want"
+HERE=$(pwd)
+cd "$WORK/here" || exit 99
+expect "default root: the working directory is the host's, its files read back" \
+    0 "$WORK/want" /dev/null "$BB" sh -c 'pwd; cat f.txt'
+cd "$HERE" || exit 99
+expect "--no-host-root: no /usr/bin/python3 (status 127)" 127 "" /dev/null \
+    --no-host-root "$BB" sh -c '/usr/bin/python3 -c pass 2>/dev/null'
+ENGINE_OPTS=$NOROOT_OPTS
 
 # ---- what is refused ----
 refused() { # refused NAME WANT_IN_MESSAGE mica-args...

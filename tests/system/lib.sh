@@ -34,6 +34,10 @@ mica_setup() {
     else
         skip "no usable /dev/kvm and no qemu-system-x86_64: no engine to run guests"
     fi
+    # The guest's root is the initramfs alone (--no-host-root): tests
+    # compare it with the host's or time the boot; hostroot.sh sets
+    # MICA_TEST_HOST_ROOT=1 for the default host root.
+    [ "${MICA_TEST_HOST_ROOT:-}" = 1 ] || ENGINE_OPTS="$ENGINE_OPTS --no-host-root"
     command -v timeout >/dev/null 2>&1 || skip "timeout(1) is needed"
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/mica-test.XXXXXX") || exit 99
     trap 'rm -rf "$WORK"' EXIT

@@ -170,6 +170,13 @@ START_TEST(test_mount_words)
     ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 1, v));
     ck_assert_str_eq(v, "mica1,ro,/odd dir,with comma/%x");
     ck_assert(!word_value(line, MICA_CMDLINE_MOUNT, 2, v));
+    ck_assert(word_value(line, MICA_CMDLINE_CWD, 0, v));
+    ck_assert_str_eq(v, "/");
+    free(line);
+    s.cwd = "/home/u/a dir";
+    ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
+    ck_assert(word_value(line, MICA_CMDLINE_CWD, 0, v));
+    ck_assert_str_eq(v, "/home/u/a dir");
     free(line);
     cmdline_share_tag(tag, 5);
     ck_assert_str_eq(tag, "mica5");

@@ -170,6 +170,48 @@ START_TEST(test_initramfs)
 }
 END_TEST
 
+/* The host root's directories and links; a link where the archive has a
+ * directory already (the program's parent) is left out. */
+START_TEST(test_initramfs_root)
+{
+    struct hostroot root = { .nr_links = 2 };
+    struct program prog = { .fd = -1, .path = "/bin/prog" };
+    struct mica_error e;
+    struct cpio c;
+    struct parsed p;
+    size_t off;
+    int pass, links, dirs, bin_dir;
+
+    root.links[0].path = "/bin";
+    root.links[0].target = "usr/bin";
+    root.links[1].path = "/lib64";
+    root.links[1].target = "usr/lib64";
+    prog.fd = open("/dev/null", O_RDONLY);
+    mica_error_init(&e);
+    for (pass = 0; pass < 2; pass++) {
+        ck_assert_int_eq(initramfs_build_root(&c, pass ? &prog : NULL, NULL,
+                                              &root, &e), 0);
+        links = dirs = bin_dir = 0;
+        for (off = 0; off < c.len;) {
+            parse_entry(&c, &off, &p);
+            if (strcmp(p.name, "home") == 0 || strcmp(p.name, "run") == 0 ||
+                strcmp(p.name, "var") == 0)
+                dirs++;
+            if (S_ISLNK(p.mode))
+                links++;
+            if (strcmp(p.name, "bin") == 0 && S_ISDIR(p.mode))
+                bin_dir++;
+            ck_assert(strcmp(p.name, "bin/prog") != 0 || pass == 1);
+        }
+        ck_assert_int_eq(dirs, 3);
+        ck_assert_int_eq(links, pass ? 1 : 2); /* /bin is a directory */
+        ck_assert_int_eq(bin_dir, pass);
+        cpio_release(&c);
+    }
+    close(prog.fd);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cpio");
@@ -178,6 +220,7 @@ int main(void)
     tcase_add_test(tc, test_roundtrip);
     tcase_add_test(tc, test_name_padding);
     tcase_add_test(tc, test_initramfs);
+    tcase_add_test(tc, test_initramfs_root);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

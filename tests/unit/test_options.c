@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "hostroot.h"
 #include "options.h"
 
 static int parse(struct mica_options *o, struct mica_error *e, char **argv)
@@ -125,6 +126,95 @@ START_TEST(test_volume_limits)
     argv[6] = NULL;
     ck_assert_int_lt(parse(&o, &e, argv), 0);
     ck_assert_ptr_nonnull(strstr(e.msg, "already shared"));
+    vol_teardown();
+}
+END_TEST
+
+START_TEST(test_host_root_options)
+{
+    char *none[] = { "run", "p", NULL };
+    char *on[] = { "run", "--no-host-root", "--host-root", "p", NULL };
+    char *off[] = { "run", "--host-root", "--no-host-root", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, none), 0);
+    ck_assert_int_eq(o.host_root, -1); /* decided with the engine */
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, on), 0);
+    ck_assert_int_eq(o.host_root, 1); /* the last one wins */
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, off), 0);
+    ck_assert_int_eq(o.host_root, 0);
+    options_free(&o);
+}
+END_TEST
+
+/* The shares of a run: the host root's first, then --volume; the working
+ * directory's share is the first to go when they do not all fit. */
+START_TEST(test_host_root_build)
+{
+    char a[MICA_SHARES_MAX][96], *argv[2 * MICA_SHARES_MAX + 3];
+    struct mica_options o;
+    struct mica_error e;
+    struct hostroot h;
+    size_t i, base;
+    int n = 0;
+
+    vol_setup();
+    ck_assert_int_eq(chdir(vol_dir), 0);
+    argv[n++] = "run";
+    argv[n++] = "p";
+    argv[n] = NULL;
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_int_eq(hostroot_build(&h, &o, 0, &e), 0);
+    ck_assert_uint_eq(h.nr_shares, 0);
+    ck_assert_ptr_null(h.cwd);
+    hostroot_release(&h);
+    ck_assert_int_eq(hostroot_build(&h, &o, 1, &e), 0);
+    ck_assert_str_eq(h.shares[0].guest, "/usr");
+    ck_assert(h.shares[0].filter);
+    ck_assert_str_eq(h.shares[1].guest, "/etc");
+    ck_assert(h.shares[1].filter);
+    base = h.nr_shares - 1; /* the root's without the cwd's */
+    ck_assert_str_eq(h.cwd, vol_dir);
+    ck_assert_str_eq(h.shares[base].guest, vol_dir);
+    ck_assert(!h.shares[base].filter);
+    ck_assert_uint_le(base + h.nr_links, 6); /* usr etc bin sbin lib lib64 */
+    ck_assert_str_eq(h.notice, "");
+    hostroot_release(&h);
+    options_free(&o);
+    /* --volume up to the limit: the cwd's share goes, then an error */
+    n = 1;
+    for (i = 0; i + base < MICA_SHARES_MAX; i++) {
+        snprintf(a[i], sizeof(a[i]), "%s:/s%zu", vol_dir, i);
+        argv[n++] = "-V";
+        argv[n++] = a[i];
+    }
+    argv[n++] = "p";
+    argv[n] = NULL;
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_int_eq(hostroot_build(&h, &o, 1, &e), 0);
+    ck_assert_uint_eq(h.nr_shares, MICA_SHARES_MAX);
+    ck_assert_ptr_null(h.cwd);
+    ck_assert_ptr_nonnull(strstr(h.notice, "too many shares"));
+    if (base < MICA_SHARES_MAX) /* after the root's */
+        ck_assert_str_eq(h.shares[base].guest, "/s0");
+    hostroot_release(&h);
+    options_free(&o);
+    if (base > 0) {
+        snprintf(a[i], sizeof(a[i]), "%s:/s%zu", vol_dir, i);
+        argv[n - 1] = "-V";
+        argv[n++] = a[i];
+        argv[n++] = "p";
+        argv[n] = NULL;
+        ck_assert_int_eq(parse(&o, &e, argv), 0);
+        ck_assert_int_lt(hostroot_build(&h, &o, 1, &e), 0);
+        ck_assert_ptr_nonnull(strstr(e.msg, "--no-host-root"));
+        hostroot_release(&h);
+        options_free(&o);
+    }
+    ck_assert_int_eq(chdir("/"), 0);
     vol_teardown();
 }
 END_TEST
@@ -350,6 +440,8 @@ int main(void)
     tcase_add_test(tc, test_volume_forms);
     tcase_add_test(tc, test_volume_errors);
     tcase_add_test(tc, test_volume_limits);
+    tcase_add_test(tc, test_host_root_options);
+    tcase_add_test(tc, test_host_root_build);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

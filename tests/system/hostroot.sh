@@ -115,6 +115,24 @@ cd "$WORK/here" || exit 99
 expect "default root: the working directory is the host's, its files read back" \
     0 "$WORK/want" /dev/null "$BB" sh -c 'pwd; cat f.txt'
 cd "$HERE" || exit 99
+# The make check: the host's make builds in the current directory,
+# and its outputs stay in the guest.
+if [ -x /usr/bin/make ]; then
+    mkdir "$WORK/proj"
+    printf 'all: out.txt\n\tcat out.txt\nout.txt: in.txt\n\ttr a-z A-Z <in.txt >out.txt\n' \
+        >"$WORK/proj/Makefile"
+    printf 'hello make\n' >"$WORK/proj/in.txt"
+    printf 'tr a-z A-Z <in.txt >out.txt\ncat out.txt\nHELLO MAKE\n' >"$WORK/want"
+    cd "$WORK/proj" || exit 99
+    expect "default root: make builds in the current directory" 0 "$WORK/want" /dev/null \
+        /usr/bin/make
+    cd "$HERE" || exit 99
+    if [ -e "$WORK/proj/out.txt" ]; then
+        fail "default root: make's output reached the host"
+    else
+        pass "default root: make's output stayed in the guest"
+    fi
+fi
 expect "--no-host-root: no /usr/bin/python3 (status 127)" 127 "" /dev/null \
     --no-host-root "$BB" sh -c '/usr/bin/python3 -c pass 2>/dev/null'
 ENGINE_OPTS=$NOROOT_OPTS

@@ -31,8 +31,6 @@
 #define SEL_OUT (POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR)
 #define SEL_EX POLLPRI
 
-#define SIGBIT(s) (1ull << ((s)-1))
-#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 struct poll_entry {
     struct core_waiter w; /* first: linked into q */
@@ -204,17 +202,7 @@ static long poll_run(poll_scan_fn scan, void *ctx, const struct poll_time *t)
 
 static long poll_sigmask_set(uaddr_t u_mask, size_t size)
 {
-    uint64_t mask;
-    if (!u_mask.addr)
-        return 0;
-    if (size != sizeof(mask))
-        return -EINVAL;
-    if (core_copy_from_user(&mask, u_mask, sizeof(mask)))
-        return -EFAULT;
-    abi_proc->saved_sigmask = abi_proc->sigmask;
-    abi_proc->restore_sigmask = true;
-    abi_proc->sigmask = mask & ~UNBLOCKABLE;
-    return 0;
+    return u_mask.addr ? signal_mask_temporarily(u_mask, size) : 0;
 }
 
 /* Interrupted, delivery restores the mask after the handler's frame is

@@ -155,5 +155,7 @@ void signal_deliver(struct core_uregs *regs);
 /* Something the current process waits for may be interrupted by a
  * signal: true when one is pending and unblocked. */
 bool signal_pending(void);
+/* The mask for the duration of sigsuspend/ppoll/pselect6 (sys_signal.c). */
+long signal_mask_temporarily(uaddr_t u_mask, size_t sigsetsize) __must_check;
 
 #endif

@@ -121,7 +121,9 @@ void signals_reset_on_exec(struct process *p)
 
 /* ---- waiting for signals ---- */
 
-long sys_rt_sigsuspend(uaddr_t u_mask, size_t sigsetsize)
+/* sigsuspend, ppoll, pselect6: the mask for the duration of the call;
+ * delivery (or the caller, when no signal came) puts the old one back. */
+long signal_mask_temporarily(uaddr_t u_mask, size_t sigsetsize)
 {
     uint64_t mask;
     if (sigsetsize != SIGSETSIZE)
@@ -131,6 +133,14 @@ long sys_rt_sigsuspend(uaddr_t u_mask, size_t sigsetsize)
     abi_proc->saved_sigmask = abi_proc->sigmask;
     abi_proc->restore_sigmask = true;
     abi_proc->sigmask = mask & ~UNBLOCKABLE;
+    return 0;
+}
+
+long sys_rt_sigsuspend(uaddr_t u_mask, size_t sigsetsize)
+{
+    long err = signal_mask_temporarily(u_mask, sigsetsize);
+    if (err)
+        return err;
     while (!signal_pending())
         core_sleep(0, true);
     core_task_interrupt(abi_proc->task);

@@ -11,10 +11,7 @@
 : "${MICA_TEST_TIMEOUT:=90}"
 . "${srcdir:-.}/tests/system/lib.sh"
 
-BB=${BUSYBOX:-$(command -v busybox)}
-[ -n "$BB" ] && [ -x "$BB" ] || skip "busybox not found (Debian package busybox-static)"
-case $BB in /*) ;; *) BB=$(cd "$(dirname "$BB")" && pwd)/$(basename "$BB") ;; esac
-case $(file -L "$BB" 2>/dev/null) in *dynamically*) skip "$BB is not static" ;; esac
+need_busybox
 command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1 ||
     skip "qemu-system-x86_64 not found: host shares are the QEMU engine's"
 MICA_TEST_ENGINE=qemu

@@ -16,6 +16,14 @@ skip() {
     exit 77
 }
 
+# need_busybox: BB, the absolute path of a static busybox, or skip.
+need_busybox() {
+    BB=${BUSYBOX:-$(command -v busybox)}
+    [ -n "$BB" ] && [ -x "$BB" ] || skip "busybox not found (Debian package busybox-static)"
+    case $BB in /*) ;; *) BB=$(cd "$(dirname "$BB")" && pwd)/$(basename "$BB") ;; esac
+    case $(file -L "$BB" 2>/dev/null) in *dynamically*) skip "$BB is not static" ;; esac
+}
+
 # Find mica and pick an engine: KVM when we may use it, else QEMU, else skip.
 mica_setup() {
     MICA=${MICA:-./mica}

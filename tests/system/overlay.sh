@@ -13,10 +13,7 @@
 . "${srcdir:-.}/tests/system/lib.sh"
 
 VIRTIOFSD=${MICA_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
-BB=${BUSYBOX:-$(command -v busybox)}
-[ -n "$BB" ] && [ -x "$BB" ] || skip "busybox not found (Debian package busybox-static)"
-case $BB in /*) ;; *) BB=$(cd "$(dirname "$BB")" && pwd)/$(basename "$BB") ;; esac
-case $(file -L "$BB" 2>/dev/null) in *dynamically*) skip "$BB is not static" ;; esac
+need_busybox
 command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1 ||
     skip "qemu-system-x86_64 not found: the virtio-fs hook is the QEMU engine's"
 [ -x "$VIRTIOFSD" ] || skip "$VIRTIOFSD not found (Debian package qemu-system-common)"

@@ -10,36 +10,33 @@ RANDSYS=${RANDSYS:-./tests/stress/randsys}
 : "${STRESS_SEEDS:=1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16}"
 : "${STRESS_CALLS:=5000}"
 
-for seed in $STRESS_SEEDS; do
-    timeout "$MICA_TEST_TIMEOUT" "$MICA" run $ENGINE_OPTS "$RANDSYS" "$STRESS_CALLS" "$seed" \
+# survive WHAT RANDSYS-ARGS...: one run; the kernel must neither panic
+# (125) nor hang (124), whatever happens to the program.
+survive() {
+    _what=$1
+    shift
+    timeout "$MICA_TEST_TIMEOUT" "$MICA" run $ENGINE_OPTS "$RANDSYS" "$@" \
         </dev/null >"$WORK/out" 2>"$WORK/err"
     st=$?
     if [ $st -eq 125 ] || [ $st -eq 124 ]; then
-        echo "FAIL: seed $seed: status $st (125: kernel panic, 124: hang); rerun with"
-        echo "      mica run -e TRACE=1 $RANDSYS $STRESS_CALLS $seed"
+        echo "FAIL: $_what: status $st (125: kernel panic, 124: hang); rerun with"
+        echo "      mica run -e TRACE=1 $RANDSYS $*"
         sed 's/^/    /' "$WORK/err" | tail -20
         failed=$((failed + 1))
     else
-        echo "PASS: seed $seed: $STRESS_CALLS random syscalls, program status $st"
+        echo "PASS: $_what, program status $st: $(cat "$WORK/out")"
         passed=$((passed + 1))
     fi
+}
+
+for seed in $STRESS_SEEDS; do
+    survive "seed $seed: $STRESS_CALLS random syscalls" "$STRESS_CALLS" "$seed"
 done
 
 # The same with processes: children in their own groups issue the calls
 # (their kills reach each other), the parent counts how they ended.
 : "${STRESS_PROC_SEEDS:=101 102 103 104}"
 for seed in $STRESS_PROC_SEEDS; do
-    timeout "$MICA_TEST_TIMEOUT" "$MICA" run $ENGINE_OPTS "$RANDSYS" 2000 "$seed" 4 \
-        </dev/null >"$WORK/out" 2>"$WORK/err"
-    st=$?
-    if [ $st -eq 125 ] || [ $st -eq 124 ]; then
-        echo "FAIL: seed $seed, 4 children: status $st (125: kernel panic, 124: hang); rerun with"
-        echo "      mica run -e TRACE=1 $RANDSYS 2000 $seed 4"
-        sed 's/^/    /' "$WORK/err" | tail -20
-        failed=$((failed + 1))
-    else
-        echo "PASS: seed $seed: 4 children x 2000 random syscalls, status $st: $(cat "$WORK/out")"
-        passed=$((passed + 1))
-    fi
+    survive "seed $seed: 4 children x 2000 random syscalls" 2000 "$seed" 4
 done
 finish

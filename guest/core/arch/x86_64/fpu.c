@@ -37,35 +37,27 @@ void fpu_save(void *area)
 }
 
 /* 0, or -EINVAL when the CPU refused the image (exception-table fixup). */
+#define LOAD_CHECKED(insn, err, area, ...)                                     \
+    __asm__ volatile("1: " insn " (%1)\n"                                      \
+                     "2:\n"                                                    \
+                     ".section .fixup, \"ax\"\n"                               \
+                     "3: mov %2, %0\n"                                         \
+                     "   jmp 2b\n"                                             \
+                     ".previous\n"                                             \
+                     ".section __ex_table, \"a\"\n"                            \
+                     ".quad 1b, 3b\n"                                          \
+                     ".previous"                                               \
+                     : "+r"(err)                                               \
+                     : "r"(area), "i"(-EINVAL), ##__VA_ARGS__                  \
+                     : "memory")
+
 static int fpu_load(const void *area)
 {
     int err = 0;
     if (use_xsave)
-        __asm__ volatile("1: xrstor64 (%1)\n"
-                         "2:\n"
-                         ".section .fixup, \"ax\"\n"
-                         "3: mov %2, %0\n"
-                         "   jmp 2b\n"
-                         ".previous\n"
-                         ".section __ex_table, \"a\"\n"
-                         ".quad 1b, 3b\n"
-                         ".previous"
-                         : "+r"(err)
-                         : "r"(area), "i"(-EINVAL), "a"(-1), "d"(-1)
-                         : "memory");
+        LOAD_CHECKED("xrstor64", err, area, "a"(-1), "d"(-1));
     else
-        __asm__ volatile("1: fxrstor64 (%1)\n"
-                         "2:\n"
-                         ".section .fixup, \"ax\"\n"
-                         "3: mov %2, %0\n"
-                         "   jmp 2b\n"
-                         ".previous\n"
-                         ".section __ex_table, \"a\"\n"
-                         ".quad 1b, 3b\n"
-                         ".previous"
-                         : "+r"(err)
-                         : "r"(area), "i"(-EINVAL)
-                         : "memory");
+        LOAD_CHECKED("fxrstor64", err, area);
     return err;
 }
 

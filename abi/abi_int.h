@@ -337,6 +337,8 @@ int overlay_copy_up(struct inode *ino) __must_check;
 /* Carry out one decoded mica.mount= value "TAG,MODE,PATH": 0, or -errno
  * and in *what the step that failed. */
 int boot_mount(const char *spec, const char **what) __must_check;
+/* mkdir -p of an absolute path (the working directory of mica run -w). */
+int boot_mkdir_p(const char *path) __must_check;
 
 /* ---- path lookup (vfs_path.c) ---- */
 

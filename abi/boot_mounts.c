@@ -44,7 +44,7 @@ static int boot_mkdir_one(const char *path)
 }
 
 /* mkdir -p path: each prefix ending before a '/', then path itself. */
-static int boot_mkdir_p(const char *path)
+int boot_mkdir_p(const char *path)
 {
     size_t len = strlen(path);
     char *buf = core_malloc(len + 1);

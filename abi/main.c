@@ -173,6 +173,9 @@ static void fs_init(const char *cwd, const struct exec_strings *mounts)
     inode_get(vfs_root);
     if (cwd && *cwd) {
         struct lookup lk;
+        /* made when missing (mica run -w), in the private root or overlay */
+        if (cwd[0] == '/' && boot_mkdir_p(cwd))
+            fail(cwd, "cannot make the working directory", 125);
         if (vfs_lookup_at(AT_FDCWD, cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lk))
             fail(cwd, "cannot change directory: No such directory", 125);
         inode_put(abi_proc->cwd);

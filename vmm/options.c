@@ -30,6 +30,9 @@ const char options_run_usage[] =
     "                         the same path), read-only: the guest may write,\n"
     "                         but its changes vanish with the VM (qemu engine;\n"
     "                         repeatable, at most 6; :rw is not supported yet)\n"
+    "  -w, --workdir DIR      the program's working directory in the guest\n"
+    "                         (absolute; made if missing; default: the\n"
+    "                         current directory with the host root, else /)\n"
     "      --host-root        the guest sees the host's /usr, /etc, /bin,\n"
     "                         /sbin, /lib, /lib64 (world-readable files only)\n"
     "                         and the current directory, read-only with a\n"
@@ -66,6 +69,7 @@ static const struct option run_longopts[] = {
     {"cpus", required_argument, NULL, OPT_CPUS},
     {"qemu", required_argument, NULL, OPT_QEMU},
     {"volume", required_argument, NULL, 'V'},
+    {"workdir", required_argument, NULL, 'w'},
     {"host-root", no_argument, NULL, OPT_HOST_ROOT},
     {"no-host-root", no_argument, NULL, OPT_NO_HOST_ROOT},
     {"help", no_argument, NULL, 'h'},
@@ -311,6 +315,27 @@ int options_volume_add(struct mica_options *opts, const char *arg,
     return rc;
 }
 
+/* -w DIR: absolute, no "." or ".." parts (the guest makes it). */
+static int options_workdir_set(struct mica_options *opts, const char *arg,
+                               struct mica_error *err)
+{
+    if (arg[0] != '/')
+        return mica_error_set(err, EINVAL, "--workdir %s: must be an absolute path", arg);
+    for (const char *p = arg; *p;) {
+        while (*p == '/')
+            p++;
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+            return mica_error_set(err, EINVAL, "--workdir %s: no '.' or '..' parts", arg);
+        p += n;
+    }
+    if (strlen(arg) >= 4096)
+        return mica_error_set(err, ENAMETOOLONG, "--workdir: the path is too long");
+    opts->workdir = arg;
+    return 0;
+}
+
 static void options_defaults(struct mica_options *opts)
 {
     const char *qemu = getenv("MICA_QEMU");
@@ -332,6 +357,7 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case 'i': opts->interactive = 1; return 0;
     case 'h': opts->help = 1; return 0;
     case 'V': return options_volume_add(opts, arg, err);
+    case 'w': return options_workdir_set(opts, arg, err);
     case OPT_HOST_ROOT: opts->host_root = 1; return 0;
     case OPT_NO_HOST_ROOT: opts->host_root = 0; return 0;
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
@@ -355,7 +381,7 @@ int options_parse(struct mica_options *opts, int argc, char **argv,
     options_defaults(opts);
     optind = 0; /* full re-initialisation of getopt (glibc) */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:e:vhtiV:", run_longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:e:vhtiV:w:", run_longopts, NULL)) != -1) {
         char word[8];
         const char *w = argv[optind - 1];
 

@@ -42,6 +42,7 @@ struct mica_options {
     enum mica_platform_choice platform;
     struct mica_share shares[MICA_SHARES_MAX]; /* --volume, in order */
     size_t nr_shares;
+    const char *workdir;     /* -w: the guest's working directory, or NULL */
     int host_root;           /* -1: with the QEMU engine, 0: off, 1: on */
     int prog_argc;           /* PROGRAM and its arguments */
     char **prog_argv;

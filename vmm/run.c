@@ -31,7 +31,7 @@ static int run_build_cmdline(struct run *r, struct mica_error *err)
     spec.verbose = r->opts->verbose;
     spec.shares = r->root.shares;
     spec.nr_shares = r->root.nr_shares;
-    spec.cwd = r->root.cwd;
+    spec.cwd = r->opts->workdir ? r->opts->workdir : r->root.cwd;
     spec.tty = r->opts->tty;
     if (spec.tty && term_winsize(0, &spec.rows, &spec.cols) < 0)
         spec.rows = spec.cols = 0; /* size unknown: the guest picks one */

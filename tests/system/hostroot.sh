@@ -130,6 +130,10 @@ if [ -x /usr/bin/make ]; then
         pass "default root: make's output stayed in the guest"
     fi
 fi
+printf '/srv/app\nmade\n' >"$WORK/want"
+expect "-w: the working directory, made in the guest" 0 "$WORK/want" /dev/null \
+    -w /srv/app "$BB" sh -c 'pwd; echo made >f; cat f'
+[ -e /srv/app ] && fail "-w made a directory on the host" || pass "-w made nothing on the host"
 expect "--no-host-root: no /usr/bin/python3 (status 127)" 127 "" /dev/null \
     --no-host-root "$BB" sh -c '/usr/bin/python3 -c pass 2>/dev/null'
 ENGINE_OPTS=$NOROOT_OPTS

@@ -101,6 +101,42 @@ START_TEST(test_volume_errors)
 }
 END_TEST
 
+START_TEST(test_workdir)
+{
+    struct mica_options o;
+    struct mica_error e;
+    char *ok[] = {"run", "-w", "/srv/app", "/bin/true", NULL};
+    char *lng[] = {"run", "--workdir=/x", "/bin/true", NULL};
+    char *rel[] = {"run", "-w", "srv", "/bin/true", NULL};
+    char *dots[] = {"run", "-w", "/a/./b", "/bin/true", NULL};
+    char *up[] = {"run", "-w", "/a/..", "/bin/true", NULL};
+    char *none[] = {"run", "-w", NULL};
+    char *after[] = {"run", "/bin/true", "-w", "/x", NULL};
+
+    ck_assert_int_eq(parse(&o, &e, ok), 0);
+    ck_assert_str_eq(o.workdir, "/srv/app");
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, lng), 0);
+    ck_assert_str_eq(o.workdir, "/x");
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, rel), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "must be an absolute path"));
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, dots), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "no '.' or '..' parts"));
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, up), 0);
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, none), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "needs a value"));
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, after), 0); /* -w after PROGRAM is the program's */
+    ck_assert_ptr_null(o.workdir);
+    ck_assert_int_eq(o.prog_argc, 3);
+    options_free(&o);
+}
+END_TEST
+
 START_TEST(test_volume_limits)
 {
     char a[MICA_SHARES_MAX + 2][96];
@@ -439,6 +475,7 @@ int main(void)
     tcase_add_test(tc, test_tty_interactive);
     tcase_add_test(tc, test_volume_forms);
     tcase_add_test(tc, test_volume_errors);
+    tcase_add_test(tc, test_workdir);
     tcase_add_test(tc, test_volume_limits);
     tcase_add_test(tc, test_host_root_options);
     tcase_add_test(tc, test_host_root_build);

@@ -283,6 +283,18 @@ static void boot_fails(const char *cmdline, int status, const char *msg)
     ck_assert_str_eq(shim_console_out(CORE_STDERR), msg);
 }
 
+START_TEST(test_boot_workdir_made)
+{
+    /* mica run -w: a missing working directory is made, with parents */
+    initrd_with_prog();
+    ck_assert_int_eq(boot("mica.path=/bin/prog mica.cwd=/srv/app/x"), 1);
+    struct lookup lk;
+    ck_assert_int_eq(vfs_lookup_at(AT_FDCWD, "/srv/app/x", LOOKUP_DIRECTORY, &lk), 0);
+    ck_assert_ptr_eq(abi_proc->cwd, lk.inode);
+    lookup_release(&lk);
+}
+END_TEST
+
 START_TEST(test_boot_failures)
 {
     initrd_with_prog();
@@ -290,10 +302,11 @@ START_TEST(test_boot_failures)
     boot_fails("mica.path=/bin/nope", 127, "mica: /bin/nope: No such file or directory\n");
     boot_fails("mica.path=/bin/data", 126, "mica: /bin/data: Permission denied\n");
     boot_fails("mica.path=/bin", 126, "mica: /bin: Permission denied\n");
-    boot_fails("mica.path=/bin/prog mica.cwd=/nowhere", 125,
-               "mica: /nowhere: cannot change directory: No such directory\n");
+    /* a working directory that is a file cannot be made (mica run -w) */
     boot_fails("mica.path=/bin/prog mica.cwd=/bin/data", 125,
-               "mica: /bin/data: cannot change directory: No such directory\n");
+               "mica: /bin/data: cannot make the working directory\n");
+    boot_fails("mica.path=/bin/prog mica.cwd=/bin/data/x", 125,
+               "mica: /bin/data/x: cannot make the working directory\n");
     /* a %00 anywhere: the command line is refused, nothing runs */
     boot_fails("mica.path=/bin/prog mica.arg=prog mica.arg=a%00b", 125,
                "mica: malformed command line: %00 in a mica.arg= value\n");
@@ -326,6 +339,7 @@ static Suite *main_suite(void)
     tcase_add_test(tc, test_boot_enters_user_mode);
     tcase_add_test(tc, test_boot_no_args);
     tcase_add_test(tc, test_boot_failures);
+    tcase_add_test(tc, test_boot_workdir_made);
     tcase_add_test_raise_signal(tc, test_boot_panic_test, SIGABRT); /* core_panic */
     suite_add_tcase(s, tc);
     return s;

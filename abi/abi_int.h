@@ -112,6 +112,10 @@ struct inode_ops {
     /* Bring the attributes up to date before stat shows them (may sleep;
      * the caller holds a reference). 0 or -errno. */
     int (*getattr)(struct inode *ino) __must_check;
+    /* What stat shows for size and link count when it is not the inode's
+     * own bookkeeping (overlay directories fill in names as they are read,
+     * which must not look like the directory changing). */
+    void (*stat_view)(const struct inode *ino, uint64_t *size, uint32_t *nlink);
     /* statfs of the filesystem ino is on: fill what it knows. */
     int (*statfs)(struct inode *ino, struct statfs *sf) __must_check;
     /* Regular files whose data tmpfs does not keep: page idx of the data

@@ -352,7 +352,21 @@ static void ovl_evict(struct inode *ino)
     tmpfs_evict(ino); /* entries, or pages of a truncated file */
 }
 
+/* A directory with a lower one shows the lower's size, and a link count
+ * of 1 as Linux's overlayfs does for merged directories: its own count
+ * grows as names are filled in, which tar would take for the directory
+ * changing, and 1 tells find not to count on it. */
+static void ovl_dir_stat_view(const struct inode *ino, uint64_t *size, uint32_t *nlink)
+{
+    const struct ovl_node *on = node_of(ino);
+    if (!on || !on->lower || ino->nlink == 0)
+        return;
+    *size = on->lower->size;
+    *nlink = 1;
+}
+
 static const struct inode_ops ovl_dir_iops = {
+    .stat_view = ovl_dir_stat_view,
     .lookup = ovl_lookup,
     .iterate = ovl_iterate,
     .evict = ovl_evict,

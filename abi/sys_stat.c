@@ -26,7 +26,20 @@ static uint64_t enc_dev(uint32_t major, uint32_t minor)
 
 static uint64_t ino_size(const struct inode *i)
 {
-    return inode_is_tmpfs_dir(i) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
+    uint64_t size = inode_is_tmpfs_dir(i) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
+    uint32_t nlink = i->nlink;
+    if (i->iops && i->iops->stat_view)
+        i->iops->stat_view(i, &size, &nlink);
+    return size;
+}
+
+static uint32_t stat_nlink(const struct inode *i)
+{
+    uint64_t size = i->size;
+    uint32_t nlink = i->nlink;
+    if (i->iops && i->iops->stat_view)
+        i->iops->stat_view(i, &size, &nlink);
+    return nlink;
 }
 
 /* The device number of the filesystem ino is on (0:dev). */
@@ -65,7 +78,7 @@ static void fill_stat(const struct inode *i, struct stat *st)
     memset(st, 0, sizeof(*st));
     st->st_dev = ino_dev(i);
     st->st_ino = i->ino;
-    st->st_nlink = i->nlink;
+    st->st_nlink = stat_nlink(i);
     st->st_mode = i->mode;
     st->st_uid = i->uid;
     st->st_gid = i->gid;
@@ -169,7 +182,7 @@ long sys_statx(int dirfd, uaddr_t u_path, int flags, unsigned mask, uaddr_t u_st
     memset(&sx, 0, sizeof(sx));
     sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
     sx.stx_blksize = CORE_PAGE_SIZE;
-    sx.stx_nlink = i->nlink;
+    sx.stx_nlink = stat_nlink(i);
     sx.stx_uid = i->uid;
     sx.stx_gid = i->gid;
     sx.stx_mode = (uint16_t)i->mode;

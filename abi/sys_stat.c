@@ -24,23 +24,16 @@ static uint64_t enc_dev(uint32_t major, uint32_t minor)
     return (minor & 0xff) | (major << 8) | ((uint64_t)(minor & ~0xffu) << 12);
 }
 
-static uint64_t ino_size(const struct inode *i)
+/* Size and link count as stat shows them (a filesystem may present
+ * other values than its bookkeeping: inode_ops.stat_view). */
+static void stat_sizes(const struct inode *i, uint64_t *size, uint32_t *nlink)
 {
-    uint64_t size = inode_is_tmpfs_dir(i) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
-    uint32_t nlink = i->nlink;
+    *size = inode_is_tmpfs_dir(i) ? (i->dir.nentries + 2ull) * BOGO_DIRENT : i->size;
+    *nlink = i->nlink;
     if (i->iops && i->iops->stat_view)
-        i->iops->stat_view(i, &size, &nlink);
-    return size;
+        i->iops->stat_view(i, size, nlink);
 }
 
-static uint32_t stat_nlink(const struct inode *i)
-{
-    uint64_t size = i->size;
-    uint32_t nlink = i->nlink;
-    if (i->iops && i->iops->stat_view)
-        i->iops->stat_view(i, &size, &nlink);
-    return nlink;
-}
 
 /* The device number of the filesystem ino is on (0:dev). */
 static uint32_t ino_dev(const struct inode *i)
@@ -75,15 +68,18 @@ static int refresh(struct inode *i)
 
 static void fill_stat(const struct inode *i, struct stat *st)
 {
+    uint64_t size;
+    uint32_t nlink;
+    stat_sizes(i, &size, &nlink);
     memset(st, 0, sizeof(*st));
     st->st_dev = ino_dev(i);
     st->st_ino = i->ino;
-    st->st_nlink = stat_nlink(i);
+    st->st_nlink = nlink;
     st->st_mode = i->mode;
     st->st_uid = i->uid;
     st->st_gid = i->gid;
     st->st_rdev = enc_dev(i->rdev_major, i->rdev_minor);
-    st->st_size = (long)ino_size(i);
+    st->st_size = (long)size;
     st->st_blksize = CORE_PAGE_SIZE;
     st->st_blocks = (long)ino_blocks(i);
     st->st_atime = ns_sec(i->atime_ns);
@@ -179,15 +175,18 @@ long sys_statx(int dirfd, uaddr_t u_path, int flags, unsigned mask, uaddr_t u_st
     if (ret)
         goto out;
     const struct inode *i = lk.inode;
+    uint64_t size;
+    uint32_t nlink;
+    stat_sizes(i, &size, &nlink);
     memset(&sx, 0, sizeof(sx));
     sx.stx_mask = STATX_BASIC_STATS | STATX_BTIME;
     sx.stx_blksize = CORE_PAGE_SIZE;
-    sx.stx_nlink = stat_nlink(i);
+    sx.stx_nlink = nlink;
     sx.stx_uid = i->uid;
     sx.stx_gid = i->gid;
     sx.stx_mode = (uint16_t)i->mode;
     sx.stx_ino = i->ino;
-    sx.stx_size = ino_size(i);
+    sx.stx_size = size;
     sx.stx_blocks = ino_blocks(i);
     ts_fill(&sx.stx_atime, i->atime_ns);
     ts_fill(&sx.stx_btime, i->btime_ns);

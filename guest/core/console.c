@@ -170,7 +170,7 @@ void console_irq_init(void)
     rx_irq = true;
 }
 
-bool console_input_awaited(void)
+bool console_input_needs_poll(void)
 {
     return req_outstanding && !rx_irq;
 }

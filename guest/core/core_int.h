@@ -60,7 +60,7 @@ void sched_return_work(struct core_uregs *f);
 bool sched_work_pending(void);
 
 /* console.c: asynchronous input, polled from the timer and idle loop */
-bool console_input_awaited(void); /* and must be polled for */
+bool console_input_needs_poll(void); /* input is owed and no interrupt will say so */
 void console_irq_init(void);
 void console_poll_input(void);
 

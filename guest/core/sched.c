@@ -153,7 +153,7 @@ static void timer_program(uint64_t now)
         next = timers->deadline_ns;
     if (rq_head && slice_end < next)
         next = slice_end;
-    if (console_input_awaited() && now + INPUT_POLL_NS < next)
+    if (console_input_needs_poll() && now + INPUT_POLL_NS < next)
         next = now + INPUT_POLL_NS;
     arch_timer_arm(next == UINT64_MAX ? 0 : next);
 }
@@ -217,9 +217,9 @@ static void idle_once(void)
     uint64_t now = core_time_monotonic_ns();
     timers_run(now);
     console_poll_input();
-    for (uint64_t end = now + INPUT_SPIN_NS; !rq_head && console_input_awaited() &&
+    for (uint64_t end = now + INPUT_SPIN_NS; !rq_head && console_input_needs_poll() &&
                                              core_time_monotonic_ns() < end;) {
-        arch_relax();
+        cpu_relax();
         console_poll_input();
     }
     if (rq_head)

@@ -24,6 +24,17 @@ need_busybox() {
     case $(file -L "$BB" 2>/dev/null) in *dynamically*) skip "$BB is not static" ;; esac
 }
 
+# need_virtiofsd: QEMU and Debian's virtiofsd (as root) for the
+# MICA_TEST_VIRTIOFS hook, or skip; sets VIRTIOFSD and the QEMU engine.
+need_virtiofsd() {
+    VIRTIOFSD=${MICA_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+    command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1 ||
+        skip "qemu-system-x86_64 not found: the virtio-fs hook is the QEMU engine's"
+    [ -x "$VIRTIOFSD" ] || skip "$VIRTIOFSD not found (Debian package qemu-system-common)"
+    [ "$(id -u)" = 0 ] || skip "virtiofsd needs root here"
+    MICA_TEST_ENGINE=qemu
+}
+
 # Find mica and pick an engine: KVM when we may use it, else QEMU, else skip.
 mica_setup() {
     MICA=${MICA:-./mica}

@@ -12,13 +12,8 @@
 : "${MICA_TEST_TIMEOUT:=90}"
 . "${srcdir:-.}/tests/system/lib.sh"
 
-VIRTIOFSD=${MICA_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
 need_busybox
-command -v "${QEMU:-qemu-system-x86_64}" >/dev/null 2>&1 ||
-    skip "qemu-system-x86_64 not found: the virtio-fs hook is the QEMU engine's"
-[ -x "$VIRTIOFSD" ] || skip "$VIRTIOFSD not found (Debian package qemu-system-common)"
-[ "$(id -u)" = 0 ] || skip "virtiofsd needs root here"
-MICA_TEST_ENGINE=qemu
+need_virtiofsd
 mica_setup
 
 # ---- the shared tree ----

@@ -192,10 +192,6 @@ static inline volatile uint32_t *mmio_virt(uint64_t pa)
 void ioapic_init(void);
 int ioapic_route(unsigned gsi);
 void ioapic_mask(unsigned gsi);
-static inline void arch_relax(void)
-{
-    cpu_relax();
-}
 /* Idle: enable interrupts, wait for one, disable them again. */
 void arch_idle_wait(void);
 

@@ -335,14 +335,28 @@ void core_task_times(const struct core_task *t, uint64_t *user_ns, uint64_t *sys
 
 /* ---- sleeping and waking ---- */
 
-void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+static void waiter_link(struct core_waitq *q, struct core_waiter *w)
 {
-    w->task = current;
     w->prev = NULL;
     w->next = q->head;
     if (q->head)
         q->head->prev = w;
     q->head = w;
+}
+
+void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+{
+    w->task = current;
+    w->func = NULL;
+    waiter_link(q, w);
+}
+
+void core_waiter_add_callback(struct core_waitq *q, struct core_waiter *w,
+                              void (*func)(struct core_waiter *w))
+{
+    w->task = NULL;
+    w->func = func;
+    waiter_link(q, w);
 }
 
 void core_waiter_remove(struct core_waitq *q, struct core_waiter *w)
@@ -367,8 +381,32 @@ static void task_wake(struct core_task *t)
 
 void core_wake_all(struct core_waitq *q)
 {
-    for (struct core_waiter *w = q->head; w; w = w->next)
-        task_wake(w->task);
+    for (struct core_waiter *w = q->head, *next; w; w = next) {
+        next = w->next;
+        if (w->func)
+            w->func(w);
+        else
+            task_wake(w->task);
+    }
+}
+
+void core_wake_one(struct core_waitq *q)
+{
+    /* Waiters are added at the head: the last sleeping one has waited
+     * longest. A task already woken will look again by itself. */
+    struct core_waiter *oldest = NULL, *any = NULL;
+    for (struct core_waiter *w = q->head, *next; w; w = next) {
+        next = w->next;
+        if (w->func) {
+            w->func(w);
+            continue;
+        }
+        any = w;
+        if (w->task->state == TASK_SLEEPING)
+            oldest = w;
+    }
+    if (oldest || any)
+        task_wake((oldest ? oldest : any)->task);
 }
 
 static void sleep_timeout(struct core_timer *tm)

@@ -795,13 +795,28 @@ struct core_task *core_task_current(void)
     return &shim_task;
 }
 
-void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+static void waiter_link(struct core_waitq *q, struct core_waiter *w)
 {
     w->prev = NULL;
     w->next = q->head;
     if (q->head)
         q->head->prev = w;
     q->head = w;
+}
+
+void core_waiter_add(struct core_waitq *q, struct core_waiter *w)
+{
+    w->task = &shim_task;
+    w->func = NULL;
+    waiter_link(q, w);
+}
+
+void core_waiter_add_callback(struct core_waitq *q, struct core_waiter *w,
+                              void (*func)(struct core_waiter *w))
+{
+    w->task = NULL;
+    w->func = func;
+    waiter_link(q, w);
 }
 
 void core_waiter_remove(struct core_waitq *q, struct core_waiter *w)
@@ -854,9 +869,18 @@ int core_wait(struct core_waitq *q, uint64_t deadline_ns, bool interruptible)
 
 void core_wake_all(struct core_waitq *q)
 {
-    for (struct core_waiter *w = q->head; w; w = w->next)
-        if (w->task == &shim_task)
+    for (struct core_waiter *w = q->head, *next; w; w = next) {
+        next = w->next;
+        if (w->func)
+            w->func(w);
+        else if (w->task == &shim_task)
             shim_woken = true;
+    }
+}
+
+void core_wake_one(struct core_waitq *q)
+{
+    core_wake_all(q); /* one task: waking it once is waking "one" */
 }
 
 void core_task_interrupt(struct core_task *t)

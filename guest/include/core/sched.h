@@ -56,6 +56,8 @@ void core_yield(void);
 struct core_waiter {
     struct core_waiter *next, *prev;
     struct core_task *task;
+    /* Set by core_waiter_add_callback: called instead of waking a task. */
+    void (*func)(struct core_waiter *w);
 };
 
 struct core_waitq {
@@ -73,6 +75,14 @@ int core_sleep(uint64_t deadline_ns, bool interruptible);
 /* One queue: add, sleep, remove. */
 int core_wait(struct core_waitq *q, uint64_t deadline_ns, bool interruptible);
 void core_wake_all(struct core_waitq *q);
+/* Call every callback waiter, and wake only the task that has waited
+ * longest (accept, EPOLLEXCLUSIVE, futex-like hand-offs). */
+void core_wake_one(struct core_waitq *q);
+/* A waiter that runs func(w) at each wake-up of q, from whatever context
+ * wakes it (a syscall, a timer, an interrupt): func must not sleep, and
+ * may not add or remove waiters of q. epoll uses it to note readiness. */
+void core_waiter_add_callback(struct core_waitq *q, struct core_waiter *w,
+                              void (*func)(struct core_waiter *w));
 
 /* Make t leave an interruptible sleep with -EINTR (or not enter one) and
  * call the return-to-user hook before t runs user code again. The flag

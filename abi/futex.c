@@ -242,7 +242,7 @@ static long requeue(uaddr_t u1, uaddr_t u2, int n1, int n2, bool private_, bool 
         waiter_link(w);
         moved++;
     }
-    return done + (cmp ? moved : 0);
+    return done + moved;
 }
 
 /* FUTEX_WAKE_OP: *u2 = *u2 OP oparg; wake n1 on u1, and n2 on u2 if the
@@ -428,7 +428,6 @@ long sys_set_robust_list(uaddr_t u_head, size_t len)
     if (len != 24) /* sizeof(struct robust_list_head) */
         return -EINVAL;
     abi_thread->robust_list = u_head.addr;
-    abi_thread->robust_len = len;
     return 0;
 }
 
@@ -437,8 +436,8 @@ long sys_get_robust_list(int tid, uaddr_t u_head, uaddr_t u_len)
     struct thread *t = tid ? thread_find(tid) : abi_thread;
     if (!t)
         return -ESRCH;
-    if (core_copy_to_user(u_head, &t->robust_list, 8) ||
-        core_copy_to_user(u_len, &t->robust_len, 8))
+    uint64_t len = 24; /* Linux gives sizeof(*head) even when none is set */
+    if (core_copy_to_user(u_head, &t->robust_list, 8) || core_copy_to_user(u_len, &len, 8))
         return -EFAULT;
     return 0;
 }

@@ -87,7 +87,7 @@ struct thread {
     int trap_nr;              /* the last user exception: vector and error */
     uint64_t trap_err;        /* code, for sigcontext trapno/err as Linux */
     uint64_t sigwait_set;     /* rt_sigtimedwait: these wake it even blocked */
-    uint64_t clear_child_tid, set_child_tid, robust_list, robust_len;
+    uint64_t clear_child_tid, set_child_tid, robust_list;
 };
 
 struct process {

@@ -58,7 +58,7 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
 	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
 	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
-	tests/abi/procfs.musl tests/abi/threads.musl
+	tests/abi/procfs.musl tests/abi/threads.musl tests/abi/futex.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -67,7 +67,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
-	tests/abi/procfs.glibc tests/abi/threads.glibc
+	tests/abi/procfs.glibc tests/abi/threads.glibc tests/abi/futex.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -79,7 +79,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
-	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c
+	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c tests/abi/futex.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -161,6 +161,10 @@ tests/abi/threads.musl: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
 tests/abi/threads.glibc: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
+tests/abi/futex.musl: $(srcdir)/tests/abi/futex.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/futex.c
+tests/abi/futex.glibc: $(srcdir)/tests/abi/futex.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/futex.c
 tests/abi/cow.musl: $(srcdir)/tests/abi/cow.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/cow.c
 tests/abi/cow.glibc: $(srcdir)/tests/abi/cow.c $(ABI_DEPS)
@@ -201,7 +205,7 @@ EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
 	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \
-	tests/bench/pipelat.c tests/bench/pipebw.c
+	tests/bench/pipelat.c tests/bench/pipebw.c tests/bench/threads.c
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
@@ -234,7 +238,7 @@ check-shell: all
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
 	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss \
 	tests/bench/fork.musl tests/bench/forkexec.musl \
-	tests/bench/pipelat.musl tests/bench/pipebw.musl
+	tests/bench/pipelat.musl tests/bench/pipebw.musl tests/bench/threads.musl
 tests/bench/$(am__dirstamp):
 	@$(MKDIR_P) tests/bench
 	@: > $@
@@ -254,6 +258,8 @@ tests/bench/pipelat.musl: $(srcdir)/tests/bench/pipelat.c tests/bench/$(am__dirs
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipelat.c
 tests/bench/pipebw.musl: $(srcdir)/tests/bench/pipebw.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipebw.c
+tests/bench/threads.musl: $(srcdir)/tests/bench/threads.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/threads.c
 tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/rss.c
 bench: $(BENCH_BINS) mica$(EXEEXT)

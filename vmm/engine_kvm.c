@@ -79,6 +79,12 @@ void kvm_vm_stop(struct kvm_vm *vm, int status)
     kvm_vm_stop_once(vm, status, NULL);
 }
 
+void kvm_vm_timeout(struct kvm_vm *vm)
+{
+    if (kvm_vm_stop_once(vm, MICA_STATUS_TIMEOUT, NULL))
+        vm->timed_out = 1;
+}
+
 void kvm_vm_fail(struct kvm_vm *vm, const struct mica_error *err)
 {
     kvm_vm_stop_once(vm, MICA_STATUS_ERROR, err);
@@ -142,6 +148,8 @@ static int kvm_result(struct kvm_vm *vm, int *status, struct mica_error *err)
         *err = vm->cm.err;
         return mica_error_status(err, MICA_STATUS_ERROR);
     }
+    if (vm->timed_out)
+        *vm->cfg->timed_out = 1;
     *status = vm->status;
     return 0;
 }

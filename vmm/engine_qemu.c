@@ -176,6 +176,11 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
         *status = 128 + q->signo;
         return 0;
     }
+    if (q->timed_out) {
+        *q->cfg->timed_out = 1;
+        *status = MICA_STATUS_TIMEOUT;
+        return 0;
+    }
     if (q->cm.failed) {
         *err = q->cm.err;
         return mica_error_status(err, MICA_STATUS_ERROR);

@@ -43,6 +43,7 @@ struct qemu_vm {
     pid_t pid;
     int wstatus;
     int signo;                      /* forwarded signal that ended the run */
+    int timed_out;                  /* --timeout ended the run */
     struct conmux cm;
     struct qemu_ring ring;          /* console rings in shared guest RAM */
     char *cmdline;                  /* the VM's, plus mica.ring= */

@@ -57,6 +57,9 @@ static int main_run(int argc, char **argv)
     if (rc == 0)
         rc = run_execute(&r, &status, &err);
     run_release(&r);
+    if (rc == 0 && r.timed_out && opts.verbose) /* timeout(1) says nothing */
+        fprintf(stderr, "mica: --timeout: the VM ran out of time and was "
+                "stopped\n");
     options_free(&opts);
     return rc < 0 ? main_fail(&err) : status;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kvm_int.h"
+#include "privs.h"
 
 int engine_kvm_probe(struct mica_error *err)
 {
@@ -167,6 +168,8 @@ int engine_kvm_run(const struct vm_config *cfg, int *status,
         rc = kvm_vcpu_setup(&vm, err);
     if (rc == 0)
         rc = kvm_kick_register(&vm, err);
+    if (rc == 0) /* /dev/kvm is an open fd now: no capability is needed */
+        rc = privs_drop(err);
     if (rc == 0)
         rc = kvm_loop_run(&vm, err);
     if (rc == 0)

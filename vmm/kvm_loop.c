@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "kvm_int.h"
+#include "sandbox.h"
 
 #define KVM_STOP_RETRY_MS 100
 
@@ -207,12 +208,27 @@ static void kvm_vcpu_interrupted(struct kvm_vm *vm)
     vm->run->immediate_exit = 0;
 }
 
+/* Each thread loads its own seccomp filter (sandbox_kvm.c): this one
+ * first, then the device thread; only then does the guest run. */
+static void kvm_vcpu_sandbox(struct kvm_vm *vm)
+{
+    struct mica_error e;
+
+    mica_error_init(&e);
+    if (!vm->cfg->opts->seccomp_off &&
+        sandbox_enter_kvm_vcpu(vm->vcpu_fd, &e) < 0)
+        kvm_vm_fail(vm, &e);
+    pthread_barrier_wait(&vm->gate); /* this thread's filter is on */
+    pthread_barrier_wait(&vm->gate); /* and the device thread's */
+}
+
 static void *kvm_vcpu_thread(void *opaque)
 {
     struct kvm_vm *vm = opaque;
     struct mica_error e;
     uint64_t one = 1;
 
+    kvm_vcpu_sandbox(vm);
     while (!kvm_vm_is_stopped(vm)) {
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) == 0) {
             kvm_exit_dispatch(vm);
@@ -246,6 +262,7 @@ void kvm_vcpu_kick(struct kvm_vm *vm)
 
 static int kvm_loop_start(struct kvm_vm *vm, struct mica_error *err)
 {
+    struct mica_error e;
     struct sigaction sa;
     int rc;
 
@@ -256,10 +273,21 @@ static int kvm_loop_start(struct kvm_vm *vm, struct mica_error *err)
         return mica_error_sys(err, errno, "sigaction");
     conmux_init(&vm->cm, vm->cfg->opts->verbose, kvm_console_send, vm);
     engine_conmux_setup(&vm->cm, vm->cfg);
-    rc = pthread_create(&vm->vcpu_thread, NULL, kvm_vcpu_thread, vm);
+    rc = pthread_barrier_init(&vm->gate, NULL, 2);
     if (rc != 0)
+        return mica_error_sys(err, rc, "pthread_barrier_init");
+    rc = pthread_create(&vm->vcpu_thread, NULL, kvm_vcpu_thread, vm);
+    if (rc != 0) {
+        pthread_barrier_destroy(&vm->gate);
         return mica_error_sys(err, rc, "cannot start the vCPU thread");
+    }
     vm->vcpu_started = 1;
+    pthread_barrier_wait(&vm->gate); /* the vCPU thread's filter is on */
+    mica_error_init(&e);
+    if (!vm->cfg->opts->seccomp_off &&
+        sandbox_enter_kvm_main(vm->cfg->tty_fd, &e) < 0)
+        kvm_vm_fail(vm, &e); /* the vCPU thread sees it and ends */
+    pthread_barrier_wait(&vm->gate);
     return 0;
 }
 
@@ -348,6 +376,7 @@ int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
         kvm_loop_events(vm, p, n);
     }
     pthread_join(vm->vcpu_thread, NULL);
+    pthread_barrier_destroy(&vm->gate);
     vm->vcpu_started = 0;
     if (!vm->failed)
         kvm_console_drain(vm); /* whatever the guest wrote last */

@@ -63,6 +63,7 @@ int sandbox_enter_kvm_vcpu(int vcpu_fd, struct mica_error *err)
 
 static const int sandbox_kvm_main_calls[] = {
     SCMP_SYS(read), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(close),
+    SCMP_SYS(fstat), SCMP_SYS(newfstatat), /* stdio on mica's way out */
 };
 
 int sandbox_enter_kvm_main(int tty_fd, struct mica_error *err)

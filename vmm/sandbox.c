@@ -161,13 +161,14 @@ int sandbox_allow_tty(scmp_filter_ctx ctx, int tty_fd)
     size_t i;
     int rc = 0;
 
-    for (i = 0; rc == 0 && tty_fd >= 0 && i < sizeof(sandbox_tty_ioctls) /
-                                   sizeof(sandbox_tty_ioctls[0]); i++)
+    for (i = 0; rc == 0 && tty_fd >= 0 && i < SANDBOX_LEN(sandbox_tty_ioctls);
+         i++)
         rc = sandbox_allow_ioctl(ctx, tty_fd, sandbox_tty_ioctls[i]);
     return rc;
 }
 
-int sandbox_new(scmp_filter_ctx *out, struct mica_error *err)
+int sandbox_new(scmp_filter_ctx *out, const int *calls, size_t n,
+                struct mica_error *err)
 {
     scmp_filter_ctx ctx;
     int rc;
@@ -178,8 +179,9 @@ int sandbox_new(scmp_filter_ctx *out, struct mica_error *err)
     ctx = seccomp_init(SCMP_ACT_TRAP);
     if (ctx == NULL)
         return mica_error_set(err, ENOMEM, "seccomp_init failed");
-    rc = sandbox_allow(ctx, sandbox_base_calls, sizeof(sandbox_base_calls) /
-                       sizeof(sandbox_base_calls[0]));
+    rc = sandbox_allow(ctx, sandbox_base_calls, SANDBOX_LEN(sandbox_base_calls));
+    if (rc == 0)
+        rc = sandbox_allow(ctx, calls, n);
     if (rc == 0) /* anonymous or file memory, never executable */
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
                               SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
@@ -235,8 +237,7 @@ static const int sandbox_vfs_server_calls[] = {
 static int sandbox_allow_vfs_server(scmp_filter_ctx ctx)
 {
     int rc = sandbox_allow(ctx, sandbox_vfs_server_calls,
-                           sizeof(sandbox_vfs_server_calls) /
-                           sizeof(sandbox_vfs_server_calls[0]));
+                           SANDBOX_LEN(sandbox_vfs_server_calls));
 
     if (rc == 0)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
@@ -250,15 +251,12 @@ int sandbox_enter_qemu_loop(const struct sandbox_qemu *s,
                             struct mica_error *err)
 {
     scmp_filter_ctx ctx;
-    int rc = sandbox_new(&ctx, err);
+    int rc = sandbox_new(&ctx, sandbox_qemu_loop_calls,
+                         SANDBOX_LEN(sandbox_qemu_loop_calls), err);
 
     if (rc < 0)
         return rc;
-    rc = sandbox_allow(ctx, sandbox_qemu_loop_calls,
-                       sizeof(sandbox_qemu_loop_calls) /
-                       sizeof(sandbox_qemu_loop_calls[0]));
-    if (rc == 0)
-        rc = sandbox_allow_kill(ctx, s->pids, s->nr_pids);
+    rc = sandbox_allow_kill(ctx, s->pids, s->nr_pids);
     if (rc == 0)
         rc = sandbox_allow_tty(ctx, s->tty_fd);
     if (rc == 0 && s->vfs_server)

@@ -6,9 +6,12 @@
 
 #include "sandbox.h"
 
-/* A filter whose default is the trap, with what every mica thread needs;
- * installs the SIGSYS handler once. */
-int sandbox_new(scmp_filter_ctx *out, struct mica_error *err);
+#define SANDBOX_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A filter whose default is the trap, with what every mica thread needs
+ * and the n calls of the thread's own; installs the SIGSYS handler once. */
+int sandbox_new(scmp_filter_ctx *out, const int *calls, size_t n,
+                struct mica_error *err);
 /* Rules; libseccomp's 0 or negative errno. */
 int sandbox_allow(scmp_filter_ctx ctx, const int *calls, size_t n);
 int sandbox_allow_ioctl(scmp_filter_ctx ctx, int fd, unsigned long cmd);

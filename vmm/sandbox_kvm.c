@@ -24,12 +24,15 @@
 
 #define SANDBOX_KICK_SIGNAL SIGUSR1 /* KVM_KICK_SIGNAL in kvm_int.h */
 
-/* tgkill(mica, any thread, SIGUSR1): the kick, and nothing else. */
-static int sandbox_allow_kick(scmp_filter_ctx ctx)
+/* tgkill(mica, any thread, SIGUSR1): the kick, and nothing else; and
+ * kill(mica) for term.c's re-raise of a crash signal. */
+static int sandbox_allow_kick_and_self(scmp_filter_ctx ctx)
 {
-    return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
-                            SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()),
-                            SCMP_A2(SCMP_CMP_EQ, SANDBOX_KICK_SIGNAL));
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 2,
+                              SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()),
+                              SCMP_A2(SCMP_CMP_EQ, SANDBOX_KICK_SIGNAL));
+
+    return rc == 0 ? sandbox_allow_kill(ctx, NULL, 0) : rc;
 }
 
 static const int sandbox_kvm_vcpu_calls[] = {
@@ -44,20 +47,15 @@ int sandbox_enter_kvm_vcpu(int vcpu_fd, struct mica_error *err)
 {
     scmp_filter_ctx ctx;
     size_t i;
-    int rc = sandbox_new(&ctx, err);
+    int rc = sandbox_new(&ctx, sandbox_kvm_vcpu_calls,
+                         SANDBOX_LEN(sandbox_kvm_vcpu_calls), err);
 
     if (rc < 0)
         return rc;
-    rc = sandbox_allow(ctx, sandbox_kvm_vcpu_calls,
-                       sizeof(sandbox_kvm_vcpu_calls) /
-                       sizeof(sandbox_kvm_vcpu_calls[0]));
-    for (i = 0; rc == 0 && i < sizeof(sandbox_kvm_vcpu_ioctls) /
-                                   sizeof(sandbox_kvm_vcpu_ioctls[0]); i++)
+    for (i = 0; rc == 0 && i < SANDBOX_LEN(sandbox_kvm_vcpu_ioctls); i++)
         rc = sandbox_allow_ioctl(ctx, vcpu_fd, sandbox_kvm_vcpu_ioctls[i]);
     if (rc == 0)
-        rc = sandbox_allow_kick(ctx);
-    if (rc == 0)
-        rc = sandbox_allow_kill(ctx, NULL, 0); /* the crash re-raise */
+        rc = sandbox_allow_kick_and_self(ctx);
     return sandbox_load(ctx, rc, 0, err);
 }
 
@@ -69,17 +67,12 @@ static const int sandbox_kvm_main_calls[] = {
 int sandbox_enter_kvm_main(int tty_fd, struct mica_error *err)
 {
     scmp_filter_ctx ctx;
-    int rc = sandbox_new(&ctx, err);
+    int rc = sandbox_new(&ctx, sandbox_kvm_main_calls,
+                         SANDBOX_LEN(sandbox_kvm_main_calls), err);
 
     if (rc < 0)
         return rc;
-    rc = sandbox_allow(ctx, sandbox_kvm_main_calls,
-                       sizeof(sandbox_kvm_main_calls) /
-                       sizeof(sandbox_kvm_main_calls[0]));
-    if (rc == 0)
-        rc = sandbox_allow_kick(ctx);
-    if (rc == 0)
-        rc = sandbox_allow_kill(ctx, NULL, 0);
+    rc = sandbox_allow_kick_and_self(ctx);
     if (rc == 0)
         rc = sandbox_allow_tty(ctx, tty_fd);
     return sandbox_load(ctx, rc, sandbox_test_hook(), err);

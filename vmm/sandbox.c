@@ -185,6 +185,9 @@ int sandbox_new(scmp_filter_ctx *out, const int *calls, size_t n,
     if (rc == 0) /* anonymous or file memory, never executable */
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
                               SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+    if (rc == 0) /* malloc grows a thread's arena with mprotect */
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+                              SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
     if (rc < 0) {
         seccomp_release(ctx);
         return mica_error_sys(err, -rc, "cannot build the seccomp filter");

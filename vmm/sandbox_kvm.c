@@ -12,10 +12,13 @@
  *   - the device thread: poll and read/write of the fds it holds, kicks
  *     of the vCPU thread, closing, and the terminal's ioctls under -t.
  *
- * Neither may open, map executable memory, create a VM or a vCPU, or set
- * guest memory: the layout of the VM is fixed before the filters go on.
+ * Neither may open (a read-only open fails with EACCES, for glibc's
+ * sake), map executable memory, create a VM or a vCPU, or set guest
+ * memory: the layout of the VM is fixed before the filters go on.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
 #include <unistd.h>
@@ -33,6 +36,17 @@ static int sandbox_allow_kick_and_self(scmp_filter_ctx ctx)
                               SCMP_A2(SCMP_CMP_EQ, SANDBOX_KICK_SIGNAL));
 
     return rc == 0 ? sandbox_allow_kill(ctx, NULL, 0) : rc;
+}
+
+/* A read-only open fails with EACCES instead of trapping: glibc's malloc
+ * reads /proc/sys/vm/overcommit_memory the first time a thread's heap
+ * shrinks, and takes a refusal as "do not shrink". Nothing is opened. */
+static int sandbox_refuse_reads(scmp_filter_ctx ctx)
+{
+    return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(openat), 1,
+                            SCMP_A2(SCMP_CMP_MASKED_EQ,
+                                    O_ACCMODE | O_CREAT | O_TRUNC | O_APPEND,
+                                    0));
 }
 
 static const int sandbox_kvm_vcpu_calls[] = {
@@ -56,6 +70,8 @@ int sandbox_enter_kvm_vcpu(int vcpu_fd, struct mica_error *err)
         rc = sandbox_allow_ioctl(ctx, vcpu_fd, sandbox_kvm_vcpu_ioctls[i]);
     if (rc == 0)
         rc = sandbox_allow_kick_and_self(ctx);
+    if (rc == 0)
+        rc = sandbox_refuse_reads(ctx);
     return sandbox_load(ctx, rc, 0, err);
 }
 
@@ -73,6 +89,8 @@ int sandbox_enter_kvm_main(int tty_fd, struct mica_error *err)
     if (rc < 0)
         return rc;
     rc = sandbox_allow_kick_and_self(ctx);
+    if (rc == 0)
+        rc = sandbox_refuse_reads(ctx);
     if (rc == 0)
         rc = sandbox_allow_tty(ctx, tty_fd);
     return sandbox_load(ctx, rc, sandbox_test_hook(), err);

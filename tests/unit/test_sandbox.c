@@ -134,6 +134,15 @@ static void qemu_loop_exec_map(void)
     mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
+static void qemu_loop_exec_protect(void)
+{
+    static char page[8192];
+
+    qemu_loop_enter(0);
+    mprotect((void *)(((unsigned long)page + 4095) & ~4095ul), 4096,
+             PROT_READ | PROT_EXEC);
+}
+
 static void qemu_loop_kill_other(void)
 {
     qemu_loop_enter(0);
@@ -177,6 +186,7 @@ START_TEST(test_qemu_loop_traps)
     expect_trap(qemu_loop_open, "openat");
     expect_trap(qemu_loop_socket, "socket");
     expect_trap(qemu_loop_exec_map, "mmap");
+    expect_trap(qemu_loop_exec_protect, "mprotect");
     expect_trap(qemu_loop_kill_other, "kill");
     expect_trap(qemu_loop_execve, "execve");
     expect_trap(vfs_server_write_open, "openat");
@@ -242,6 +252,18 @@ static void fake_vm_run(void (*vcpu_work)(struct fake_vm *vm),
     close(vm.done_fd);
 }
 
+static void grow_arena(void)
+{
+    static void *blocks[512];
+    size_t i;
+
+    for (i = 0; i < 512; i++)
+        if ((blocks[i] = malloc(4000)) == NULL)
+            _exit(9);
+    for (i = 0; i < 512; i++)
+        free(blocks[i]);
+}
+
 static void vcpu_runs(struct fake_vm *vm)
 {
     struct kvm_regs r;
@@ -251,6 +273,8 @@ static void vcpu_runs(struct fake_vm *vm)
     if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &r) != -1 || errno != ENOTTY)
         _exit(6);
     pthread_kill(pthread_self(), SIGUSR1); /* kvm_vm_stop kicks itself */
+    grow_arena(); /* the thread's malloc arena grows with mprotect */
+    free(malloc(4 << 20)); /* a mapping of its own */
     if (write(1, "", 0) < 0)
         _exit(7);
 }
@@ -288,6 +312,14 @@ static void vcpu_other_signal(struct fake_vm *vm)
     syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), SIGUSR2);
 }
 
+static void vcpu_read_open(struct fake_vm *vm)
+{
+    (void)vm;
+    if (open("/proc/sys/vm/overcommit_memory", O_RDONLY) != -1 ||
+        errno != EACCES)
+        _exit(10);
+}
+
 static void vcpu_nothing(struct fake_vm *vm)
 {
     (void)vm;
@@ -304,10 +336,12 @@ static void kvm_other_fd(void) { fake_vm_run(vcpu_other_fd_run, main_kicks); }
 static void kvm_vcpu_open(void) { fake_vm_run(vcpu_open, main_kicks); }
 static void kvm_vcpu_sig(void) { fake_vm_run(vcpu_other_signal, main_kicks); }
 static void kvm_main_run(void) { fake_vm_run(vcpu_nothing, main_vcpu_ioctl); }
+static void kvm_read_open(void) { fake_vm_run(vcpu_read_open, main_kicks); }
 
 START_TEST(test_kvm_threads_allowed)
 {
     expect_allowed(kvm_ok);
+    expect_allowed(kvm_read_open); /* refused, not trapped */
 }
 END_TEST
 

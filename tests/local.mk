@@ -4,7 +4,8 @@
 MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
 	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term \
-	tests/unit/test_libs tests/unit/test_virtiofs_server
+	tests/unit/test_libs tests/unit/test_virtiofs_server \
+	tests/unit/test_sandbox
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -39,6 +40,9 @@ tests_unit_test_libs_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c
 tests_unit_test_virtiofs_server_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_virtiofs_server_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_sandbox_SOURCES = tests/unit/test_sandbox.c
+tests_unit_test_sandbox_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_sandbox_LDADD = $(MICA_UNIT_LDADD)
 
 # --- pty driver for the terminal tests (tests/system/tty.sh) ---
 check_PROGRAMS += tests/tty/ptyrun
@@ -198,7 +202,7 @@ tests/abi/dyn_mmap.dyn: $(srcdir)/tests/abi/dyn_mmap.c $(ABI_DEPS)
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/exit_codes.sh tests/system/tty.sh tests/system/dynamic.sh \
 	tests/system/virtiofs.sh tests/system/overlay.sh tests/system/hostroot.sh \
-	tests/system/hostprogs.sh
+	tests/system/hostprogs.sh tests/system/sandbox.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \

@@ -51,7 +51,8 @@ struct core_task {
     uint64_t user_fs, user_gs;
     enum task_state state;
     bool interrupted, interruptible, woken, timed_out;
-    bool running; /* on some CPU right now */
+    bool running; /* on CPU `cpu` right now */
+    unsigned cpu;
     struct core_task *rq_next;
     struct core_timer sleep_timer;
     uint64_t run_start, runtime_ns, user_ticks, sys_ticks;
@@ -112,6 +113,7 @@ __noreturn void sched_ap_idle(unsigned id)
     struct sched_cpu *s = &sched_cpus[id];
     s->cur = s->idle;
     s->idle->running = true;
+    s->idle->cpu = id;
     s->idle->run_start = core_time_monotonic_ns();
     arch_set_kernel_stack((uint64_t)s->idle->kstack + KSTACK_SIZE);
     idle_loop();
@@ -280,6 +282,7 @@ static void switch_to(struct core_task *next)
     }
     current = next;
     next->running = true;
+    next->cpu = this_cpu()->id;
     if (next->as || next == idle) /* idle: the kernel's tables (smp.c) */
         core_as_activate(next->as);
     arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
@@ -550,6 +553,10 @@ void core_task_interrupt(struct core_task *t)
     if (t->state == TASK_SLEEPING && t->interruptible) {
         t->state = TASK_RUNNABLE;
         rq_push(t);
+    } else if (t->running && t->cpu != this_cpu()->id) {
+        /* in user mode on another CPU, maybe for a long time: make it
+         * enter the kernel and pass through the return hook */
+        smp_kick_cpu(t->cpu);
     }
 }
 

@@ -140,6 +140,64 @@ static void test_fork_cow(void)
            same ? "yes" : "no");
 }
 
+/* ---- a thread busy in user mode must still see signals and exits ---- */
+
+static atomic_int spin_flag, spin_seen;
+static void on_usr1(int sig)
+{
+    (void)sig;
+    atomic_store(&spin_flag, 1);
+}
+
+static void *spinner(void *arg)
+{
+    (void)arg;
+    while (!atomic_load(&spin_flag)) /* no syscalls: only an IPI reaches it */
+        ;
+    atomic_store(&spin_seen, 1);
+    return NULL;
+}
+
+static void *pure_spinner(void *arg)
+{
+    (void)arg;
+    for (volatile unsigned long i = 0;; i++)
+        ;
+    return NULL;
+}
+
+static void test_busy_thread(void)
+{
+    signal(SIGUSR1, on_usr1);
+    pthread_t t;
+    pthread_create(&t, NULL, spinner, NULL);
+    usleep(20000);
+    pthread_kill(t, SIGUSR1);
+    pthread_join(t, NULL);
+    printf("signal to a thread busy in user mode: handled %d\n", atomic_load(&spin_seen));
+    signal(SIGUSR1, SIG_DFL);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        pthread_create(&t, NULL, pure_spinner, NULL);
+        usleep(20000);
+        exit(5); /* exit_group: the spinner must end too */
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    printf("exit while a thread spins: status %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    pid = fork();
+    if (pid == 0) {
+        pthread_create(&t, NULL, pure_spinner, NULL);
+        pure_spinner(NULL);
+    }
+    usleep(50000);
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    printf("SIGKILL to two spinning threads: %s\n",
+           WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "exited");
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -153,6 +211,7 @@ int main(void)
     test_change("munmap", 0);
     test_change("mprotect read-only", 1);
     test_fork_cow();
+    test_busy_thread();
 
     cpu_set_t set;
     CPU_ZERO(&set);

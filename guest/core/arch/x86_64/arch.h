@@ -226,6 +226,7 @@ void smp_idle_release(void);         /* about to halt: release it */
 void smp_tlb_shootdown(struct core_as *as);
 void smp_ipi_tlb(void);              /* the TLB_VECTOR handler */
 void smp_kick_idle(void);            /* a task became runnable */
+void smp_kick_cpu(unsigned id);      /* enter the kernel (signals, exit) */
 extern char ap_trampoline[], ap_trampoline_end[];
 
 /* Entry code symbols (entry.S) */

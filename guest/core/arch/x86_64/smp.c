@@ -162,6 +162,12 @@ void smp_kick_idle(void)
     }
 }
 
+void smp_kick_cpu(unsigned id)
+{
+    if (smp_on && id < smp_cpus && smp_cpu[id])
+        apic_send_ipi(smp_cpu[id]->apic_id, RESCHED_VECTOR);
+}
+
 /* ---- starting the APs ---- */
 
 static void *stack_top(void *stack)

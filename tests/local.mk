@@ -62,7 +62,7 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
 	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
 	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
-	tests/abi/procfs.musl tests/abi/threads.musl tests/abi/futex.musl tests/abi/smp.musl
+	tests/abi/procfs.musl tests/abi/threads.musl tests/abi/futex.musl tests/abi/smp.musl tests/abi/execat.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -71,7 +71,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
-	tests/abi/procfs.glibc tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/smp.glibc
+	tests/abi/procfs.glibc tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/smp.glibc tests/abi/execat.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -83,7 +83,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
-	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c tests/abi/futex.c tests/abi/smp.c
+	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c tests/abi/futex.c tests/abi/smp.c tests/abi/execat.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -165,6 +165,10 @@ tests/abi/threads.musl: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
 tests/abi/threads.glibc: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
+tests/abi/execat.musl: $(srcdir)/tests/abi/execat.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/execat.c
+tests/abi/execat.glibc: $(srcdir)/tests/abi/execat.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/execat.c
 tests/abi/smp.musl: $(srcdir)/tests/abi/smp.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/smp.c
 tests/abi/smp.glibc: $(srcdir)/tests/abi/smp.c $(ABI_DEPS)

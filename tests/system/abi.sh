@@ -61,6 +61,7 @@ check cow $N yes
 # Threads: pthreads over clone, futexes, robust lists and tgkill.
 check threads $N yes
 check futex $N yes
+check execat $N yes
 check sigframe $N yes
 check sigwait $N yes
 check jobctl $N yes

@@ -153,6 +153,7 @@ int signal_send(struct process *p, int sig, const struct sig_info *info)
     }
     if (p->task && (!blocked || (p->sigwait_set & SIGBIT(sig))))
         core_task_interrupt(p->task);
+    core_wake_all(&p->signalfd_wait); /* signalfd readers and pollers */
     return 0;
 }
 

@@ -1,0 +1,25 @@
+/* Files of anonymous kinds: eventfd, epoll, timerfd, signalfd.
+ *
+ * As on Linux, they all share one inode with no file type (mode 0600)
+ * that lives for the whole boot; what a file is comes from its ops and
+ * priv, and its name in /proc/PID/fd from ops->anon_name.
+ */
+#include "abi_int.h"
+
+static struct inode *anon_inode;
+
+struct file *anon_file_new(const struct file_ops *ops, uint32_t flags, void *priv)
+{
+    if (!anon_inode) {
+        anon_inode = inode_new(0600);
+        if (!anon_inode)
+            return NULL;
+        inode_get(anon_inode); /* never freed */
+    }
+    struct file *f = file_new(anon_inode, flags);
+    if (!f)
+        return NULL;
+    f->ops = ops;
+    f->priv = priv;
+    return f;
+}

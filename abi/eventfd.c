@@ -1,0 +1,120 @@
+/* eventfd and eventfd2: a 64-bit counter behind a file.
+ *
+ * A write adds its 8-byte value, waiting while the sum would pass
+ * 0xfffffffffffffffe; a read takes the whole count (or 1 with
+ * EFD_SEMAPHORE), waiting while it is 0. One queue serves readers,
+ * writers and pollers: every change wakes it.
+ */
+#include "abi_int.h"
+#include "sys.h"
+
+#include <core/sched.h>
+#include <asm/poll.h>
+
+#define EFD_SEMAPHORE 1
+#define EFD_FLAGS (O_CLOEXEC | O_NONBLOCK | EFD_SEMAPHORE)
+#define EFD_MAX 0xfffffffffffffffeull
+
+struct eventfd {
+    uint64_t count;
+    bool semaphore;
+    struct core_waitq wq;
+};
+
+static long efd_block(struct file *f, struct eventfd *e)
+{
+    if (f->flags & O_NONBLOCK)
+        return -EAGAIN;
+    if (signal_pending() || core_wait(&e->wq, 0, true) == -EINTR)
+        return -ERESTARTSYS;
+    return 0;
+}
+
+static ssize_t efd_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos)
+{
+    struct eventfd *e = f->priv;
+    if (len < sizeof(uint64_t))
+        return -EINVAL;
+    while (e->count == 0) {
+        long err = efd_block(f, e);
+        if (err)
+            return err;
+    }
+    uint64_t v = e->semaphore ? 1 : e->count;
+    if (core_copy_to_user(u_buf, &v, sizeof(v)))
+        return -EFAULT;
+    e->count -= v;
+    core_wake_all(&e->wq);
+    return sizeof(v);
+}
+
+static ssize_t efd_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos)
+{
+    struct eventfd *e = f->priv;
+    uint64_t v;
+    if (len < sizeof(v))
+        return -EINVAL;
+    if (core_copy_from_user(&v, u_buf, sizeof(v)))
+        return -EFAULT;
+    if (v == UINT64_MAX)
+        return -EINVAL;
+    while (EFD_MAX - e->count < v) {
+        long err = efd_block(f, e);
+        if (err)
+            return err;
+    }
+    e->count += v;
+    if (v)
+        core_wake_all(&e->wq);
+    return sizeof(v);
+}
+
+static unsigned efd_poll(struct file *f, struct poll_table *pt)
+{
+    struct eventfd *e = f->priv;
+    poll_wait(pt, &e->wq);
+    unsigned ev = 0;
+    if (e->count)
+        ev |= POLLIN | POLLRDNORM;
+    if (e->count < EFD_MAX)
+        ev |= POLLOUT | POLLWRNORM;
+    return ev;
+}
+
+static void efd_release(struct file *f)
+{
+    core_free(f->priv);
+}
+
+static const struct file_ops eventfd_ops = {
+    .read = efd_read,
+    .write = efd_write,
+    .poll = efd_poll,
+    .release = efd_release,
+    .anon_name = "[eventfd]",
+};
+
+long sys_eventfd2(unsigned initval, int flags)
+{
+    if (flags & ~EFD_FLAGS)
+        return -EINVAL;
+    struct eventfd *e = core_zalloc(sizeof(*e));
+    if (!e)
+        return -ENOMEM;
+    e->count = initval;
+    e->semaphore = flags & EFD_SEMAPHORE;
+    struct file *f = anon_file_new(&eventfd_ops, O_RDWR | (flags & O_NONBLOCK), e);
+    if (!f) {
+        core_free(e);
+        return -ENOMEM;
+    }
+    int fd = fd_install(f, 0, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}
+
+long sys_eventfd(unsigned initval)
+{
+    return sys_eventfd2(initval, 0);
+}

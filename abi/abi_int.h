@@ -65,7 +65,8 @@ struct file_ops {
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
     bool seekable;
-    /* An anonymous-inode kind (anon_file_new): its "[eventfd]" name. */
+    /* An anonymous-inode kind (anon_file_new): its "[eventfd]" name;
+     * lseek on one succeeds and changes nothing, as Linux's noop_llseek. */
     const char *anon_name;
 };
 

@@ -333,6 +333,8 @@ long sys_lseek(int fd, int64_t off, unsigned whence)
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
+    if (f->ops->anon_name)
+        return (long)f->pos;
     if (!f->ops->seekable || (f->flags & O_PATH))
         return f->flags & O_PATH ? -EBADF : -ESPIPE;
     int64_t base, size = (int64_t)f->inode->size;

@@ -160,20 +160,27 @@ static uint64_t ts_ns(const struct __kernel_timespec *ts)
     return sec >= UINT64_MAX / NSEC / 2 ? UINT64_MAX / 2 : sec * NSEC + (uint64_t)ts->tv_nsec;
 }
 
-/* When a timer set to value (flags: TFD_TIMER_ABSTIME) first expires. */
-static uint64_t tfd_deadline(const struct timerfd *t, int flags, uint64_t value)
+/* Arm t for value (flags: TFD_TIMER_ABSTIME). A first expiry already
+ * past counts at once, with the periods since, as Linux's forwarding. */
+static void tfd_set(struct timerfd *t, int flags, uint64_t value)
 {
-    uint64_t now = core_time_monotonic_ns();
-    if (!(flags & TFD_TIMER_ABSTIME))
-        return now + value;
-    if (t->clock == CLOCK_REALTIME || t->clock == CLOCK_REALTIME_ALARM) {
-        uint64_t real = core_time_realtime_ns();
-        if (value > real)
-            return now + (value - real);
-        /* in the past: periodic ones count the periods since */
-        return real - value < now ? now - (real - value) : 1;
+    uint64_t now = core_time_monotonic_ns(), late = 0;
+    t->next = now + value;
+    if (flags & TFD_TIMER_ABSTIME) {
+        bool real = t->clock == CLOCK_REALTIME || t->clock == CLOCK_REALTIME_ALARM;
+        uint64_t clock_now = real ? core_time_realtime_ns() : now;
+        if (value > clock_now)
+            t->next = now + (value - clock_now);
+        else
+            t->next = now, late = clock_now - value;
     }
-    return value; /* may be past: expires at once, with the periods since */
+    if (t->next <= now) {
+        t->ticks = 1 + (t->interval ? late / t->interval : 0);
+        t->next = t->interval ? now + t->interval - late % t->interval : 0;
+        core_wake_all(&t->wq);
+    }
+    if (t->next)
+        tfd_arm(t, now);
 }
 
 long sys_timerfd_settime(int fd, int flags, uaddr_t u_new, uaddr_t u_old)
@@ -194,9 +201,9 @@ long sys_timerfd_settime(int fd, int flags, uaddr_t u_new, uaddr_t u_old)
     t->ticks = 0;
     t->interval = ts_ns(&nv.it_interval);
     uint64_t value = ts_ns(&nv.it_value);
-    t->next = value ? tfd_deadline(t, flags, value) : 0;
-    if (t->next)
-        tfd_arm(t, core_time_monotonic_ns());
+    t->next = 0;
+    if (value)
+        tfd_set(t, flags, value);
     if (u_old.addr && core_copy_to_user(u_old, &ov, sizeof(ov)))
         return -EFAULT;
     return 0;

@@ -362,7 +362,11 @@ static long do_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex,
     struct select_ctx *c = core_zalloc(sizeof(*c));
     if (!c)
         return -ENOMEM;
-    c->nfds = nfds > ABI_NR_OPEN_HARD ? ABI_NR_OPEN_HARD : nfds;
+    /* Linux reads no further than its fd table's size; here the table is
+     * as big as the soft limit lets it be used */
+    uint64_t max = abi_proc->rlim[RLIMIT_NOFILE].rlim_cur;
+    max = CORE_ALIGN_UP(max < ABI_NR_OPEN_HARD ? max : ABI_NR_OPEN_HARD, 64);
+    c->nfds = (uint64_t)nfds > max ? (int)max : nfds;
     size_t bytes = CORE_ALIGN_UP((size_t)c->nfds, 64) / 8;
     long ret = select_copy_in(c, u_in, u_out, u_ex, bytes);
     if (!ret)

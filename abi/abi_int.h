@@ -35,6 +35,7 @@ struct inode;
 struct file;
 struct mount;
 struct statfs;
+struct sbuf;
 struct core_waitq;
 /* What a file's poll op hands its wait queues to: poll/select's table
  * adds a task waiter per queue (poll.c), epoll's a callback waiter
@@ -68,6 +69,8 @@ struct file_ops {
     /* An anonymous-inode kind (anon_file_new): its "[eventfd]" name;
      * lseek on one succeeds and changes nothing, as Linux's noop_llseek. */
     const char *anon_name;
+    /* Lines of its own for /proc/PID/fdinfo/N (struct sbuf: procfs.c). */
+    void (*fdinfo)(struct file *f, struct sbuf *s);
 };
 
 /* A filesystem instance: what stat and statfs tell about it. */

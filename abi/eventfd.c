@@ -17,6 +17,7 @@
 
 struct eventfd {
     uint64_t count;
+    int id; /* for fdinfo: Linux numbers its eventfds */
     bool semaphore;
     struct core_waitq wq;
 };
@@ -86,12 +87,20 @@ static void efd_release(struct file *f)
     core_free(f->priv);
 }
 
+static void efd_fdinfo(struct file *f, struct sbuf *s)
+{
+    struct eventfd *e = f->priv;
+    sbuf_printf(s, "eventfd-count: %16llx\neventfd-id: %d\neventfd-semaphore: %d\n",
+                (unsigned long long)e->count, e->id, e->semaphore);
+}
+
 static const struct file_ops eventfd_ops = {
     .read = efd_read,
     .write = efd_write,
     .poll = efd_poll,
     .release = efd_release,
     .anon_name = "[eventfd]",
+    .fdinfo = efd_fdinfo,
 };
 
 long sys_eventfd2(unsigned initval, int flags)
@@ -101,7 +110,9 @@ long sys_eventfd2(unsigned initval, int flags)
     struct eventfd *e = core_zalloc(sizeof(*e));
     if (!e)
         return -ENOMEM;
+    static int next_id;
     e->count = initval;
+    e->id = next_id++ & 0x7fffffff;
     e->semaphore = flags & EFD_SEMAPHORE;
     struct file *f = anon_file_new(&eventfd_ops, O_RDWR | (flags & O_NONBLOCK), e);
     if (!f) {

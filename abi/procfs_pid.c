@@ -269,6 +269,8 @@ static int show_fdinfo(struct process *p, const struct pnode *n, struct sbuf *s)
     sbuf_printf(s, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n",
                 (unsigned long long)f->pos, f->flags | (cloexec ? O_CLOEXEC : 0),
                 (unsigned long long)f->inode->ino);
+    if (f->ops && f->ops->fdinfo)
+        f->ops->fdinfo(f, s);
     return 0;
 }
 

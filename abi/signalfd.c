@@ -121,11 +121,18 @@ static void sfd_release(struct file *f)
     core_free(f->priv);
 }
 
+static void sfd_fdinfo(struct file *f, struct sbuf *s)
+{
+    sbuf_printf(s, "sigmask:\t%016llx\n",
+                (unsigned long long)((struct signalfd *)f->priv)->mask);
+}
+
 static const struct file_ops signalfd_ops = {
     .read = sfd_read,
     .poll = sfd_poll,
     .release = sfd_release,
     .anon_name = "[signalfd]",
+    .fdinfo = sfd_fdinfo,
 };
 
 long sys_signalfd4(int fd, uaddr_t u_mask, size_t size, int flags)

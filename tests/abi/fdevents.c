@@ -28,6 +28,22 @@ static void show_link(int fd)
     printf("link %s\n", link);
 }
 
+/* The lines of /proc/self/fdinfo/FD that start with one of the keys. */
+static void show_fdinfo(int fd, const char *k1, const char *k2)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("fdinfo: %s\n", errname(errno));
+        return;
+    }
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, k1, strlen(k1)) || (k2 && !strncmp(line, k2, strlen(k2))))
+            printf("fdinfo %s", line);
+    fclose(f);
+}
+
 static long rd64(int fd)
 {
     uint64_t v = 0;
@@ -52,6 +68,7 @@ static void eventfds(void)
     SHOW(fcntl(e, F_GETFD));
     SHOW(fcntl(e, F_GETFL) & (O_ACCMODE | O_NONBLOCK));
     show_poll("5", e);
+    show_fdinfo(e, "eventfd-count", "eventfd-semaphore");
     char small[4];
     SHOW(read(e, small, 4));
     SHOW(write(e, small, 4));
@@ -72,6 +89,7 @@ static void eventfds(void)
     for (int i = 0; i < 4; i++)
         SHOW(rd64(s));
     SHOW(wr64(s, 2));
+    show_fdinfo(s, "eventfd-count", "eventfd-semaphore");
     SHOW(rd64(s));
     close(s);
     /* a blocked write completes once a read makes room */
@@ -209,6 +227,7 @@ static void signalfds(void)
     int s = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
     REQUIRE(s >= 0);
     show_link(s);
+    show_fdinfo(s, "sigmask", NULL);
     SHOW(fcntl(s, F_GETFD));
     struct signalfd_siginfo si[2];
     SHOW(read(s, si, sizeof si));

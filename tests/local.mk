@@ -212,7 +212,7 @@ EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
 	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \
-	tests/bench/pipelat.c tests/bench/pipebw.c
+	tests/bench/pipelat.c tests/bench/pipebw.c tests/bench/epolllat.c
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
@@ -245,7 +245,7 @@ check-shell: all
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
 	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss \
 	tests/bench/fork.musl tests/bench/forkexec.musl \
-	tests/bench/pipelat.musl tests/bench/pipebw.musl
+	tests/bench/pipelat.musl tests/bench/pipebw.musl tests/bench/epolllat.musl
 tests/bench/$(am__dirstamp):
 	@$(MKDIR_P) tests/bench
 	@: > $@
@@ -265,6 +265,8 @@ tests/bench/pipelat.musl: $(srcdir)/tests/bench/pipelat.c tests/bench/$(am__dirs
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipelat.c
 tests/bench/pipebw.musl: $(srcdir)/tests/bench/pipebw.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipebw.c
+tests/bench/epolllat.musl: $(srcdir)/tests/bench/epolllat.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/epolllat.c
 tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(CC) $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/rss.c
 bench: $(BENCH_BINS) mica$(EXEEXT)

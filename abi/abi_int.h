@@ -46,6 +46,12 @@ struct poll_table {
 /* poll.c: a poll op calls this for each queue woken when its readiness
  * may change (pt NULL: nothing). */
 void poll_wait(struct poll_table *pt, struct core_waitq *q);
+/* Wake q saying which events may have appeared (POLLIN after a write...):
+ * epoll items interested in none of them stay asleep, as Linux's wake-up
+ * keys do. core_wake_all is the same with no key (anything may have). */
+void poll_wake(struct core_waitq *q, unsigned key);
+/* The key of the wake-up being delivered (0: none), for callbacks. */
+unsigned poll_wake_key(void);
 /* pipe.c: a new pipe's read and write ends (flags: O_NONBLOCK, O_DIRECT);
  * F_GETPIPE_SZ/F_SETPIPE_SZ on a file (-EBADF if not a pipe). */
 int pipe_new(uint32_t flags, struct file **rd, struct file **wr) __must_check;

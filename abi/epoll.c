@@ -13,6 +13,11 @@
  * is bounded at EPOLL_CTL_ADD (ELOOP) so those checks recurse at most
  * EP_MAX_NESTS deep.
  *
+ * Wake-ups may carry a key (poll_wake): the events that may have
+ * appeared. An item interested in none of them is not queued, so an
+ * edge-triggered EPOLLOUT item is not re-reported after a write, as on
+ * Linux.
+ *
  * EPOLLEXCLUSIVE: the core calls every callback waiter of a queue at each
  * wake-up, in list order, so an exclusive hook learns whether an earlier
  * exclusive hook of the same wake-up already woke a task (its `claimed`)
@@ -60,7 +65,7 @@ static bool ep_wake(struct epoll *ep)
     for (struct core_waiter *w = ep->wq.head; w && !sleeper; w = w->next)
         sleeper = !w->func && core_task_state(w->task) == 'S';
     core_wake_one(&ep->wq);
-    core_wake_all(&ep->poll_wq);
+    poll_wake(&ep->poll_wq, EPOLLIN | EPOLLRDNORM); /* not the file's key */
     return sleeper;
 }
 
@@ -83,12 +88,15 @@ static void ep_hook_wake(struct core_waiter *w)
     struct epitem *e = h->item;
     struct epoll *ep = e->ep;
     bool excl = e->events & EPOLLEXCLUSIVE;
+    unsigned key = poll_wake_key();
     h->claimed = excl && ep_excl_claimed_before(w);
     if (!(e->events & ~EP_PRIVATE)) /* a ONESHOT that fired: disabled */
         return;
+    if (key && !(key & e->events)) /* not what it waits for */
+        return;
     ep_ready_add(ep, e);
     if (h->claimed)
-        core_wake_all(&ep->poll_wq);
+        poll_wake(&ep->poll_wq, EPOLLIN | EPOLLRDNORM);
     else if (ep_wake(ep) && excl)
         h->claimed = true;
 }

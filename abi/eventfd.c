@@ -45,7 +45,7 @@ static ssize_t efd_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos
     if (core_copy_to_user(u_buf, &v, sizeof(v)))
         return -EFAULT;
     e->count -= v;
-    core_wake_all(&e->wq);
+    poll_wake(&e->wq, POLLOUT | POLLWRNORM);
     return sizeof(v);
 }
 
@@ -66,7 +66,7 @@ static ssize_t efd_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
     }
     e->count += v;
     if (v)
-        core_wake_all(&e->wq);
+        poll_wake(&e->wq, POLLIN | POLLRDNORM);
     return sizeof(v);
 }
 

@@ -76,6 +76,22 @@ void poll_wait(struct poll_table *pt, struct core_waitq *q)
         pt->queue(pt, q);
 }
 
+static unsigned wake_key;
+
+/* Kernel code is not preempted: the key holds for this wake-up only. */
+void poll_wake(struct core_waitq *q, unsigned key)
+{
+    unsigned outer = wake_key;
+    wake_key = key;
+    core_wake_all(q);
+    wake_key = outer;
+}
+
+unsigned poll_wake_key(void)
+{
+    return wake_key;
+}
+
 static void poll_set_queue(struct poll_table *table, struct core_waitq *q)
 {
     struct poll_set *pt = (struct poll_set *)table;

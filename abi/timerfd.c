@@ -58,7 +58,7 @@ static void tfd_expire(struct core_timer *tm)
     t->ticks += n;
     if (t->next)
         tfd_arm(t, now);
-    core_wake_all(&t->wq);
+    poll_wake(&t->wq, POLLIN | POLLRDNORM);
 }
 
 static void tfd_arm(struct timerfd *t, uint64_t now)
@@ -177,7 +177,7 @@ static void tfd_set(struct timerfd *t, int flags, uint64_t value)
     if (t->next <= now) {
         t->ticks = 1 + (t->interval ? late / t->interval : 0);
         t->next = t->interval ? now + t->interval - late % t->interval : 0;
-        core_wake_all(&t->wq);
+        poll_wake(&t->wq, POLLIN | POLLRDNORM);
     }
     if (t->next)
         tfd_arm(t, now);

@@ -59,7 +59,7 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
 	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
 	tests/abi/procfs.musl tests/abi/epoll.musl tests/abi/epoll_scale.musl \
-	tests/abi/fdevents.musl
+	tests/abi/fdevents.musl tests/abi/epoll_chaos.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -69,7 +69,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
 	tests/abi/procfs.glibc tests/abi/epoll.glibc tests/abi/epoll_scale.glibc \
-	tests/abi/fdevents.glibc
+	tests/abi/fdevents.glibc tests/abi/epoll_chaos.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -82,7 +82,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
 	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/epoll.c \
-	tests/abi/epoll_scale.c tests/abi/fdevents.c
+	tests/abi/epoll_scale.c tests/abi/fdevents.c tests/abi/epoll_chaos.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -106,6 +106,10 @@ tests/abi/fdevents.musl: $(srcdir)/tests/abi/fdevents.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/fdevents.c
 tests/abi/fdevents.glibc: $(srcdir)/tests/abi/fdevents.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/fdevents.c
+tests/abi/epoll_chaos.musl: $(srcdir)/tests/abi/epoll_chaos.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_chaos.c
+tests/abi/epoll_chaos.glibc: $(srcdir)/tests/abi/epoll_chaos.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_chaos.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)

@@ -58,6 +58,8 @@ check pipes_fork $N yes
 check epoll $N yes
 check epoll_scale $N yes
 check fdevents $N yes
+VARIANTS=musl check epoll_chaos $N yes
+VARIANTS=glibc check epoll_chaos $N yes 7
 check procfs $N yes
 # Processes and signals: fork/wait, COW and exec, signal frames and
 # faults, waiting for signals and timers, job control, pipes.

@@ -304,6 +304,25 @@ START_TEST(test_eventfd_rules)
 }
 END_TEST
 
+/* Wake-up keys: a write says POLLIN, so an item waiting only for
+ * EPOLLOUT is not queued again; a read says POLLOUT. */
+START_TEST(test_wake_keys)
+{
+    int e = (int)sys_eventfd2(0, O_NONBLOCK);
+    struct epoll_event out[2];
+    ck_assert_int_eq(add(ep, e, EPOLLOUT | EPOLLET, 1), 0);
+    ck_assert_int_eq(wait0(ep, out, 2), 1);
+    uint64_t v = 1;
+    ck_assert_int_eq(sys_write(e, U(&v), 8), 8);
+    ck_assert_int_eq(wait0(ep, out, 2), 0);
+    ck_assert_int_eq(sys_read(e, U(&v), 8), 8);
+    ck_assert_int_eq(wait0(ep, out, 2), 1);
+    ck_assert_uint_eq(out[0].events, EPOLLOUT);
+    /* an unkeyed wake-up reaches every item */
+    ck_assert_int_eq(poll_wake_key(), 0);
+}
+END_TEST
+
 static Suite *epoll_suite(void)
 {
     Suite *s = suite_create("abi_epoll");
@@ -318,6 +337,7 @@ static Suite *epoll_suite(void)
     tcase_add_test(tc, test_timerfd_catch_up);
     tcase_add_test(tc, test_signalfd_order);
     tcase_add_test(tc, test_eventfd_rules);
+    tcase_add_test(tc, test_wake_keys);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -434,6 +434,10 @@ void fd_close_on_exec(void);
  * these ops and priv, flags as open's (anon.c). NULL: no memory. */
 struct file *anon_file_new(const struct file_ops *ops, uint32_t flags,
                            void *priv) __must_check;
+/* The same, read-write, installed at the lowest free fd (flags: O_NONBLOCK,
+ * O_CLOEXEC): the fd or -errno. priv is the file's from then on: on any
+ * failure ops->release frees it (with a stand-in file if none was made). */
+int anon_fd_new(const struct file_ops *ops, void *priv, int flags) __must_check;
 /* The last reference to f is going: epoll forgets it (epoll.c). */
 struct epitem;
 void epoll_file_gone(struct file *f);

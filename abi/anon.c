@@ -23,3 +23,17 @@ struct file *anon_file_new(const struct file_ops *ops, uint32_t flags, void *pri
     f->priv = priv;
     return f;
 }
+
+int anon_fd_new(const struct file_ops *ops, void *priv, int flags)
+{
+    struct file *f = anon_file_new(ops, O_RDWR | (flags & O_NONBLOCK), priv);
+    if (!f) {
+        struct file stand_in = {.ops = ops, .priv = priv};
+        ops->release(&stand_in);
+        return -ENOMEM;
+    }
+    int fd = fd_install(f, 0, flags & O_CLOEXEC);
+    if (fd < 0)
+        file_put(f);
+    return fd;
+}

@@ -326,21 +326,17 @@ long sys_epoll_create1(int flags)
     if (flags & ~EPOLL_CLOEXEC)
         return -EINVAL;
     struct epoll *ep = core_zalloc(sizeof(*ep));
-    if (ep) {
-        ep->nhash = 16;
-        ep->hash = core_zalloc(ep->nhash * sizeof(*ep->hash));
-    }
-    struct file *f = ep && ep->hash ? anon_file_new(&epoll_ops, O_RDWR, ep) : NULL;
-    if (!f) {
-        if (ep)
-            core_free(ep->hash);
+    if (!ep)
+        return -ENOMEM;
+    ep->nhash = 16;
+    ep->hash = core_zalloc(ep->nhash * sizeof(*ep->hash));
+    if (!ep->hash) {
         core_free(ep);
         return -ENOMEM;
     }
-    ep->file = f;
-    int fd = fd_install(f, 0, flags & EPOLL_CLOEXEC);
-    if (fd < 0)
-        file_put(f);
+    int fd = anon_fd_new(&epoll_ops, ep, flags);
+    if (fd >= 0)
+        ep->file = fd_get(fd);
     return fd;
 }
 

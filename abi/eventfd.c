@@ -114,15 +114,7 @@ long sys_eventfd2(unsigned initval, int flags)
     e->count = initval;
     e->id = next_id++ & 0x7fffffff;
     e->semaphore = flags & EFD_SEMAPHORE;
-    struct file *f = anon_file_new(&eventfd_ops, O_RDWR | (flags & O_NONBLOCK), e);
-    if (!f) {
-        core_free(e);
-        return -ENOMEM;
-    }
-    int fd = fd_install(f, 0, flags & O_CLOEXEC);
-    if (fd < 0)
-        file_put(f);
-    return fd;
+    return anon_fd_new(&eventfd_ops, e, flags);
 }
 
 long sys_eventfd(unsigned initval)

@@ -159,15 +159,7 @@ long sys_signalfd4(int fd, uaddr_t u_mask, size_t size, int flags)
     if (!s)
         return -ENOMEM;
     s->mask = mask;
-    struct file *f = anon_file_new(&signalfd_ops, O_RDWR | (flags & O_NONBLOCK), s);
-    if (!f) {
-        core_free(s);
-        return -ENOMEM;
-    }
-    int nfd = fd_install(f, 0, flags & SFD_CLOEXEC);
-    if (nfd < 0)
-        file_put(f);
-    return nfd;
+    return anon_fd_new(&signalfd_ops, s, flags);
 }
 
 long sys_signalfd(int fd, uaddr_t u_mask, size_t size)

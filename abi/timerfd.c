@@ -118,15 +118,7 @@ long sys_timerfd_create(int clock, int flags)
     if (!t)
         return -ENOMEM;
     t->clock = clock;
-    struct file *f = anon_file_new(&timerfd_ops, O_RDWR | (flags & O_NONBLOCK), t);
-    if (!f) {
-        core_free(t);
-        return -ENOMEM;
-    }
-    int fd = fd_install(f, 0, flags & TFD_CLOEXEC);
-    if (fd < 0)
-        file_put(f);
-    return fd;
+    return anon_fd_new(&timerfd_ops, t, flags);
 }
 
 static long tfd_get(int fd, struct timerfd **out)

@@ -119,6 +119,23 @@ START_TEST(test_alloc_failures)
     }
     /* a failed ADD left nothing behind: it can be added now */
     ck_assert_int_eq(add(ep, rd, EPOLLIN, 1), 0);
+    /* each allocation of each kind's creation failing in turn: no leak */
+    uint64_t mask = 1u << 9;
+    for (int kind = 0; kind < 4; kind++)
+        for (unsigned n = 1; n <= 4; n++) {
+            long before = shim_heap_live();
+            shim_alloc_fail(n, 0);
+            long fd = kind == 0   ? sys_epoll_create1(0)
+                      : kind == 1 ? sys_eventfd2(0, 0)
+                      : kind == 2 ? sys_timerfd_create(CLOCK_MONOTONIC, 0)
+                                  : sys_signalfd4(-1, U(&mask), 8, 0);
+            shim_alloc_fail(0, 0);
+            if (fd >= 0)
+                ck_assert_int_eq(sys_close((int)fd), 0);
+            else
+                ck_assert_int_eq(fd, -ENOMEM);
+            ck_assert_int_eq(shim_heap_live(), before);
+        }
     shim_alloc_fail(1, 1);
     ck_assert_int_eq(sys_epoll_create1(0), -ENOMEM);
     ck_assert_int_eq(sys_eventfd2(0, 0), -ENOMEM);

@@ -29,6 +29,7 @@
 
 #define EP_MAX_NESTS 4          /* Linux's: deeper nesting is ELOOP */
 #define EP_MAX_WATCHES (1u << 17) /* items of all instances (ENOSPC) */
+#define EP_MAX_HASH (1u << 14)    /* buckets: 128 KiB; past it, longer chains */
 #define EP_EXCL_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | \
                     EPOLLET | EPOLLEXCLUSIVE)
 
@@ -154,7 +155,7 @@ static struct epitem *ep_find(struct epoll *ep, struct file *f, int fd)
 /* Double the table when it gets full; without memory, chains get longer. */
 static void ep_hash_grow(struct epoll *ep)
 {
-    if (ep->count < ep->nhash || ep->nhash >= EP_MAX_WATCHES)
+    if (ep->count < ep->nhash || ep->nhash >= EP_MAX_HASH)
         return;
     struct epitem **old = ep->hash;
     unsigned oldn = ep->nhash;

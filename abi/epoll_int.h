@@ -7,6 +7,9 @@
  * waiters. epoll_wait looks only at the ready list, re-checking each item
  * with the file's poll op, so its cost follows the ready items, not the
  * registered ones.
+ *
+ * Like the rest of abi/ for now, this relies on one CPU and kernel code
+ * that runs with interrupts off: no locks guard the lists.
  */
 #ifndef ABI_EPOLL_INT_H
 #define ABI_EPOLL_INT_H

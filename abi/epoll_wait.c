@@ -17,6 +17,9 @@
 #include <linux/time_types.h>
 
 #define EP_MAX_EVENTS (0x7fffffff / (int)sizeof(struct epoll_event))
+/* At most this many events per call (a 48 KiB kernel buffer); more ready
+ * items wait for the next call, as a smaller maxevents would make them. */
+#define EP_SEND_MAX 4096u
 
 /* Up to max ready events into the user's array: their count or -errno. */
 static long ep_send(struct epoll *ep, uaddr_t u_events, int max)
@@ -24,6 +27,7 @@ static long ep_send(struct epoll *ep, uaddr_t u_events, int max)
     if (!ep->rhead)
         return 0;
     unsigned cap = (unsigned)max < ep->nready ? (unsigned)max : ep->nready;
+    cap = cap < EP_SEND_MAX ? cap : EP_SEND_MAX;
     struct epoll_event *buf = core_malloc(cap * sizeof(*buf));
     if (!buf)
         return -ENOMEM;

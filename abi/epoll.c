@@ -350,8 +350,8 @@ long sys_epoll_create(int size)
 static int ep_ctl_check(struct file *epf, struct file *tf, int op,
                         const struct epoll_event *ev)
 {
-    if (!epf || !tf)
-        return -EBADF;
+    if (!epf || !tf || (epf->flags & O_PATH) || (tf->flags & O_PATH))
+        return -EBADF; /* O_PATH fds are not open files to Linux's fdget */
     if (!tf->ops->poll)
         return -EPERM; /* regular files, directories, /dev/null */
     if (epf == tf || !epoll_of(epf))

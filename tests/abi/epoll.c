@@ -59,6 +59,9 @@ static void ctl_errors(void)
     SHOW(epoll_ctl(ep, EPOLL_CTL_ADD, 99, &ev));
     SHOW(epoll_ctl(ep, EPOLL_CTL_ADD, reg, &ev));
     SHOW(epoll_ctl(ep, EPOLL_CTL_ADD, null, &ev));
+    int opath = open(".", O_PATH);
+    SHOW(epoll_ctl(ep, EPOLL_CTL_ADD, opath, &ev));
+    close(opath);
     SHOW(epoll_ctl(ep, EPOLL_CTL_ADD, ep, &ev));
     SHOW(epoll_ctl(p[1], EPOLL_CTL_ADD, p[0], &ev));
     SHOW(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], NULL));

@@ -25,6 +25,7 @@
 
 struct timerfd {
     int clock;
+    int set_flags;     /* the last settime's (fdinfo shows them) */
     struct core_timer timer;
     uint64_t next;     /* monotonic ns of the next expiry; 0: disarmed */
     uint64_t interval; /* ns; 0: one shot */
@@ -100,11 +101,28 @@ static void tfd_release(struct file *f)
     core_free(t);
 }
 
+static void tfd_current(const struct timerfd *t, struct __kernel_itimerspec *cur);
+
+static void tfd_fdinfo(struct file *f, struct sbuf *s)
+{
+    struct timerfd *t = f->priv;
+    struct __kernel_itimerspec cur;
+    tfd_current(t, &cur);
+    sbuf_printf(s, "clockid: %d\nticks: %llu\nsettime flags: 0%o\n", t->clock,
+                (unsigned long long)t->ticks, t->set_flags);
+    sbuf_printf(s, "it_value: (%llu, %llu)\nit_interval: (%llu, %llu)\n",
+                (unsigned long long)cur.it_value.tv_sec,
+                (unsigned long long)cur.it_value.tv_nsec,
+                (unsigned long long)cur.it_interval.tv_sec,
+                (unsigned long long)cur.it_interval.tv_nsec);
+}
+
 static const struct file_ops timerfd_ops = {
     .read = tfd_read,
     .poll = tfd_poll,
     .release = tfd_release,
     .anon_name = "[timerfd]",
+    .fdinfo = tfd_fdinfo,
 };
 
 long sys_timerfd_create(int clock, int flags)
@@ -191,6 +209,7 @@ long sys_timerfd_settime(int fd, int flags, uaddr_t u_new, uaddr_t u_old)
     tfd_current(t, &ov);
     core_timer_cancel(&t->timer);
     t->ticks = 0;
+    t->set_flags = flags;
     t->interval = ts_ns(&nv.it_interval);
     uint64_t value = ts_ns(&nv.it_value);
     t->next = 0;

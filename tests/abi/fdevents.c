@@ -164,6 +164,7 @@ static void timerfds(void)
     printf("  periodic count plausible %d\n", n >= 5 && n <= 15);
     SHOW(timerfd_gettime(t, &cur));
     printf("  interval %ld %ld\n", (long)cur.it_interval.tv_sec, cur.it_interval.tv_nsec);
+    show_fdinfo(t, "clockid", "it_interval");
     /* disarm, and the old value comes back */
     struct itimerspec off = {{0, 0}, {0, 0}};
     SHOW(timerfd_settime(t, 0, &off, &old));

@@ -27,11 +27,11 @@
 #include "epoll_int.h"
 #include "sys.h"
 
-#define EP_MAX_NESTS 4          /* Linux's: deeper nesting is ELOOP */
+#define EP_MAX_NESTS 4            /* Linux's: deeper nesting is ELOOP */
 #define EP_MAX_WATCHES (1u << 17) /* items of all instances (ENOSPC) */
 #define EP_MAX_HASH (1u << 14)    /* buckets: 128 KiB; past it, longer chains */
-#define EP_EXCL_OK (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | \
-                    EPOLLET | EPOLLEXCLUSIVE)
+#define EP_EXCL_OK                                                                       \
+    (EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLWAKEUP | EPOLLET | EPOLLEXCLUSIVE)
 
 static unsigned ep_watches;
 
@@ -140,7 +140,8 @@ static void ep_ptable_queue(struct poll_table *table, struct core_waitq *q)
 
 static unsigned ep_hash(const struct epoll *ep, const struct file *f, int fd)
 {
-    uint64_t k = ((uint64_t)(uintptr_t)f >> 4) ^ ((uint64_t)(unsigned)fd * 0x9e3779b97f4a7c15ull);
+    uint64_t k =
+        ((uint64_t)(uintptr_t)f >> 4) ^ ((uint64_t)(unsigned)fd * 0x9e3779b97f4a7c15ull);
     return (unsigned)(k ^ (k >> 29)) & (ep->nhash - 1);
 }
 

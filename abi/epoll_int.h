@@ -37,7 +37,7 @@ struct epitem {
     struct epoll *ep;
     struct file *file; /* not referenced: the file's end removes the item */
     int fd;
-    uint32_t events;   /* asked for, with EPOLLERR | EPOLLHUP */
+    uint32_t events; /* asked for, with EPOLLERR | EPOLLHUP */
     uint64_t data;
     struct epitem *hnext;          /* ep's hash chain */
     struct epitem *fnext, **fprev; /* the file's f->epitems list */

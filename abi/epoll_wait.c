@@ -128,15 +128,15 @@ static long ep_wait_masked(int epfd, uaddr_t u_events, int max, uint64_t deadlin
     return ret;
 }
 
-long sys_epoll_pwait(int epfd, uaddr_t u_events, int max, int timeout_ms,
-                     uaddr_t u_mask, size_t size)
+long sys_epoll_pwait(int epfd, uaddr_t u_events, int max, int timeout_ms, uaddr_t u_mask,
+                     size_t size)
 {
     return ep_wait_masked(epfd, u_events, max, ep_deadline_ms(timeout_ms),
                           timeout_ms == 0, u_mask, size);
 }
 
-long sys_epoll_pwait2(int epfd, uaddr_t u_events, int max, uaddr_t u_ts,
-                      uaddr_t u_mask, size_t size)
+long sys_epoll_pwait2(int epfd, uaddr_t u_events, int max, uaddr_t u_ts, uaddr_t u_mask,
+                      size_t size)
 {
     uint64_t deadline = 0;
     bool zero = false;
@@ -148,8 +148,9 @@ long sys_epoll_pwait2(int epfd, uaddr_t u_events, int max, uaddr_t u_ts,
             return -EINVAL;
         uint64_t now = core_time_monotonic_ns();
         uint64_t sec = (uint64_t)ts.tv_sec, left = UINT64_MAX - now;
-        uint64_t ns = sec >= left / 1000000000ull ? left
-                                                   : sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+        uint64_t ns = sec >= left / 1000000000ull
+                          ? left
+                          : sec * 1000000000ull + (uint64_t)ts.tv_nsec;
         zero = ns == 0;
         deadline = ns >= left ? UINT64_MAX : now + ns;
     }

@@ -18,11 +18,12 @@
 #include <asm/signal.h>
 #include <linux/signalfd.h>
 
-#define SIGBIT(s) (1ull << ((s) - 1))
+#define SIGBIT(s) (1ull << ((s)-1))
 #define SFD_UNREADABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 /* Linux hands these out first, then the lowest number. */
-#define SFD_SYNC (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) | \
-                  SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
+#define SFD_SYNC                                                                         \
+    (SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | SIGBIT(SIGTRAP) |               \
+     SIGBIT(SIGFPE) | SIGBIT(SIGSYS))
 
 struct signalfd {
     uint64_t mask;

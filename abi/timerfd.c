@@ -25,7 +25,7 @@
 
 struct timerfd {
     int clock;
-    int set_flags;     /* the last settime's (fdinfo shows them) */
+    int set_flags; /* the last settime's (fdinfo shows them) */
     struct core_timer timer;
     uint64_t next;     /* monotonic ns of the next expiry; 0: disarmed */
     uint64_t interval; /* ns; 0: one shot */
@@ -167,7 +167,8 @@ static void tfd_current(const struct timerfd *t, struct __kernel_itimerspec *cur
 static uint64_t ts_ns(const struct __kernel_timespec *ts)
 {
     uint64_t sec = (uint64_t)ts->tv_sec;
-    return sec >= UINT64_MAX / NSEC / 2 ? UINT64_MAX / 2 : sec * NSEC + (uint64_t)ts->tv_nsec;
+    return sec >= UINT64_MAX / NSEC / 2 ? UINT64_MAX / 2
+                                        : sec * NSEC + (uint64_t)ts->tv_nsec;
 }
 
 /* Arm t for value (flags: TFD_TIMER_ABSTIME). A first expiry already

@@ -297,6 +297,42 @@ static bool ep_loops(struct epoll *ep, struct epoll *tep)
     return down > EP_MAX_NESTS || down + 1 + ep_depth_up(ep->file, 0) > EP_MAX_NESTS;
 }
 
+/* Linux's limits on wake-up paths from a file up through nested epolls,
+ * by nesting (0: straight into a top-level epoll, any number). They keep
+ * the callbacks one wake-up runs from multiplying level by level. */
+static const int ep_path_limits[EP_MAX_NESTS + 1] = {0, 500, 100, 50, 10};
+
+static bool ep_paths_over(struct file *f, int depth, int *count)
+{
+    if (depth > EP_MAX_NESTS)
+        return true;
+    for (struct epitem *e = f->epitems; e; e = e->fnext) {
+        struct file *up = e->ep->file;
+        if (up->epitems) {
+            if (ep_paths_over(up, depth + 1, count))
+                return true;
+        } else if (depth && ++count[depth] > ep_path_limits[depth]) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Some file at or below f (through nested epolls) has too many paths. */
+static bool ep_paths_exceeded(struct file *f, int depth)
+{
+    struct epoll *ep = epoll_of(f);
+    if (!ep) {
+        int count[EP_MAX_NESTS + 1] = {0};
+        return ep_paths_over(f, 0, count);
+    }
+    for (unsigned i = 0; i < ep->nhash && depth <= EP_MAX_NESTS; i++)
+        for (struct epitem *e = ep->hash[i]; e; e = e->hnext)
+            if (ep_paths_exceeded(e->file, depth + 1))
+                return true;
+    return false;
+}
+
 /* ---- the epoll file ---- */
 
 /* Some item on the ready list is ready; the others come off it. */
@@ -382,7 +418,14 @@ long sys_epoll_ctl(int epfd, int op, int fd, uaddr_t u_event)
     struct epitem *e = ep_find(ep, tf, fd);
     switch (op) {
     case EPOLL_CTL_ADD:
-        return e ? -EEXIST : ep_insert(ep, tf, fd, &ev);
+        if (e)
+            return -EEXIST;
+        err = ep_insert(ep, tf, fd, &ev);
+        if (!err && (epoll_of(tf) || epf->epitems) && ep_paths_exceeded(tf, 0)) {
+            ep_item_remove(ep_find(ep, tf, fd));
+            err = -EINVAL;
+        }
+        return err;
     case EPOLL_CTL_DEL:
         if (!e)
             return -ENOENT;

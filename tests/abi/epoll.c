@@ -1,7 +1,7 @@
 /* epoll: epoll_ctl's error rules, level- and edge-triggered reporting,
  * EPOLLONESHOT, EPOLLHUP/EPOLLERR, the (file, fd) keying of items when
  * fds are closed and duplicated, turn-taking with a small buffer, nested
- * epolls and their nesting limit, EINTR, epoll_pwait2 timeouts, and
+ * epolls and their nesting and wake-up path limits, EINTR, epoll_pwait2 timeouts, and
  * EPOLLEXCLUSIVE waking one of two waiting processes. */
 #include "abi.h"
 #include <poll.h>
@@ -234,6 +234,60 @@ static void nested(void)
         close(e[i]);
 }
 
+/* Linux bounds the wake-up paths from a file up through nested epolls:
+ * 500 of one nesting level, ... 10 of four; past them ADD is EINVAL. */
+static void paths(void)
+{
+    int p[2], q[2], r[2];
+    REQUIRE(pipe(p) == 0 && pipe(q) == 0 && pipe(r) == 0);
+    int d = epoll_create1(0), tops[600], ntops = 0;
+    SHOW(add(d, p[0], EPOLLIN, 0));
+    for (int i = 0; i < 600; i++) {
+        int a = epoll_create1(0);
+        REQUIRE(a >= 0);
+        tops[ntops++] = a;
+        if (add(a, d, EPOLLIN, 0)) {
+            printf("fan-in of one level fails at %d %s\n", i, errname(errno));
+            break;
+        }
+    }
+    int c[4];
+    c[0] = epoll_create1(0);
+    SHOW(add(c[0], q[0], EPOLLIN, 0));
+    for (int k = 1; k < 4; k++) {
+        c[k] = epoll_create1(0);
+        SHOW(add(c[k], c[k - 1], EPOLLIN, 0));
+    }
+    for (int i = 0; i < 20; i++) {
+        int a = epoll_create1(0);
+        tops[ntops++] = a;
+        if (add(a, c[3], EPOLLIN, 0)) {
+            printf("fan-in of four levels fails at %d %s\n", i, errname(errno));
+            break;
+        }
+    }
+    SHOW(add(c[0], r[0], EPOLLIN, 0));
+    SHOW(add(c[2], r[1], EPOLLOUT, 0));
+    /* a write at the bottom reaches all ten tops */
+    SHOW(write(q[1], "b", 1));
+    int woken = 0;
+    for (int i = 0; i < ntops; i++) {
+        struct epoll_event ev;
+        woken += epoll_wait(tops[i], &ev, 1, 0) == 1;
+    }
+    printf("tops woken %d\n", woken);
+    for (int i = 0; i < ntops; i++)
+        close(tops[i]);
+    for (int k = 0; k < 4; k++)
+        close(c[k]);
+    close(d);
+    for (int k = 0; k < 2; k++) {
+        close(p[k]);
+        close(q[k]);
+        close(r[k]);
+    }
+}
+
 static void on_alarm(int sig)
 {
     (void)sig;
@@ -347,6 +401,7 @@ int main(void)
     closing();
     turns();
     nested();
+    paths();
     interrupted();
     exclusive();
     forked();

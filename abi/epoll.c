@@ -11,7 +11,8 @@
  * instance's waiters. An epoll file's own readiness (poll, select, an
  * outer epoll) is "some item on its ready list is really ready"; nesting
  * is bounded at EPOLL_CTL_ADD (ELOOP) so those checks recurse at most
- * EP_MAX_NESTS deep.
+ * EP_MAX_NESTS deep, and so are the wake-up paths from a file up through
+ * nested epolls (EINVAL), as Linux bounds them.
  *
  * Wake-ups may carry a key (poll_wake): the events that may have
  * appeared. An item interested in none of them is not queued, so an

@@ -6,7 +6,8 @@
  * Linux), edge-triggered ones stay off until their next wake-up, and a
  * ONESHOT item is disabled until EPOLL_CTL_MOD. Events go to a kernel
  * buffer first and then to the user in one copy: nothing that may sleep
- * (a fault on the user buffer) runs while the list is being walked.
+ * (a fault on the user buffer) runs while the list is being walked, and
+ * the user's array is faulted in before, so a bad one takes no event.
  *
  * A signal ends the wait with EINTR, never a restart, as on Linux.
  */
@@ -31,6 +32,13 @@ static long ep_send(struct epoll *ep, uaddr_t u_events, int max)
     struct epoll_event *buf = core_malloc(cap * sizeof(*buf));
     if (!buf)
         return -ENOMEM;
+    /* Fault the array in first, keeping what is there: a bad buffer then
+     * fails before any event is taken (a ONESHOT one would be lost). */
+    if (core_copy_from_user(buf, u_events, cap * sizeof(*buf)) ||
+        core_copy_to_user(u_events, buf, cap * sizeof(*buf))) {
+        core_free(buf);
+        return -EFAULT;
+    }
     struct epitem *again = NULL, **tail = &again;
     unsigned n = 0;
     while (n < cap && ep->rhead) {

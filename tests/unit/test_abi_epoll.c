@@ -161,6 +161,16 @@ START_TEST(test_hostile_pointers)
     shim_bad_clear();
     /* a level-triggered item is still there after the failed copy */
     ck_assert_int_eq(sys_epoll_wait(ep, U(out), 2, 0), 1);
+    /* and a ONESHOT one is not spent by a bad buffer */
+    int e1 = (int)sys_eventfd2(1, 0);
+    ck_assert_int_eq(add(ep, e1, EPOLLIN | EPOLLONESHOT, 77), 0);
+    ck_assert_int_eq(sys_epoll_ctl(ep, EPOLL_CTL_DEL, rd, U(NULL)), 0);
+    shim_bad_range(out, 2 * sizeof(*out));
+    ck_assert_int_eq(sys_epoll_wait(ep, U(out), 2, 0), -EFAULT);
+    shim_bad_clear();
+    ck_assert_int_eq(sys_epoll_wait(ep, U(out), 2, 0), 1);
+    ck_assert_uint_eq(out[0].data, 77);
+    ck_assert_int_eq(sys_epoll_wait(ep, U(out), 2, 0), 0);
     free(out);
     ck_assert_int_eq(sys_epoll_pwait2(ep, U(&ev), 1, uaddr(0x10), uaddr(0), 8), -EFAULT);
     ck_assert_int_eq(sys_epoll_pwait(ep, U(&ev), 1, 0, uaddr(0x10), 8), -EFAULT);

@@ -1,5 +1,5 @@
 /* epoll_chaos: a fixed pseudo-random sequence of epoll, pipe, eventfd,
- * dup, close, read and write calls over a small fd range, with epolls
+ * signalfd, kill, dup, close, read and write calls over a small fd range, with epolls
  * nested in epolls; every result is printed, so the host's Linux checks
  * each one (errors, counts, events in order). Also a hostile workout:
  * the guest kernel must come through it. */
@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
 
 #define LO 3
 #define HI 40 /* fds LO..HI-1 are played with */
@@ -36,7 +37,21 @@ static void step(int i)
 {
     int a = any_fd(), b = any_fd();
     long r;
-    switch (rnd(12)) {
+    switch (rnd(14)) {
+    case 12: {
+        sigset_t m;
+        sigemptyset(&m);
+        sigaddset(&m, rnd(2) ? SIGUSR1 : SIGUSR2);
+        if (rnd(2))
+            sigaddset(&m, SIGUSR1);
+        r = signalfd(rnd(3) ? -1 : a, &m, SFD_NONBLOCK);
+        printf("%d signalfd %ld %s\n", i, r, r < 0 ? errname(errno) : "");
+        return;
+    }
+    case 13:
+        r = kill(getpid(), rnd(2) ? SIGUSR1 : SIGUSR2);
+        printf("%d kill %ld\n", i, r);
+        return;
     case 0:
         r = epoll_create1(0);
         printf("%d create %ld\n", i, r);
@@ -87,8 +102,8 @@ static void step(int i)
         return;
     }
     default: {
-        char buf[8];
-        r = read(a, buf, 8);
+        char buf[128];
+        r = read(a, buf, rnd(2) ? 8 : 128);
         printf("%d read %d %ld %s\n", i, a, r, r < 0 ? errname(errno) : "");
         return;
     }
@@ -101,6 +116,11 @@ int main(int argc, char **argv)
         seed = (uint32_t)strtoul(argv[1], NULL, 0);
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     signal(SIGPIPE, SIG_IGN);
+    sigset_t block; /* signalfds read them */
+    sigemptyset(&block);
+    sigaddset(&block, SIGUSR1);
+    sigaddset(&block, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &block, NULL);
     for (int fd = LO; fd < HI; fd++) /* whatever the caller left open */
         close(fd);
     struct rlimit rl = {HI, HI}; /* new fds stay below HI: EMFILE past it */

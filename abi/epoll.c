@@ -37,12 +37,28 @@
 static unsigned ep_watches;
 
 static unsigned ep_file_poll(struct file *f, struct poll_table *pt);
+/* One line per item, as Linux's (in hash order, not Linux's tree order). */
+static void ep_fdinfo(struct file *f, struct sbuf *s)
+{
+    struct epoll *ep = f->priv;
+    for (unsigned i = 0; i < ep->nhash; i++)
+        for (struct epitem *e = ep->hash[i]; e; e = e->hnext)
+            sbuf_printf(s,
+                        "tfd: %8d events: %8x data: %16llx  pos:%lli ino:%llx sdev:%x\n",
+                        e->fd, e->events, (unsigned long long)e->data,
+                        (long long)e->file->pos, (unsigned long long)e->file->inode->ino,
+                        e->file->inode->sb ? e->file->inode->sb->dev : 0);
+}
+
 static void ep_release(struct file *f);
+
+static void ep_fdinfo(struct file *f, struct sbuf *s);
 
 static const struct file_ops epoll_ops = {
     .poll = ep_file_poll,
     .release = ep_release,
     .anon_name = "[eventpoll]",
+    .fdinfo = ep_fdinfo,
 };
 
 struct epoll *epoll_of(struct file *f)

@@ -215,6 +215,14 @@ static void nested(void)
     show_wait("outer", outer, 8);
     show_wait("inner", inner, 8);
     SHOW(add(inner, outer, EPOLLIN, 72)); /* a cycle */
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/self/fdinfo/%d", outer);
+    FILE *fi = fopen(path, "r");
+    while (fi && fgets(line, sizeof line, fi))
+        if (!strncmp(line, "tfd:", 4))
+            printf("fdinfo %.*s\n", 59, line); /* not pos, ino, sdev */
+    if (fi)
+        fclose(fi);
     char c;
     SHOW(read(p[0], &c, 1));
     show_wait("outer drained", outer, 8);

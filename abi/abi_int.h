@@ -438,6 +438,9 @@ struct file *anon_file_new(const struct file_ops *ops, uint32_t flags,
  * O_CLOEXEC): the fd or -errno. priv is the file's from then on: on any
  * failure ops->release frees it (with a stand-in file if none was made). */
 int anon_fd_new(const struct file_ops *ops, void *priv, int flags) __must_check;
+/* One wait of a blocking read or write on f for q: 0 when woken (look
+ * again), -EAGAIN if f is O_NONBLOCK, -ERESTARTSYS for a signal. */
+int anon_wait(struct file *f, struct core_waitq *q) __must_check;
 /* The last reference to f is going: epoll forgets it (epoll.c). */
 struct epitem;
 void epoll_file_gone(struct file *f);

@@ -2,9 +2,12 @@
  *
  * As on Linux, they all share one inode with no file type (mode 0600)
  * that lives for the whole boot; what a file is comes from its ops and
- * priv, and its name in /proc/PID/fd from ops->anon_name.
+ * priv, and its name in /proc/PID/fd from ops->anon_name. Their blocking
+ * reads and writes wait the same way (anon_wait).
  */
 #include "abi_int.h"
+
+#include <core/sched.h>
 
 static struct inode *anon_inode;
 
@@ -22,6 +25,15 @@ struct file *anon_file_new(const struct file_ops *ops, uint32_t flags, void *pri
     f->ops = ops;
     f->priv = priv;
     return f;
+}
+
+int anon_wait(struct file *f, struct core_waitq *q)
+{
+    if (f->flags & O_NONBLOCK)
+        return -EAGAIN;
+    if (signal_pending() || core_wait(q, 0, true) == -EINTR)
+        return -ERESTARTSYS;
+    return 0;
 }
 
 int anon_fd_new(const struct file_ops *ops, void *priv, int flags)

@@ -22,22 +22,13 @@ struct eventfd {
     struct core_waitq wq;
 };
 
-static long efd_block(struct file *f, struct eventfd *e)
-{
-    if (f->flags & O_NONBLOCK)
-        return -EAGAIN;
-    if (signal_pending() || core_wait(&e->wq, 0, true) == -EINTR)
-        return -ERESTARTSYS;
-    return 0;
-}
-
 static ssize_t efd_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos)
 {
     struct eventfd *e = f->priv;
     if (len < sizeof(uint64_t))
         return -EINVAL;
     while (e->count == 0) {
-        long err = efd_block(f, e);
+        long err = anon_wait(f, &e->wq);
         if (err)
             return err;
     }
@@ -60,7 +51,7 @@ static ssize_t efd_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
     if (v == UINT64_MAX)
         return -EINVAL;
     while (EFD_MAX - e->count < v) {
-        long err = efd_block(f, e);
+        long err = anon_wait(f, &e->wq);
         if (err)
             return err;
     }

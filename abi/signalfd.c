@@ -95,10 +95,9 @@ static ssize_t sfd_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos
         if (!sfd_dequeue(s->mask, &si)) {
             if (done)
                 break;
-            if (f->flags & O_NONBLOCK)
-                return -EAGAIN;
-            if (signal_pending() || core_wait(sfd_queue(), 0, true) == -EINTR)
-                return -ERESTARTSYS;
+            long err = anon_wait(f, sfd_queue());
+            if (err)
+                return err;
             continue;
         }
         struct signalfd_siginfo ssi;

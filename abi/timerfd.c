@@ -76,10 +76,9 @@ static ssize_t tfd_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos
     if (len < sizeof(uint64_t))
         return -EINVAL;
     while (!t->ticks) {
-        if (f->flags & O_NONBLOCK)
-            return -EAGAIN;
-        if (signal_pending() || core_wait(&t->wq, 0, true) == -EINTR)
-            return -ERESTARTSYS;
+        long err = anon_wait(f, &t->wq);
+        if (err)
+            return err;
     }
     if (core_copy_to_user(u_buf, &t->ticks, sizeof(t->ticks)))
         return -EFAULT;

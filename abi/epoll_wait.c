@@ -91,7 +91,7 @@ static long ep_wait(int epfd, uaddr_t u_events, int max, uint64_t deadline, bool
         if (ret || zero)
             break;
         if (signal_pending()) {
-            core_task_interrupt(abi_proc->task); /* deliver it on the way out */
+            core_task_interrupt(abi_thread->task); /* deliver it on the way out */
             ret = -EINTR;
             break;
         }
@@ -129,9 +129,9 @@ static long ep_wait_masked(int epfd, uaddr_t u_events, int max, uint64_t deadlin
             return err;
     }
     long ret = ep_wait(epfd, u_events, max, deadline, zero);
-    if (ret != -EINTR && abi_proc->restore_sigmask) {
-        abi_proc->sigmask = abi_proc->saved_sigmask;
-        abi_proc->restore_sigmask = false;
+    if (ret != -EINTR && abi_thread->restore_sigmask) {
+        abi_thread->sigmask = abi_thread->saved_sigmask;
+        abi_thread->restore_sigmask = false;
     }
     return ret;
 }

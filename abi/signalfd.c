@@ -1,14 +1,14 @@
 /* signalfd and signalfd4: read pending signals as struct signalfd_siginfo.
  *
- * As on Linux, a signalfd is about the process that uses it, not the one
- * that made it: a read dequeues the reader's pending signals of the mask,
- * and poll reports and waits on the poller's. signal_send wakes the
- * target's signalfd_wait queue; epoll items hooked there let go when the
- * process exits (signalfd_proc_exit).
+ * As on Linux, a signalfd is about the thread that uses it, not the one
+ * that made it: a read dequeues the reader's pending signals of the mask
+ * (its own, then its process's), and poll reports and waits on the
+ * poller's. Sending a signal to a process or one of its threads wakes the
+ * process's signalfd_wait queue (Linux's is in the shared sighand); epoll
+ * items hooked there let go when the process exits (signalfd_proc_exit).
  *
- * The signal internals used here (pending bits, dequeue, the queue) are
- * all in the "signal state" section below, so the move to per-thread
- * signal state touches one place.
+ * The signal internals used here (pending set, dequeue, the queue) are
+ * all in the "signal state" section below.
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -29,11 +29,11 @@ struct signalfd {
     uint64_t mask;
 };
 
-/* ---- signal state: the current process's ---- */
+/* ---- signal state: the current thread's and its process's ---- */
 
 static uint64_t sfd_pending(uint64_t mask)
 {
-    return abi_proc->pending & mask;
+    return signal_pending_set() & mask;
 }
 
 static struct core_waitq *sfd_queue(void)
@@ -50,7 +50,7 @@ static int sfd_dequeue(uint64_t mask, struct sig_info *out)
     if (set & SFD_SYNC)
         set &= SFD_SYNC;
     int sig = __builtin_ctzll(set) + 1;
-    signal_dequeue(abi_proc, sig, out);
+    signal_dequeue(sig, out);
     return sig;
 }
 

@@ -1,8 +1,8 @@
 /* epoll with threads: two threads asleep in epoll_wait on one epoll are
  * woken one per edge-triggered event; a thread blocked in epoll_wait is
  * woken by another thread's write; signalfd reads signals sent to the
- * process by any thread; and epoll_wait survives another thread closing
- * the epoll fd under it. */
+ * process by any thread; epoll_wait and a blocking read go on when
+ * another thread closes their fd under them. */
 #include "abi.h"
 #include <pthread.h>
 #include <signal.h>
@@ -115,11 +115,40 @@ static void closed_under_wait(void)
     close(p[1]);
 }
 
+/* A read blocked in an eventfd whose fd another thread closes goes on,
+ * and takes what a write through a dup of it posts. */
+static int efd_dup;
+
+static void *close_then_post(void *arg)
+{
+    usleep(100000);
+    close(*(int *)arg);
+    usleep(100000);
+    uint64_t v = 3;
+    write(efd_dup, &v, 8);
+    return NULL;
+}
+
+static void closed_under_read(void)
+{
+    int e = eventfd(0, 0);
+    efd_dup = dup(e);
+    pthread_t t;
+    REQUIRE(pthread_create(&t, NULL, close_then_post, &e) == 0);
+    uint64_t v = 0;
+    SHOW(read(e, &v, 8));
+    printf("value %llu\n", (unsigned long long)v);
+    pthread_join(t, NULL);
+    SHOW(fcntl(e, F_GETFD));
+    close(efd_dup);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     one_per_edge();
     signals_from_a_thread();
     closed_under_wait();
+    closed_under_read();
     return 0;
 }

@@ -24,8 +24,8 @@
 
 #define ABI_PATH_MAX PATH_MAX /* 4096, including the NUL */
 #define ABI_NAME_MAX NAME_MAX /* 255 */
-#define ABI_NR_OPEN 1024       /* fd table size (RLIMIT_NOFILE soft) */
-#define ABI_NR_OPEN_HARD 4096
+#define ABI_NR_OPEN 1024       /* RLIMIT_NOFILE soft, by default */
+#define ABI_NR_OPEN_HARD 4096  /* RLIMIT_NOFILE hard, and the fd table size */
 #define ABI_SYMLOOP_MAX 40
 #define ABI_NSIG 64
 
@@ -35,11 +35,23 @@ struct inode;
 struct file;
 struct mount;
 struct statfs;
-struct poll_table; /* poll/select's: files add their wait queues to it */
+struct sbuf;
 struct core_waitq;
+/* What a file's poll op hands its wait queues to: poll/select's table
+ * adds a task waiter per queue (poll.c), epoll's a callback waiter
+ * (epoll.c). Each kind embeds one and supplies `queue`. */
+struct poll_table {
+    void (*queue)(struct poll_table *pt, struct core_waitq *q);
+};
 /* poll.c: a poll op calls this for each queue woken when its readiness
- * may change; the table keeps the file and a waiter (pt NULL: nothing). */
+ * may change (pt NULL: nothing). */
 void poll_wait(struct poll_table *pt, struct core_waitq *q);
+/* Wake q saying which events may have appeared (POLLIN after a write...):
+ * epoll items interested in none of them stay asleep, as Linux's wake-up
+ * keys do. core_wake_all is the same with no key (anything may have). */
+void poll_wake(struct core_waitq *q, unsigned key);
+/* The key of the wake-up being delivered (0: none), for callbacks. */
+unsigned poll_wake_key(void);
 /* pipe.c: a new pipe's read and write ends (flags: O_NONBLOCK, O_DIRECT);
  * F_GETPIPE_SZ/F_SETPIPE_SZ on a file (-EBADF if not a pipe). */
 int pipe_new(uint32_t flags, struct file **rd, struct file **wr) __must_check;
@@ -60,6 +72,11 @@ struct file_ops {
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
     bool seekable;
+    /* An anonymous-inode kind (anon_file_new): its "[eventfd]" name;
+     * lseek on one succeeds and changes nothing, as Linux's noop_llseek. */
+    const char *anon_name;
+    /* Lines of its own for /proc/PID/fdinfo/N (struct sbuf: procfs.c). */
+    void (*fdinfo)(struct file *f, struct sbuf *s);
 };
 
 /* A filesystem instance: what stat and statfs tell about it. */
@@ -385,6 +402,7 @@ struct file {
     const struct file_ops *ops;
     int stream; /* console: CORE_STDOUT or CORE_STDERR for writes */
     void *priv; /* the file kind's own state (a pipe end's pipe) */
+    struct epitem *epitems; /* epoll items watching this file (epoll.c) */
 };
 
 #define FILE_READABLE(f) (((f)->flags & O_ACCMODE) != O_WRONLY)
@@ -392,8 +410,8 @@ struct file {
 
 struct fd_table {
     uint32_t refs; /* processes sharing it (CLONE_FILES) */
-    struct file *files[ABI_NR_OPEN];
-    uint64_t cloexec[ABI_NR_OPEN / 64];
+    struct file *files[ABI_NR_OPEN_HARD];
+    uint64_t cloexec[ABI_NR_OPEN_HARD / 64];
 };
 
 struct fd_table *fd_table_new(void) __must_check;
@@ -411,6 +429,23 @@ int fd_close(int fd) __must_check;
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 void fd_close_on_exec(void);
+
+/* A file of an anonymous kind (eventfd, epoll...): one shared inode,
+ * these ops and priv, flags as open's (anon.c). NULL: no memory. */
+struct file *anon_file_new(const struct file_ops *ops, uint32_t flags,
+                           void *priv) __must_check;
+/* The same, read-write, installed at the lowest free fd (flags: O_NONBLOCK,
+ * O_CLOEXEC): the fd or -errno. priv is the file's from then on: on any
+ * failure ops->release frees it (with a stand-in file if none was made). */
+int anon_fd_new(const struct file_ops *ops, void *priv, int flags) __must_check;
+/* One wait of a blocking read or write on f for q: 0 when woken (look
+ * again), -EAGAIN if f is O_NONBLOCK, -ERESTARTSYS for a signal. */
+int anon_wait(struct file *f, struct core_waitq *q) __must_check;
+/* The last reference to f is going: epoll forgets it (epoll.c). */
+struct epitem;
+void epoll_file_gone(struct file *f);
+/* q is about to be freed: epoll items hooked on it let go (epoll.c). */
+void epoll_waitq_gone(struct core_waitq *q);
 
 /* The console as a character-device-like file kind (console_file.c). */
 struct inode *console_inode(void);

@@ -33,6 +33,12 @@ ABI_SRCS = \
 	abi/sys_fd.c \
 	abi/pipe.c \
 	abi/poll.c \
+	abi/anon.c \
+	abi/epoll.c \
+	abi/epoll_wait.c \
+	abi/eventfd.c \
+	abi/timerfd.c \
+	abi/signalfd.c \
 	abi/sys_dir.c \
 	abi/sys_stat.c \
 	abi/exec.c \

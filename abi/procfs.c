@@ -210,7 +210,7 @@ static int name_num(const char *name, size_t len)
 
 static struct file *proc_fd(struct process *p, int fd)
 {
-    if (!p || !p->fds || fd < 0 || fd >= ABI_NR_OPEN)
+    if (!p || !p->fds || fd < 0 || fd >= ABI_NR_OPEN_HARD)
         return NULL;
     return p->fds->files[fd];
 }
@@ -254,7 +254,7 @@ static int dyn_next(const struct pnode *n, struct process *p, uint64_t from)
             if ((uint64_t)c->pid >= from && (best < 0 || c->pid < best))
                 best = c->pid;
     } else if (n->ent->dyn == PDYN_FDS) {
-        for (uint64_t fd = from; fd < ABI_NR_OPEN; fd++)
+        for (uint64_t fd = from; fd < ABI_NR_OPEN_HARD; fd++)
             if (proc_fd(p, (int)fd))
                 return (int)fd;
     } else if (n->ent->dyn == PDYN_TIDS && p) {
@@ -382,14 +382,8 @@ static void pfile_release(struct file *f)
     f->priv = NULL;
 }
 
-static unsigned pfile_poll(struct file *f, struct poll_table *pt)
-{
-    return 0x1; /* POLLIN */
-}
-
 static const struct file_ops procfs_file_ops = {
     .read = pfile_read,
-    .poll = pfile_poll,
     .release = pfile_release,
     .seekable = true,
 };

@@ -134,7 +134,7 @@ static int show_stat(struct process *p, const struct pnode *n, struct sbuf *s)
 static int fd_count(const struct process *p)
 {
     int n = 0;
-    for (int fd = 0; p->fds && fd < ABI_NR_OPEN; fd++)
+    for (int fd = 0; p->fds && fd < ABI_NR_OPEN_HARD; fd++)
         n += p->fds->files[fd] != NULL;
     return n;
 }
@@ -267,13 +267,15 @@ static int show_mounts(struct process *p, const struct pnode *n, struct sbuf *s)
 
 static int show_fdinfo(struct process *p, const struct pnode *n, struct sbuf *s)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     bool cloexec = (p->fds->cloexec[n->fd / 64] >> (n->fd % 64)) & 1;
     sbuf_printf(s, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n",
                 (unsigned long long)f->pos, f->flags | (cloexec ? O_CLOEXEC : 0),
                 (unsigned long long)f->inode->ino);
+    if (f->ops && f->ops->fdinfo)
+        f->ops->fdinfo(f, s);
     return 0;
 }
 
@@ -347,7 +349,7 @@ static long text_root(struct process *p, const struct pnode *n, char *buf, size_
 
 static int link_fd(struct process *p, const struct pnode *n, struct link_target *t)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     t->inode = f->inode;
@@ -357,7 +359,7 @@ static int link_fd(struct process *p, const struct pnode *n, struct link_target 
 
 static long text_fd(struct process *p, const struct pnode *n, char *buf, size_t size)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     char *tmp = core_malloc(ABI_PATH_MAX);

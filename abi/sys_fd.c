@@ -107,7 +107,7 @@ static long fcntl_setfl(struct file *f, uint32_t arg)
 
 static long fcntl_dupfd(struct file *f, uint64_t arg, bool cloexec)
 {
-    if (arg >= abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || arg >= ABI_NR_OPEN)
+    if (arg >= abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || arg >= ABI_NR_OPEN_HARD)
         return -EINVAL;
     file_get(f);
     long ret = fd_install(f, (int)arg, cloexec);

@@ -211,7 +211,10 @@ static long do_rw(int fd, bool write, uaddr_t u_buf, size_t len)
     if (ret)
         return ret;
     uint64_t dummy = 0;
-    return rw_one(f, write, u_buf, len, f->ops->seekable ? &f->pos : &dummy);
+    file_get(f); /* a blocking read may outlive another thread's close */
+    ret = rw_one(f, write, u_buf, len, f->ops->seekable ? &f->pos : &dummy);
+    file_put(f);
+    return ret;
 }
 
 long sys_read(int fd, uaddr_t u_buf, size_t count)
@@ -235,7 +238,10 @@ static long do_prw(int fd, bool write, uaddr_t u_buf, size_t len, int64_t off)
     if (off < 0)
         return -EINVAL;
     uint64_t pos = (uint64_t)off;
-    return rw_one(f, write, u_buf, len, &pos);
+    file_get(f);
+    ret = rw_one(f, write, u_buf, len, &pos);
+    file_put(f);
+    return ret;
 }
 
 long sys_pread64(int fd, uaddr_t u_buf, size_t count, int64_t off)
@@ -292,6 +298,7 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
         return ret;
     uint64_t dummy = 0, pos = (uint64_t)off;
     uint64_t *pp = off != -1 ? &pos : f->ops->seekable ? &f->pos : &dummy;
+    file_get(f);
     for (int i = 0; i < iovcnt; i++) {
         uint64_t room = MAX_RW_COUNT - (uint64_t)ret;
         size_t len = iov[i].iov_len < room ? iov[i].iov_len : room;
@@ -304,6 +311,7 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
         if ((size_t)n < iov[i].iov_len) /* short: stop, as Linux does */
             break;
     }
+    file_put(f);
     core_free(iov);
     return ret;
 }
@@ -333,6 +341,8 @@ long sys_lseek(int fd, int64_t off, unsigned whence)
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
+    if (f->ops->anon_name)
+        return (long)f->pos;
     if (!f->ops->seekable || (f->flags & O_PATH))
         return f->flags & O_PATH ? -EBADF : -ESPIPE;
     int64_t base, size = (int64_t)f->inode->size;

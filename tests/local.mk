@@ -58,7 +58,7 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
 	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
 	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
-	tests/abi/procfs.musl
+	tests/abi/procfs.musl tests/abi/unix_stream.musl tests/abi/unix_dgram.musl tests/abi/unix_scm.musl tests/abi/unix_echo.musl tests/abi/shm_sem.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -67,7 +67,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
-	tests/abi/procfs.glibc
+	tests/abi/procfs.glibc tests/abi/unix_stream.glibc tests/abi/unix_dgram.glibc tests/abi/unix_scm.glibc tests/abi/unix_echo.glibc tests/abi/shm_sem.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -78,7 +78,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/signals.c tests/abi/stdio.c tests/abi/symlinks.c tests/abi/pipes.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
-	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
+	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/unix_stream.c tests/abi/unix_dgram.c tests/abi/unix_scm.c tests/abi/unix_echo.c tests/abi/shm_sem.c tests/abi/dyn_hello.c \
 	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
@@ -91,6 +91,26 @@ tests/abi/args_env.glibc: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
 tests/abi/args_env.pie: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static-pie -fPIE $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/unix_stream.musl: $(srcdir)/tests/abi/unix_stream.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_stream.c
+tests/abi/unix_stream.glibc: $(srcdir)/tests/abi/unix_stream.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_stream.c
+tests/abi/unix_dgram.musl: $(srcdir)/tests/abi/unix_dgram.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_dgram.c
+tests/abi/unix_dgram.glibc: $(srcdir)/tests/abi/unix_dgram.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_dgram.c
+tests/abi/unix_scm.musl: $(srcdir)/tests/abi/unix_scm.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_scm.c
+tests/abi/unix_scm.glibc: $(srcdir)/tests/abi/unix_scm.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_scm.c
+tests/abi/unix_echo.musl: $(srcdir)/tests/abi/unix_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_echo.c
+tests/abi/unix_echo.glibc: $(srcdir)/tests/abi/unix_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_echo.c
+tests/abi/shm_sem.musl: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
+tests/abi/shm_sem.glibc: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)

@@ -1,0 +1,245 @@
+/* Unix sockets: the send and receive syscalls (sendto, recvfrom,
+ * sendmsg, recvmsg, sendmmsg, recvmmsg) around socket_msg.c.
+ *
+ * Each copies in and checks the message header, the iovec array, the
+ * address and the control data before anything moves; a receive writes
+ * back the sender's address, the control data and msg_flags after.
+ */
+#include "socket_int.h"
+#include "sys.h"
+
+#define SOCKADDR_STORAGE 128
+
+struct u_mmsghdr {
+    struct u_msghdr hdr;
+    uint32_t len;
+    uint32_t pad;
+};
+
+/* Everything one send needs, copied in: 0 or -errno. */
+struct send_args {
+    struct uio u;
+    struct uvec *vec;
+    struct usock_addr to;
+    bool named;
+    struct scm scm;
+};
+
+static void send_args_release(struct send_args *a)
+{
+    scm_release(&a->scm);
+    core_free(a->vec);
+}
+
+static int send_args_import(struct usock *s, const struct u_msghdr *mh, struct send_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (mh->namelen < 0 || mh->namelen > SOCKADDR_STORAGE)
+        return -EINVAL;
+    if (mh->controllen > USOCK_OPTMEM_MAX)
+        return -ENOBUFS;
+    int err = uio_import(&a->u, mh->iov, mh->iovlen, &a->vec);
+    if (err)
+        return err;
+    if (mh->name && mh->namelen) {
+        a->named = true;
+        if (s->type == SOCK_DGRAM) /* the others never look at it */
+            err = usock_addr_from_user(uaddr(mh->name), mh->namelen, &a->to);
+    }
+    if (!err)
+        err = scm_from_user(mh, &a->scm);
+    if (err)
+        send_args_release(a);
+    return err;
+}
+
+static long send_one(int fd, const struct u_msghdr *mh, int flags)
+{
+    int err;
+    struct usock *s = usock_from_fd(fd, &err);
+    if (!s)
+        return err;
+    struct send_args a;
+    err = send_args_import(s, mh, &a);
+    if (err)
+        return err;
+    const struct usock_addr *to = NULL;
+    static const struct usock_addr ignored; /* streams: only "named" counts */
+    if (a.named)
+        to = s->type == SOCK_DGRAM ? &a.to : &ignored;
+    long ret = usock_send(s, fd_get(fd), &a.u, to, &a.scm, flags);
+    send_args_release(&a);
+    return ret;
+}
+
+long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, int alen)
+{
+    struct uvec v = {u_buf.addr, len};
+    struct u_msghdr mh = {.iovlen = 1};
+    /* one iovec in kernel memory: import it as uio_import would */
+    int err;
+    struct usock *s = usock_from_fd(fd, &err);
+    if (!s)
+        return err;
+    if ((int64_t)len < 0)
+        len = v.len = (uint64_t)0x7ffff000;
+    if (u_addr.addr) {
+        mh.name = u_addr.addr;
+        mh.namelen = alen;
+    }
+    struct send_args a = {0};
+    if (mh.namelen < 0 || mh.namelen > SOCKADDR_STORAGE)
+        return -EINVAL;
+    if (mh.name && mh.namelen) {
+        a.named = true;
+        if (s->type == SOCK_DGRAM && (err = usock_addr_from_user(uaddr(mh.name), alen, &a.to)))
+            return err;
+    }
+    a.u = (struct uio){.iov = &v, .cnt = 1, .total = len};
+    static const struct usock_addr ignored;
+    const struct usock_addr *to = a.named ? (s->type == SOCK_DGRAM ? &a.to : &ignored) : NULL;
+    return usock_send(s, fd_get(fd), &a.u, to, NULL, flags);
+}
+
+long sys_sendmsg(int fd, uaddr_t u_msg, int flags)
+{
+    struct u_msghdr mh;
+    if (core_copy_from_user(&mh, u_msg, sizeof(mh)))
+        return -EFAULT;
+    return send_one(fd, &mh, flags);
+}
+
+long sys_sendmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags)
+{
+    int err;
+    if (!usock_from_fd(fd, &err))
+        return err;
+    if (vlen > 1024)
+        vlen = 1024;
+    unsigned done = 0;
+    long ret = 0;
+    for (; done < vlen; done++) {
+        struct u_mmsghdr mm;
+        uaddr_t at = uaddr_add(u_vec, done * sizeof(mm));
+        if (core_copy_from_user(&mm, at, sizeof(mm))) {
+            ret = -EFAULT;
+            break;
+        }
+        ret = send_one(fd, &mm.hdr, flags);
+        if (ret < 0)
+            break;
+        uint32_t n = (uint32_t)ret;
+        if (core_copy_to_user(uaddr_add(at, offsetof(struct u_mmsghdr, len)), &n, sizeof(n))) {
+            ret = -EFAULT;
+            break;
+        }
+    }
+    return done ? (long)done : ret;
+}
+
+/* The sender's name for recvfrom/recvmsg: min(buffer, length) bytes and
+ * the length (0 for an unnamed sender). */
+static int recv_name_to_user(const struct urecv *r, uaddr_t u_addr, uaddr_t u_len)
+{
+    int len, full = r->has_from ? (int)r->from.len : 0;
+    if (core_copy_from_user(&len, u_len, sizeof(len)))
+        return -EFAULT;
+    if (len < 0)
+        return -EINVAL;
+    if (len > full)
+        len = full;
+    if (len && core_copy_to_user(u_addr, &r->from.sa, (size_t)len))
+        return -EFAULT;
+    return core_copy_to_user(u_len, &full, sizeof(full)) ? -EFAULT : 0;
+}
+
+long sys_recvfrom(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, uaddr_t u_alen)
+{
+    int err;
+    struct usock *s = usock_from_fd(fd, &err);
+    if (!s)
+        return err;
+    if ((int64_t)len < 0)
+        len = 0x7ffff000;
+    struct uvec v = {u_buf.addr, len};
+    struct uio u = {.iov = &v, .cnt = 1, .total = len};
+    struct urecv r = {0};
+    long ret = usock_recv(s, fd_get(fd), &u, flags, &r);
+    urecv_drop(&r); /* no control buffer: files are closed */
+    if (ret >= 0 && u_addr.addr) {
+        err = recv_name_to_user(&r, u_addr, u_alen);
+        if (err)
+            ret = err;
+    }
+    return ret;
+}
+
+static long recv_one(int fd, uaddr_t u_msg, struct u_msghdr *mh, int flags)
+{
+    int err;
+    struct usock *s = usock_from_fd(fd, &err);
+    if (!s)
+        return err;
+    struct uio u;
+    struct uvec *vec;
+    err = uio_import(&u, mh->iov, mh->iovlen, &vec);
+    if (err)
+        return err;
+    struct urecv r = {0};
+    long ret = usock_recv(s, fd_get(fd), &u, flags, &r);
+    core_free(vec);
+    if (ret < 0) {
+        urecv_drop(&r);
+        return ret;
+    }
+    mh->flags = (uint32_t)(r.flags | (flags & MSG_CMSG_CLOEXEC));
+    err = scm_to_user(mh, &r, flags);
+    urecv_drop(&r);
+    if (!err && mh->name)
+        err = recv_name_to_user(&r, uaddr(mh->name),
+                                uaddr_add(u_msg, offsetof(struct u_msghdr, namelen)));
+    if (!err && (core_copy_to_user(uaddr_add(u_msg, offsetof(struct u_msghdr, flags)),
+                                   &mh->flags, sizeof(mh->flags)) ||
+                 core_copy_to_user(uaddr_add(u_msg, offsetof(struct u_msghdr, controllen)),
+                                   &mh->controllen, sizeof(mh->controllen))))
+        err = -EFAULT;
+    return err ? err : ret;
+}
+
+long sys_recvmsg(int fd, uaddr_t u_msg, int flags)
+{
+    struct u_msghdr mh;
+    if (core_copy_from_user(&mh, u_msg, sizeof(mh)))
+        return -EFAULT;
+    return recv_one(fd, u_msg, &mh, flags);
+}
+
+long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_timeout)
+{
+    int err;
+    if (!usock_from_fd(fd, &err))
+        return err;
+    if (vlen > 1024)
+        vlen = 1024;
+    unsigned done = 0;
+    long ret = 0;
+    for (; done < vlen; done++) {
+        struct u_mmsghdr mm;
+        uaddr_t at = uaddr_add(u_vec, done * sizeof(mm));
+        if (core_copy_from_user(&mm, at, sizeof(mm))) {
+            ret = -EFAULT;
+            break;
+        }
+        ret = recv_one(fd, at, &mm.hdr, flags);
+        if (ret < 0)
+            break;
+        uint32_t n = (uint32_t)ret;
+        if (core_copy_to_user(uaddr_add(at, offsetof(struct u_mmsghdr, len)), &n, sizeof(n))) {
+            ret = -EFAULT;
+            break;
+        }
+        if (flags & MSG_WAITFORONE)
+            flags |= MSG_DONTWAIT;
+    }
+    return done ? (long)done : ret;
+}

@@ -38,6 +38,7 @@ ABI_SRCS = \
 	abi/socket_sys.c \
 	abi/socket_cmsg.c \
 	abi/socket_opt.c \
+	abi/socket_gc.c \
 	abi/poll.c \
 	abi/sys_dir.c \
 	abi/sys_stat.c \

@@ -33,6 +33,7 @@ void usock_put(struct usock *s)
     if (--s->refs)
         return;
     CORE_BUG_ON(s->head || s->peer || s->name_ino);
+    usock_gc_track(s, false);
     core_free(s->addr);
     core_free(s);
 }
@@ -48,6 +49,7 @@ struct usock *usock_new(int type, int protocol)
     s->sndbuf = s->rcvbuf = USOCK_BUF_DEFAULT;
     s->backlog = type == SOCK_DGRAM ? USOCK_MAX_DGRAM_QLEN : 0;
     s->peercred = (struct u_ucred){0, (uint32_t)-1, (uint32_t)-1};
+    usock_gc_track(s, true);
     return s;
 }
 
@@ -91,6 +93,7 @@ void usock_enqueue(struct usock *r, struct umsg *m)
     r->tail = m;
     r->qlen++;
     r->qbytes += m->len;
+    usock_gc_inflight(m, true);
     if (m->from)
         m->from->wmem += m->charge;
     core_wake_all(&r->wait);
@@ -106,6 +109,7 @@ struct umsg *usock_dequeue(struct usock *s)
         s->tail = NULL;
     s->qlen--;
     s->qbytes -= m->len - m->off;
+    usock_gc_inflight(m, false);
     m->next = NULL;
     core_wake_all(&s->peer_wait); /* room for senders and connectors */
     return m;
@@ -250,9 +254,11 @@ static long usock_ioctl(struct file *f, unsigned cmd, uint64_t arg)
 static void usock_release(struct file *f)
 {
     struct usock *s = f->priv;
+    s->file = NULL;
     usock_close(s, false);
     usock_put(s);
     f->inode->nlink = 0; /* file_put's inode_put frees it */
+    usock_gc();
 }
 
 const struct file_ops usock_ops = {
@@ -279,6 +285,7 @@ struct file *usock_file(struct usock *s, uint32_t flags)
     }
     f->priv = s;
     s->inode = ino;
+    s->file = f;
     return f;
 }
 
@@ -341,10 +348,11 @@ static int usock_check_args(int domain, int type, int protocol, int *base)
 /* A new socket with its file: 0 or -ENOMEM. */
 static int usock_open(int type, int protocol, int flags, struct file **out)
 {
+    usock_gc(); /* cycles closed since the last release go before new sockets come */
     struct usock *s = usock_new(type, protocol);
     struct file *f = s ? usock_file(s, (uint32_t)flags) : NULL;
     if (!f) {
-        core_free(s);
+        usock_put(s);
         return -ENOMEM;
     }
     *out = f;

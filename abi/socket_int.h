@@ -135,6 +135,10 @@ struct usock {
     struct u_ucred peercred;
     struct core_waitq wait, peer_wait;
     struct inode *inode;
+    struct file *file; /* not referenced: cleared at its release */
+    struct usock *gc_next, *gc_prev; /* every socket (socket_gc.c) */
+    uint32_t gc_refs;
+    bool gc_cand, gc_alive;
 };
 
 /* struct iovec as user space lays it out, kept as integers: the bases
@@ -221,6 +225,13 @@ void scm_attach(struct scm *scm, struct umsg *m);
  * mh->controllen and mh->flags (MSG_CTRUNC). The files move to new fds
  * (or are closed when they do not fit). */
 int scm_to_user(struct u_msghdr *mh, struct urecv *r, int flags) __must_check;
+
+/* socket_gc.c */
+void usock_gc_track(struct usock *s, bool add);
+/* Messages holding socket files: counted as they are queued and freed. */
+void usock_gc_inflight(struct umsg *m, bool add);
+/* Free what only cycles of in-flight sockets hold. */
+void usock_gc(void);
 
 /* socket_opt.c */
 long usock_setsockopt(struct usock *s, int level, int name, uaddr_t u_val, int len);

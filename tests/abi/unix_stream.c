@@ -415,6 +415,50 @@ static void waitall(void)
     close(sv[0]);
 }
 
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/* A signal ends a blocking read (EINTR without SA_RESTART); a listener
+ * closed with a connection pending resets it; /proc names sockets. */
+static void misc(void)
+{
+    int sv[2];
+    REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    struct sigaction sa = {.sa_handler = on_alarm};
+    sigaction(SIGALRM, &sa, NULL);
+    ualarm(20000, 0);
+    SHOW(read(sv[0], buf, 10));
+    int l0 = socket(AF_UNIX, SOCK_STREAM, 0);
+    struct sockaddr_un a0;
+    socklen_t al0 = mkaddr(&a0, "mica-abi-intr", 1);
+    REQUIRE(bind(l0, (struct sockaddr *)&a0, al0) == 0 && listen(l0, 1) == 0);
+    ualarm(20000, 0);
+    SHOW(accept(l0, NULL, NULL));
+    close(l0);
+    char link[64] = {0}, path[64];
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", sv[0]);
+    SHOW(readlink(path, link, sizeof(link) - 1) > 0);
+    printf("link starts \"%.8s\"\n", link);
+    close(sv[0]);
+    close(sv[1]);
+
+    struct sockaddr_un a;
+    socklen_t al = mkaddr(&a, "mica-abi-reset", 1);
+    int l = socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(bind(l, (struct sockaddr *)&a, al) == 0 && listen(l, 4) == 0);
+    int c = socket(AF_UNIX, SOCK_STREAM, 0);
+    SHOW(connect(c, (struct sockaddr *)&a, al));
+    SHOW(write(c, "lost", 4));
+    close(l);
+    show_poll("listener closed", c);
+    SHOW(read(c, buf, 10));
+    SHOW(read(c, buf, 10));
+    SHOW(send(c, "x", 1, MSG_NOSIGNAL));
+    close(c);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -425,5 +469,6 @@ int main(void)
     names();
     errors();
     waitall();
+    misc();
     return 0;
 }

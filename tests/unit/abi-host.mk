@@ -34,7 +34,7 @@ ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf \
 	tests/unit/test_abi_vma tests/unit/test_abi_exec tests/unit/test_abi_main \
 	tests/unit/test_abi_fd tests/unit/test_abi_stat tests/unit/test_abi_syscall \
 	tests/unit/test_abi_signal tests/unit/test_abi_time tests/unit/test_abi_copy \
-	tests/unit/test_abi_proc tests/unit/test_abi_ldisc tests/unit/test_abi_pipe \
+	tests/unit/test_abi_proc tests/unit/test_abi_ldisc tests/unit/test_abi_pipe tests/unit/test_abi_socket \
 	tests/unit/test_abi_procfs tests/unit/test_abi_overlay
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
@@ -116,6 +116,10 @@ tests_unit_test_abi_ldisc_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_ldisc_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_ldisc_LDADD = $(ABI_HOST_LDADD)
 
+tests_unit_test_abi_socket_SOURCES = tests/unit/test_abi_socket.c
+tests_unit_test_abi_socket_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_socket_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_socket_LDADD = $(ABI_HOST_LDADD)
 tests_unit_test_abi_pipe_SOURCES = tests/unit/test_abi_pipe.c
 tests_unit_test_abi_pipe_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_pipe_CFLAGS = $(ABI_HOST_TEST_CFLAGS)

@@ -94,9 +94,10 @@ static void rights_child(void)
     close(sv[1]);
     int fds[2] = {p[0], f};
     SHOW(write(p[1], "through the pipe", 16));
-    SHOW(send_fds(sv[0], "here", fds, 2));
+    int sent = send_fds(sv[0], "here", fds, 2); /* shown after the child's lines */
     int st;
     SHOW(waitpid(pid, &st, 0) == pid);
+    printf("sent %d\n", sent);
     printf("child status %d\n", WEXITSTATUS(st));
     SHOW(lseek(f, 0, SEEK_CUR));
     close(sv[0]);

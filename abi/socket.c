@@ -60,20 +60,36 @@ void usock_cred_self(struct u_ucred *c, bool effective)
     c->gid = effective ? abi_proc->egid : abi_proc->rgid;
 }
 
-/* Linux's skb truesize for a message of len bytes: the sk_buff and the
- * kmalloc'd head (data plus shared info), which is what SIOCOUTQ shows
- * and what the send buffer limits. */
-uint32_t usock_truesize(size_t len)
+/* Linux's kmalloc size for n bytes: its 96 and 192 byte caches, else a
+ * power of two. */
+static size_t kmalloc_size(size_t n)
 {
-    size_t head = ((len + 63) & ~(size_t)63) + 320, sz = 32;
-    if (head <= 96)
-        sz = 96;
-    else if (head <= 192)
-        sz = 192;
-    else
-        while (sz < head)
-            sz <<= 1;
-    return (uint32_t)(256 + sz);
+    size_t sz = 32;
+    if (n > 64 && n <= 96)
+        return 96;
+    if (n > 128 && n <= 192)
+        return 192;
+    while (sz < n)
+        sz <<= 1;
+    return sz;
+}
+
+/* Linux's skb truesize for a message of len bytes, which is what
+ * SIOCOUTQ shows and what the send buffer limits: the sk_buff (256), a
+ * kmalloc'd head for the linear part plus its shared info (320), and
+ * whole pages for the part a stream send puts in page fragments (all
+ * but the 3776 bytes that fit a one-page head). Large datagrams are
+ * approximated by their length plus a kilobyte. */
+uint32_t usock_truesize(size_t len, bool stream)
+{
+    size_t linear = len, pages = 0;
+    if (stream && len > USOCK_SKB_MAX_HEAD) {
+        pages = CORE_ALIGN_UP(len - USOCK_SKB_MAX_HEAD, CORE_PAGE_SIZE);
+        linear = len > pages ? len - pages : 0;
+    } else if (!stream && len > USOCK_SKB_MAX_ALLOC) {
+        return (uint32_t)(len + 1024);
+    }
+    return (uint32_t)(256 + kmalloc_size(CORE_ALIGN_UP(linear, 64) + 320) + pages);
 }
 
 bool usock_writable(const struct usock *s)

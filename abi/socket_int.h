@@ -65,6 +65,9 @@
 #define USOCK_MIN_SNDBUF 4608
 #define USOCK_MIN_RCVBUF 2304
 #define USOCK_OPTMEM_MAX 20480 /* the largest control buffer sendmsg takes */
+#define USOCK_SKB_MAX_HEAD 3776   /* a page less the skb's shared info */
+#define USOCK_SKB_FRAGS 32768     /* page fragments of one stream skb */
+#define USOCK_SKB_MAX_ALLOC 16064 /* a datagram's linear part, at most */
 #define USOCK_HZ 250 /* timeouts are kept in ticks of a HZ=250 kernel */
 
 /* The x86-64 layouts of the user structures. */
@@ -175,7 +178,7 @@ struct umsg *usock_dequeue(struct usock *s);
 /* Free a message: release its files, embryo and charge (deferred, so
  * releases do not nest without bound). */
 void umsg_free(struct umsg *m);
-uint32_t usock_truesize(size_t len);
+uint32_t usock_truesize(size_t len, bool stream);
 bool usock_writable(const struct usock *s);
 
 /* socket_name.c */

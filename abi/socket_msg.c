@@ -1,7 +1,7 @@
 /* Unix sockets: sending and receiving data.
  *
  * Stream sends cut the data into messages of at most half the send
- * buffer (32 KiB at most) and wait while the sender's charge (what it has
+ * buffer (36544 bytes at most, as Linux's skbs) and wait while the sender's charge (what it has
  * queued anywhere) is at or over its send buffer; files ride on the first
  * message. Stream receives glue messages until the buffer is full, or
  * (MSG_WAITALL) wait until it is; they stop after a message that carried
@@ -16,7 +16,7 @@
 
 #define UIO_MAXIOV 1024
 #define MAX_RW_COUNT (0x7fffffffl & ~(long)(CORE_PAGE_SIZE - 1))
-#define STREAM_CHUNK_MAX 32768u
+#define STREAM_CHUNK_MAX (USOCK_SKB_MAX_HEAD + USOCK_SKB_FRAGS)
 
 int uio_import(struct uio *u, uint64_t u_iov, uint64_t iovlen, struct uvec **out)
 {
@@ -97,7 +97,7 @@ static struct umsg *umsg_make(struct usock *s, struct uio *u, size_t len, struct
         return NULL;
     }
     m->len = (uint32_t)len;
-    m->charge = usock_truesize(len);
+    m->charge = usock_truesize(len, s->type == SOCK_STREAM);
     usock_get(s);
     m->from = s;
     usock_cred_self(&m->cred, false);

@@ -50,11 +50,19 @@ static size_t rights(char *buf, const int *fds, int n)
 
 START_TEST(test_truesize)
 {
-    ck_assert_uint_eq(usock_truesize(0), 768);
-    ck_assert_uint_eq(usock_truesize(5), 768);
-    ck_assert_uint_eq(usock_truesize(192), 768);
-    ck_assert_uint_eq(usock_truesize(193), 1280);
-    ck_assert_uint_eq(usock_truesize(1000), 256 + 2048);
+    /* the values Linux 6.x shows in SIOCOUTQ */
+    ck_assert_uint_eq(usock_truesize(0, true), 768);
+    ck_assert_uint_eq(usock_truesize(5, true), 768);
+    ck_assert_uint_eq(usock_truesize(192, true), 768);
+    ck_assert_uint_eq(usock_truesize(193, true), 1280);
+    ck_assert_uint_eq(usock_truesize(1000, true), 2304);
+    ck_assert_uint_eq(usock_truesize(3000, true), 4352);
+    ck_assert_uint_eq(usock_truesize(4096, true), 4864);
+    ck_assert_uint_eq(usock_truesize(10000, true), 12544);
+    ck_assert_uint_eq(usock_truesize(36544, true), 37120);
+    ck_assert_uint_eq(usock_truesize(17280, true), 18688);
+    ck_assert_uint_eq(usock_truesize(4096, false), 8448);
+    ck_assert_uint_eq(usock_truesize(10000, false), 16640);
     ck_assert_int_eq(sys_write(sv[0], U("hello"), 5), 5);
     ck_assert_int_eq(sys_write(sv[0], U(" world"), 6), 6);
     int n = -1;

@@ -161,7 +161,11 @@ long sys_connect(int fd, uaddr_t u_addr, int len)
         return -EINVAL;
     if (s->type == SOCK_DGRAM)
         return connect_dgram(s, &a);
-    return connect_stream(s, fd_get(fd), &a);
+    struct file *f = fd_get(fd);
+    file_get(f); /* held across sleeps, as in socket_msg.c */
+    long ret = connect_stream(s, f, &a);
+    file_put(f);
+    return ret;
 }
 
 long sys_accept4(int fd, uaddr_t u_addr, uaddr_t u_len, int flags)
@@ -178,15 +182,16 @@ long sys_accept4(int fd, uaddr_t u_addr, uaddr_t u_len, int flags)
         return -EINVAL;
     struct file *lf = fd_get(fd);
     uint64_t deadline = usock_deadline(l->rcvtimeo);
-    while (!l->head) {
-        if (lf->flags & O_NONBLOCK)
-            return -EAGAIN;
-        err = usock_sleep(&l->wait, deadline);
-        if (err)
-            return err;
-        if (l->state != US_LISTENING)
-            return -EINVAL;
+    file_get(lf); /* held across sleeps, as in socket_msg.c */
+    err = 0;
+    while (!l->head && !err) {
+        err = (lf->flags & O_NONBLOCK) ? -EAGAIN : usock_sleep(&l->wait, deadline);
+        if (!err && (l->state != US_LISTENING || l->dead))
+            err = -EINVAL;
     }
+    file_put(lf);
+    if (err)
+        return err;
     struct usock *n = l->head->embryo;
     struct file *f = usock_file(n, (uint32_t)flags);
     if (!f)

@@ -46,7 +46,7 @@ void usock_gc_inflight(struct umsg *m, bool add)
             inflight_socks += add ? 1 : (uint32_t)-1;
 }
 
-/* Call fn(child) for every socket file in s's queue. */
+/* Run body with c set to each socket whose file is in s's queue. */
 #define FOR_EACH_CHILD(s, c, body)                                                     \
     for (struct umsg *m_ = (s)->head; m_; m_ = m_->next)                               \
         for (uint32_t i_ = 0; i_ < m_->nfiles; i_++) {                                 \
@@ -73,8 +73,8 @@ static void gc_mark(void)
     for (bool changed = true; changed;) {
         changed = false;
         for (struct usock *s = all_socks; s; s = s->gc_next)
-            if (s->gc_alive || !s->gc_cand)
-                FOR_EACH_CHILD(s, c, if (c->gc_cand && !c->gc_alive && (s->gc_alive)) {
+            if (s->gc_alive)
+                FOR_EACH_CHILD(s, c, if (c->gc_cand && !c->gc_alive) {
                     c->gc_alive = true;
                     changed = true;
                 });

@@ -243,12 +243,16 @@ static long send_dgram(struct usock *s, struct file *f, struct uio *u, const str
     return err;
 }
 
+/* The file is held across the call: a sleep may outlast its descriptor
+ * (another thread's close), and then the release comes at the end. */
 long usock_send(struct usock *s, struct file *f, struct uio *u, const struct usock_addr *to,
                 struct scm *scm, int flags)
 {
-    if (s->type == SOCK_STREAM)
-        return send_stream(s, f, u, to != NULL, scm, flags);
-    return send_dgram(s, f, u, to, scm, flags);
+    file_get(f);
+    long ret = s->type == SOCK_STREAM ? send_stream(s, f, u, to != NULL, scm, flags)
+                                      : send_dgram(s, f, u, to, scm, flags);
+    file_put(f);
+    return ret;
 }
 
 /* Files of m for the receiver: moved, or (peek) new references. */
@@ -388,7 +392,9 @@ static long recv_stream(struct usock *s, struct uio *u, int flags, bool nonblock
 long usock_recv(struct usock *s, struct file *f, struct uio *u, int flags, struct urecv *r)
 {
     bool nonblock = (flags & MSG_DONTWAIT) || (f->flags & O_NONBLOCK);
-    if (s->type == SOCK_STREAM)
-        return recv_stream(s, u, flags, nonblock, r);
-    return recv_dgram(s, u, flags, nonblock, r);
+    file_get(f);
+    long ret = s->type == SOCK_STREAM ? recv_stream(s, u, flags, nonblock, r)
+                                      : recv_dgram(s, u, flags, nonblock, r);
+    file_put(f);
+    return ret;
 }

@@ -9,6 +9,7 @@
 #include "sys.h"
 
 #define SOCKADDR_STORAGE 128
+#define MAX_RW_COUNT (0x7fffffffl & ~(long)(CORE_PAGE_SIZE - 1))
 
 struct u_mmsghdr {
     struct u_msghdr hdr;
@@ -72,33 +73,45 @@ static long send_one(int fd, const struct u_msghdr *mh, int flags)
     return ret;
 }
 
+/* One user buffer as a walk, clamped and checked as Linux's
+ * import_single_range does. */
+static int uio_single(struct uio *u, struct uvec *v, uaddr_t u_buf, size_t len)
+{
+    if (len > MAX_RW_COUNT)
+        len = MAX_RW_COUNT;
+    if (!core_user_range_ok(u_buf, len))
+        return -EFAULT;
+    *v = (struct uvec){u_buf.addr, len};
+    *u = (struct uio){.iov = v, .cnt = 1, .total = len};
+    return 0;
+}
+
 long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, int alen)
 {
-    struct uvec v = {u_buf.addr, len};
-    struct u_msghdr mh = {.iovlen = 1};
-    /* one iovec in kernel memory: import it as uio_import would */
     int err;
     struct usock *s = usock_from_fd(fd, &err);
     if (!s)
         return err;
-    if ((int64_t)len < 0)
-        len = v.len = (uint64_t)0x7ffff000;
-    if (u_addr.addr) {
-        mh.name = u_addr.addr;
-        mh.namelen = alen;
+    struct uvec v;
+    struct uio u;
+    err = uio_single(&u, &v, u_buf, len);
+    if (err)
+        return err;
+    struct usock_addr to;
+    static const struct usock_addr ignored; /* streams: only "named" counts */
+    const struct usock_addr *top = NULL;
+    if (u_addr.addr && alen) {
+        if (alen < 0 || alen > SOCKADDR_STORAGE)
+            return -EINVAL;
+        top = &ignored;
+        if (s->type == SOCK_DGRAM) {
+            err = usock_addr_from_user(u_addr, alen, &to);
+            if (err)
+                return err;
+            top = &to;
+        }
     }
-    struct send_args a = {0};
-    if (mh.namelen < 0 || mh.namelen > SOCKADDR_STORAGE)
-        return -EINVAL;
-    if (mh.name && mh.namelen) {
-        a.named = true;
-        if (s->type == SOCK_DGRAM && (err = usock_addr_from_user(uaddr(mh.name), alen, &a.to)))
-            return err;
-    }
-    a.u = (struct uio){.iov = &v, .cnt = 1, .total = len};
-    static const struct usock_addr ignored;
-    const struct usock_addr *to = a.named ? (s->type == SOCK_DGRAM ? &a.to : &ignored) : NULL;
-    return usock_send(s, fd_get(fd), &a.u, to, NULL, flags);
+    return usock_send(s, fd_get(fd), &u, top, NULL, flags);
 }
 
 long sys_sendmsg(int fd, uaddr_t u_msg, int flags)
@@ -159,10 +172,11 @@ long sys_recvfrom(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, 
     struct usock *s = usock_from_fd(fd, &err);
     if (!s)
         return err;
-    if ((int64_t)len < 0)
-        len = 0x7ffff000;
-    struct uvec v = {u_buf.addr, len};
-    struct uio u = {.iov = &v, .cnt = 1, .total = len};
+    struct uvec v;
+    struct uio u;
+    err = uio_single(&u, &v, u_buf, len);
+    if (err)
+        return err;
     struct urecv r = {0};
     long ret = usock_recv(s, fd_get(fd), &u, flags, &r);
     urecv_drop(&r); /* no control buffer: files are closed */

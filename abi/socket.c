@@ -414,23 +414,5 @@ long sys_socketpair(int domain, int type, int protocol, uaddr_t u_sv)
     sa->state = sb->state = US_CONNECTED;
     usock_cred_self(&sa->peercred, true);
     sb->peercred = sa->peercred;
-    int fds[2] = {-1, -1};
-    ret = fds[0] = fd_install(a, 0, type & SOCK_CLOEXEC);
-    if (ret < 0) {
-        file_put(a);
-        file_put(b);
-        return ret;
-    }
-    ret = fds[1] = fd_install(b, 0, type & SOCK_CLOEXEC);
-    if (ret < 0)
-        file_put(b);
-    else if (core_copy_to_user(u_sv, fds, sizeof(fds)))
-        ret = -EFAULT;
-    else
-        return 0;
-    if (fds[1] >= 0 && fd_close(fds[1]))
-        CORE_BUG_ON(1);
-    if (fd_close(fds[0]))
-        CORE_BUG_ON(1);
-    return ret;
+    return fd_install_pair(a, b, type & SOCK_CLOEXEC, u_sv);
 }

@@ -192,6 +192,8 @@ void usock_unbind(struct usock *s);
 /* Copy a name to user memory, Linux's way: min(buffer, len) bytes, and
  * the full length to *u_len. a NULL: just the family. */
 int usock_addr_to_user(const struct usock_addr *a, uaddr_t u_addr, uaddr_t u_len) __must_check;
+int usock_put_len(const void *val, uint32_t size, uaddr_t u_val, uaddr_t u_len,
+                  bool full) __must_check;
 
 /* socket_cmsg.c: control data of one sendmsg */
 struct scm {

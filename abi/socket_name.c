@@ -200,19 +200,27 @@ struct usock *usock_lookup(const struct usock_addr *a, int type, int *err)
 
 int usock_addr_to_user(const struct usock_addr *a, uaddr_t u_addr, uaddr_t u_len)
 {
-    int len;
     struct usock_addr unnamed = {.len = sizeof(unnamed.sa.sun_family)};
     unnamed.sa.sun_family = AF_UNIX;
     if (!a)
         a = &unnamed;
+    return usock_put_len(&a->sa, a->len, u_addr, u_len, true);
+}
+
+/* min(*u_len, size) bytes of val to u_val, and to *u_len the full size
+ * (names) or what was copied (option values), as Linux does. */
+int usock_put_len(const void *val, uint32_t size, uaddr_t u_val, uaddr_t u_len, bool full)
+{
+    int len;
     if (core_copy_from_user(&len, u_len, sizeof(len)))
         return -EFAULT;
     if (len < 0)
         return -EINVAL;
-    if ((uint32_t)len > a->len)
-        len = (int)a->len;
-    if (len && core_copy_to_user(u_addr, &a->sa, (size_t)len))
+    if ((uint32_t)len > size)
+        len = (int)size;
+    if (len && core_copy_to_user(u_val, val, (size_t)len))
         return -EFAULT;
-    int full = (int)a->len;
-    return core_copy_to_user(u_len, &full, sizeof(full)) ? -EFAULT : 0;
+    if (!full)
+        size = (uint32_t)len;
+    return core_copy_to_user(u_len, &size, sizeof(size)) ? -EFAULT : 0;
 }

@@ -83,20 +83,9 @@ long usock_setsockopt(struct usock *s, int level, int name, uaddr_t u_val, int l
     }
 }
 
-/* Copy out min(len, size) bytes of val and the length, Linux's way. */
 static long opt_put(const void *val, int size, uaddr_t u_val, uaddr_t u_len)
 {
-    int len;
-    if (core_copy_from_user(&len, u_len, sizeof(len)))
-        return -EFAULT;
-    if (len < 0)
-        return -EINVAL;
-    if (len > size)
-        len = size;
-    if (core_copy_to_user(u_val, val, (size_t)len) ||
-        core_copy_to_user(u_len, &len, sizeof(len)))
-        return -EFAULT;
-    return 0;
+    return usock_put_len(val, (uint32_t)size, u_val, u_len, false);
 }
 
 long usock_getsockopt(struct usock *s, int level, int name, uaddr_t u_val, uaddr_t u_len)

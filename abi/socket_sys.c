@@ -26,6 +26,8 @@ struct send_args {
     struct scm scm;
 };
 
+static long mmsg_loop(int fd, uaddr_t u_vec, unsigned vlen, int flags, bool recv);
+
 static void send_args_release(struct send_args *a)
 {
     scm_release(&a->scm);
@@ -124,46 +126,13 @@ long sys_sendmsg(int fd, uaddr_t u_msg, int flags)
 
 long sys_sendmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags)
 {
-    int err;
-    if (!usock_from_fd(fd, &err))
-        return err;
-    if (vlen > 1024)
-        vlen = 1024;
-    unsigned done = 0;
-    long ret = 0;
-    for (; done < vlen; done++) {
-        struct u_mmsghdr mm;
-        uaddr_t at = uaddr_add(u_vec, done * sizeof(mm));
-        if (core_copy_from_user(&mm, at, sizeof(mm))) {
-            ret = -EFAULT;
-            break;
-        }
-        ret = send_one(fd, &mm.hdr, flags);
-        if (ret < 0)
-            break;
-        uint32_t n = (uint32_t)ret;
-        if (core_copy_to_user(uaddr_add(at, offsetof(struct u_mmsghdr, len)), &n, sizeof(n))) {
-            ret = -EFAULT;
-            break;
-        }
-    }
-    return done ? (long)done : ret;
+    return mmsg_loop(fd, u_vec, vlen, flags, false);
 }
 
-/* The sender's name for recvfrom/recvmsg: min(buffer, length) bytes and
- * the length (0 for an unnamed sender). */
+/* The sender's name for recvfrom/recvmsg (none: length 0). */
 static int recv_name_to_user(const struct urecv *r, uaddr_t u_addr, uaddr_t u_len)
 {
-    int len, full = r->has_from ? (int)r->from.len : 0;
-    if (core_copy_from_user(&len, u_len, sizeof(len)))
-        return -EFAULT;
-    if (len < 0)
-        return -EINVAL;
-    if (len > full)
-        len = full;
-    if (len && core_copy_to_user(u_addr, &r->from.sa, (size_t)len))
-        return -EFAULT;
-    return core_copy_to_user(u_len, &full, sizeof(full)) ? -EFAULT : 0;
+    return usock_put_len(&r->from.sa, r->has_from ? r->from.len : 0, u_addr, u_len, true);
 }
 
 long sys_recvfrom(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, uaddr_t u_alen)
@@ -228,7 +197,9 @@ long sys_recvmsg(int fd, uaddr_t u_msg, int flags)
     return recv_one(fd, u_msg, &mh, flags);
 }
 
-long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_timeout)
+/* sendmmsg and recvmmsg: one message after another, each one's length
+ * written back; the count done, or the first error when none was. */
+static long mmsg_loop(int fd, uaddr_t u_vec, unsigned vlen, int flags, bool recv)
 {
     int err;
     if (!usock_from_fd(fd, &err))
@@ -244,7 +215,7 @@ long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_tim
             ret = -EFAULT;
             break;
         }
-        ret = recv_one(fd, at, &mm.hdr, flags);
+        ret = recv ? recv_one(fd, at, &mm.hdr, flags) : send_one(fd, &mm.hdr, flags);
         if (ret < 0)
             break;
         uint32_t n = (uint32_t)ret;
@@ -256,4 +227,11 @@ long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_tim
             flags |= MSG_DONTWAIT;
     }
     return done ? (long)done : ret;
+}
+
+/* The timeout is not kept: a blocking recvmmsg waits for each message
+ * as recvmsg would (MSG_WAITFORONE: only for the first). */
+long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_timeout)
+{
+    return mmsg_loop(fd, u_vec, vlen, flags, true);
 }

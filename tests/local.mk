@@ -80,7 +80,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/unix_stream.c tests/abi/unix_dgram.c tests/abi/unix_scm.c tests/abi/unix_echo.c tests/abi/shm_sem.c tests/abi/dyn_hello.c \
 	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c
-ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
+ABI_DEPS = $(srcdir)/tests/abi/abi.h $(srcdir)/tests/abi/unix.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
 	@$(MKDIR_P) tests/abi
@@ -213,7 +213,7 @@ SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/hostprogs.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
+EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h tests/abi/unix.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
 	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \

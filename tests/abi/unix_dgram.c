@@ -2,36 +2,12 @@
  * MSG_PEEK/MSG_TRUNC, sendto/recvfrom with path, abstract and automatic
  * names, connect rules, the receive queue limit, seqpacket connections
  * and EOF, recvmmsg/sendmmsg, and poll states. */
-#include "abi.h"
-#include <poll.h>
+#include "unix.h"
 #include <signal.h>
-#include <stddef.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 static char buf[300000];
-
-static void show_poll(const char *what, int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP};
-    int n = poll(&p, 1, 0);
-    printf("poll %s: %d revents %#x\n", what, n, (unsigned short)p.revents);
-}
-
-static socklen_t mkaddr(struct sockaddr_un *a, const char *path, int abstract)
-{
-    memset(a, 0, sizeof(*a));
-    a->sun_family = AF_UNIX;
-    size_t n = strlen(path);
-    if (abstract) {
-        memcpy(a->sun_path + 1, path, n);
-        return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
-    }
-    memcpy(a->sun_path, path, n);
-    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-}
 
 static void show_addr(const char *what, const struct sockaddr_un *a, socklen_t len)
 {

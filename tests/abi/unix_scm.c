@@ -179,6 +179,25 @@ static void rights_rules(void)
     close(sv[1]);
 }
 
+/* Send data with an SCM_CREDENTIALS message carrying c. */
+static long send_cred(int s, const char *data, const struct ucred *c)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(struct ucred))];
+        struct cmsghdr align;
+    } u;
+    memset(&u, 0, sizeof(u));
+    struct iovec iov = {(void *)data, strlen(data)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+                        .msg_controllen = sizeof(u.b)};
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_CREDENTIALS;
+    cm->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+    memcpy(CMSG_DATA(cm), c, sizeof(*c));
+    return sendmsg(s, &mh, 0);
+}
+
 static void credentials(void)
 {
     int sv[2], on = 1;
@@ -195,21 +214,8 @@ static void credentials(void)
         /* implicit credentials, then explicit ones */
         if (send(sv[0], "implicit", 8, 0) != 8)
             _exit(1);
-        union {
-            char b[CMSG_SPACE(sizeof(struct ucred))];
-            struct cmsghdr align;
-        } u;
-        memset(&u, 0, sizeof(u));
-        struct iovec iov = {"explicit", 8};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
-                            .msg_controllen = sizeof(u.b)};
-        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_CREDENTIALS;
-        c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
         struct ucred me = {getpid(), getuid(), getgid()};
-        memcpy(CMSG_DATA(c), &me, sizeof(me));
-        _exit(sendmsg(sv[0], &mh, 0) == 8 ? 0 : 2);
+        _exit(send_cred(sv[0], "explicit", &me) == 8 ? 0 : 2);
     }
     for (int i = 0; i < 2; i++) {
         char data[16] = {0};
@@ -233,22 +239,9 @@ static void credentials(void)
     int st;
     SHOW(waitpid(pid, &st, 0) == pid);
     printf("child status %d\n", WEXITSTATUS(st));
-    /* forged credentials are refused (pid 1 is not ours) */
-    union {
-        char b[CMSG_SPACE(sizeof(struct ucred))];
-        struct cmsghdr align;
-    } u;
-    memset(&u, 0, sizeof(u));
-    struct iovec iov = {"forged", 6};
-    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
-                        .msg_controllen = sizeof(u.b)};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_CREDENTIALS;
-    c->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+    /* forged credentials are refused (that pid is not ours, nor alive) */
     struct ucred forged = {getpid() + 100000, getuid(), getgid()};
-    memcpy(CMSG_DATA(c), &forged, sizeof(forged));
-    SHOW(sendmsg(sv[0], &mh, 0));
+    SHOW(send_cred(sv[0], "forged", &forged));
     close(sv[0]);
     close(sv[1]);
 

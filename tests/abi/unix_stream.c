@@ -3,13 +3,9 @@
  * collisions, refused connections, shutdown and EPIPE, non-blocking
  * rules, MSG_PEEK/MSG_WAITALL, ioctls, socket options, poll states and
  * the errors of misuse. */
-#include "abi.h"
-#include <poll.h>
+#include "unix.h"
 #include <signal.h>
-#include <stddef.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <sys/uio.h>
 
@@ -18,26 +14,6 @@
 #endif
 
 static char buf[300000];
-
-static void show_poll(const char *what, int fd)
-{
-    struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP};
-    int n = poll(&p, 1, 0);
-    printf("poll %s: %d revents %#x\n", what, n, (unsigned short)p.revents);
-}
-
-static socklen_t mkaddr(struct sockaddr_un *a, const char *path, int abstract)
-{
-    memset(a, 0, sizeof(*a));
-    a->sun_family = AF_UNIX;
-    size_t n = strlen(path);
-    if (abstract) {
-        memcpy(a->sun_path + 1, path, n);
-        return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
-    }
-    memcpy(a->sun_path, path, n);
-    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-}
 
 static void show_name(const char *what, int fd, int peer)
 {

@@ -75,29 +75,32 @@ static long send_one(int fd, const struct u_msghdr *mh, int flags)
     return ret;
 }
 
-/* One user buffer as a walk, clamped and checked as Linux's
- * import_single_range does. */
-static int uio_single(struct uio *u, struct uvec *v, uaddr_t u_buf, size_t len)
+/* sendto and recvfrom: the socket, and its one user buffer as a walk,
+ * clamped and checked as Linux's import_single_range does. */
+static struct usock *single_buffer(int fd, uaddr_t u_buf, size_t len, struct uio *u,
+                                   struct uvec *v, int *err)
 {
+    struct usock *s = usock_from_fd(fd, err);
+    if (!s)
+        return NULL;
     if (len > MAX_RW_COUNT)
         len = MAX_RW_COUNT;
-    if (!core_user_range_ok(u_buf, len))
-        return -EFAULT;
+    if (!core_user_range_ok(u_buf, len)) {
+        *err = -EFAULT;
+        return NULL;
+    }
     *v = (struct uvec){u_buf.addr, len};
     *u = (struct uio){.iov = v, .cnt = 1, .total = len};
-    return 0;
+    return s;
 }
 
 long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, int alen)
 {
     int err;
-    struct usock *s = usock_from_fd(fd, &err);
-    if (!s)
-        return err;
     struct uvec v;
     struct uio u;
-    err = uio_single(&u, &v, u_buf, len);
-    if (err)
+    struct usock *s = single_buffer(fd, u_buf, len, &u, &v, &err);
+    if (!s)
         return err;
     struct usock_addr to;
     static const struct usock_addr ignored; /* streams: only "named" counts */
@@ -138,13 +141,10 @@ static int recv_name_to_user(const struct urecv *r, uaddr_t u_addr, uaddr_t u_le
 long sys_recvfrom(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, uaddr_t u_alen)
 {
     int err;
-    struct usock *s = usock_from_fd(fd, &err);
-    if (!s)
-        return err;
     struct uvec v;
     struct uio u;
-    err = uio_single(&u, &v, u_buf, len);
-    if (err)
+    struct usock *s = single_buffer(fd, u_buf, len, &u, &v, &err);
+    if (!s)
         return err;
     struct urecv r = {0};
     long ret = usock_recv(s, fd_get(fd), &u, flags, &r);

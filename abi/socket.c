@@ -60,6 +60,23 @@ void usock_cred_self(struct u_ucred *c, bool effective)
     c->gid = effective ? abi_proc->egid : abi_proc->rgid;
 }
 
+static void usock_relay(struct core_waiter *w)
+{
+    struct usock *s = (struct usock *)((char *)w - offsetof(struct usock, relay));
+    core_wake_all(&s->wait);
+}
+
+void usock_set_peer(struct usock *s, struct usock *o)
+{
+    if (s->relay_on) {
+        core_waiter_remove(&s->relay_on->peer_wait, &s->relay);
+        s->relay_on = NULL;
+    }
+    struct usock *old = s->peer;
+    s->peer = o;
+    usock_put(old);
+}
+
 /* Linux's kmalloc size for n bytes: its 96 and 192 byte caches, else a
  * power of two. */
 static size_t kmalloc_size(size_t n)
@@ -183,8 +200,7 @@ static void usock_close(struct usock *s, bool embryo)
                 peer->err = ECONNRESET;
             core_wake_all(&peer->wait);
         }
-        s->peer = NULL;
-        usock_put(peer);
+        usock_set_peer(s, NULL);
     }
     struct umsg *m;
     while ((m = usock_dequeue(s)))
@@ -233,10 +249,14 @@ static unsigned usock_poll(struct file *f, struct poll_table *pt)
     if (s->type == SOCK_SEQPACKET && s->state == US_LISTENING)
         writable = false;
     struct usock *o = s->peer;
-    if (s->type == SOCK_DGRAM && o) {
-        poll_wait(pt, &o->peer_wait);
-        if (o->peer != s && o->qlen > o->backlog)
-            writable = false;
+    if (s->type == SOCK_DGRAM && o && o->peer != s && o->qlen > o->backlog) {
+        writable = false;
+        /* room in o's queue must wake this socket's pollers: a waiter
+         * of theirs on o could outlive o once s is connected elsewhere */
+        if (!s->relay_on) {
+            core_waiter_add_callback(&o->peer_wait, &s->relay, usock_relay);
+            s->relay_on = o;
+        }
     }
     if (writable)
         mask |= POLLOUT | POLLWRNORM | POLLWRBAND;

@@ -49,10 +49,7 @@ long sys_listen(int fd, int backlog)
 static long connect_dgram(struct usock *s, const struct usock_addr *a)
 {
     if (a->sa.sun_family == AF_UNSPEC) {
-        if (s->peer) {
-            usock_put(s->peer);
-            s->peer = NULL;
-        }
+        usock_set_peer(s, NULL);
         s->state = US_UNCONNECTED;
         return 0;
     }
@@ -62,9 +59,7 @@ static long connect_dgram(struct usock *s, const struct usock_addr *a)
     struct usock *o = usock_lookup(a, s->type, &err);
     if (!o)
         return err;
-    if (s->peer)
-        usock_put(s->peer);
-    s->peer = o;
+    usock_set_peer(s, o);
     s->state = US_CONNECTED;
     return 0;
 }

@@ -137,6 +137,10 @@ struct usock {
     int32_t linger_on, linger_sec;
     struct u_ucred peercred;
     struct core_waitq wait, peer_wait;
+    /* A datagram socket's waiter on its peer's peer_wait, relaying room
+     * there to its own pollers (set while connected and polled). */
+    struct core_waiter relay;
+    struct usock *relay_on;
     struct inode *inode;
     struct file *file; /* not referenced: cleared at its release */
     struct usock *gc_next, *gc_prev; /* every socket (socket_gc.c) */
@@ -167,6 +171,9 @@ struct usock *usock_from_fd(int fd, int *err);
 /* A file for socket s (taking one reference to it), with O_NONBLOCK. */
 struct file *usock_file(struct usock *s, uint32_t flags) __must_check;
 void usock_cred_self(struct u_ucred *c, bool effective);
+/* Point s at a new peer o (referenced by the caller, or NULL), dropping
+ * the old one and any relay on it. */
+void usock_set_peer(struct usock *s, struct usock *o);
 /* Sleep on q until woken: 0, -EAGAIN at the deadline, or a signal's
  * -ERESTARTSYS (-EINTR when a timeout was set). */
 int usock_sleep(struct core_waitq *q, uint64_t deadline);

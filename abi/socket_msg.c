@@ -171,9 +171,8 @@ static struct usock *dgram_target(struct usock *s, const struct usock_addr *to, 
     if (o->dead) { /* the peer is gone: forget it, once */
         *err = -ECONNREFUSED;
         if (s->peer == o) {
-            s->peer = NULL;
+            usock_set_peer(s, NULL);
             s->state = US_UNCONNECTED;
-            usock_put(o);
         }
         usock_put(o);
         return NULL;

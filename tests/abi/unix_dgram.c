@@ -254,6 +254,39 @@ static void blocking(void)
     close(sv[0]);
 }
 
+/* A sender connected to a full receiver polls for room and is woken
+ * when a child takes a message off the receiver's queue. */
+static void room(void)
+{
+    printf("--- waiting for room\n");
+    struct sockaddr_un a;
+    socklen_t al = mkaddr(&a, "mica-abi-room", 1);
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0), w = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    REQUIRE(bind(r, (struct sockaddr *)&a, al) == 0);
+    REQUIRE(connect(w, (struct sockaddr *)&a, al) == 0);
+    int q = 0;
+    while (send(w, "m", 1, 0) == 1)
+        q++;
+    printf("queued %d, then %s\n", q, errname(errno));
+    show_poll("sender, receiver full", w);
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        usleep(20000);
+        char b;
+        _exit(recv(r, &b, 1, 0) == 1 ? 0 : 1);
+    }
+    struct pollfd p = {.fd = w, .events = POLLOUT};
+    int n = poll(&p, 1, 10000);
+    printf("poll woken: %d revents %#x\n", n, (unsigned short)p.revents);
+    SHOW(send(w, "m", 1, 0));
+    int st;
+    SHOW(waitpid(pid, &st, 0) == pid);
+    printf("child status %d\n", WEXITSTATUS(st));
+    close(r);
+    close(w);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -264,5 +297,6 @@ int main(void)
     seqpacket();
     mmsg();
     blocking();
+    room();
     return 0;
 }

@@ -1,9 +1,9 @@
 /* Unix sockets: sending and receiving data.
  *
  * Stream sends cut the data into messages of at most half the send
- * buffer (36544 bytes at most, as Linux's skbs) and wait while the sender's charge (what it has
- * queued anywhere) is at or over its send buffer; files ride on the first
- * message. Stream receives glue messages until the buffer is full, or
+ * buffer (36544 bytes at most, as Linux's skbs) and wait while the
+ * sender's charge (what it has queued anywhere) is at or over its send
+ * buffer; files ride on the first message. Stream receives glue messages until the buffer is full, or
  * (MSG_WAITALL) wait until it is; they stop after a message that carried
  * files, and, with SO_PASSCRED, where the sender's credentials change.
  * Datagram and seqpacket sends are one message, EMSGSIZE when larger than

@@ -166,11 +166,11 @@ long sys_connect(int fd, uaddr_t u_addr, int len)
 long sys_accept4(int fd, uaddr_t u_addr, uaddr_t u_len, int flags)
 {
     int err;
+    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+        return -EINVAL; /* before the descriptor, as Linux checks */
     struct usock *l = usock_from_fd(fd, &err);
     if (!l)
         return err;
-    if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
-        return -EINVAL;
     if (l->type == SOCK_DGRAM)
         return -EOPNOTSUPP;
     if (l->state != US_LISTENING)

@@ -426,6 +426,7 @@ struct file *fd_get(int fd); /* borrowed reference, or NULL */
 int fd_install(struct file *f, int minfd, bool cloexec) __must_check;
 int fd_install_at(struct file *f, int fd, bool cloexec) __must_check;
 int fd_close(int fd) __must_check;
+int fd_install_pair(struct file *a, struct file *b, bool cloexec, uaddr_t u_fds) __must_check;
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 void fd_close_on_exec(void);

@@ -164,3 +164,29 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
     }
     return 0; /* one process: the table is never shared, UNSHARE is a no-op */
 }
+
+/* pipe2 and socketpair: install a and b (taking both references) and
+ * write their numbers to u_fds. On failure neither stays installed. */
+int fd_install_pair(struct file *a, struct file *b, bool cloexec, uaddr_t u_fds)
+{
+    int fds[2];
+    int ret = fds[0] = fd_install(a, 0, cloexec);
+    if (ret < 0) {
+        file_put(a);
+        file_put(b);
+        return ret;
+    }
+    ret = fds[1] = fd_install(b, 0, cloexec);
+    if (ret < 0) {
+        file_put(b);
+    } else if (core_copy_to_user(u_fds, fds, sizeof(fds))) {
+        if (fd_close(fds[1]))
+            CORE_BUG_ON(1);
+        ret = -EFAULT;
+    } else {
+        return 0;
+    }
+    if (fd_close(fds[0]))
+        CORE_BUG_ON(1);
+    return ret;
+}

@@ -288,7 +288,6 @@ fail:
 long sys_pipe2(uaddr_t u_fds, int flags)
 {
     struct file *r, *w;
-    int fds[2];
     if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_EXCL))
         return -EINVAL;
     if (flags & O_EXCL) /* O_NOTIFICATION_PIPE: no watch queues here */
@@ -296,25 +295,7 @@ long sys_pipe2(uaddr_t u_fds, int flags)
     long ret = pipe_new((uint32_t)flags, &r, &w);
     if (ret)
         return ret;
-    ret = fds[0] = fd_install(r, 0, flags & O_CLOEXEC);
-    if (ret < 0) {
-        file_put(r);
-        file_put(w);
-        return ret;
-    }
-    ret = fds[1] = fd_install(w, 0, flags & O_CLOEXEC);
-    if (ret < 0) {
-        file_put(w);
-    } else if (core_copy_to_user(u_fds, fds, sizeof(fds))) {
-        if (fd_close(fds[1]))
-            CORE_BUG_ON(1);
-        ret = -EFAULT;
-    } else {
-        return 0;
-    }
-    if (fd_close(fds[0]))
-        CORE_BUG_ON(1);
-    return ret;
+    return fd_install_pair(r, w, flags & O_CLOEXEC, u_fds);
 }
 
 long sys_pipe(uaddr_t u_fds)

@@ -31,6 +31,25 @@ long sys_timerfd_gettime(int fd, uaddr_t u_cur);
 /* signalfd.c */
 long sys_signalfd(int fd, uaddr_t u_mask, size_t size);
 long sys_signalfd4(int fd, uaddr_t u_mask, size_t size, int flags);
+/* socket.c, socket_conn.c, socket_sys.c, socket_opt.c */
+long sys_socket(int domain, int type, int protocol);
+long sys_socketpair(int domain, int type, int protocol, uaddr_t u_sv);
+long sys_bind(int fd, uaddr_t u_addr, int len);
+long sys_listen(int fd, int backlog);
+long sys_connect(int fd, uaddr_t u_addr, int len);
+long sys_accept(int fd, uaddr_t u_addr, uaddr_t u_len);
+long sys_accept4(int fd, uaddr_t u_addr, uaddr_t u_len, int flags);
+long sys_getsockname(int fd, uaddr_t u_addr, uaddr_t u_len);
+long sys_getpeername(int fd, uaddr_t u_addr, uaddr_t u_len);
+long sys_shutdown(int fd, int how);
+long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, int alen);
+long sys_recvfrom(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, uaddr_t u_alen);
+long sys_sendmsg(int fd, uaddr_t u_msg, int flags);
+long sys_recvmsg(int fd, uaddr_t u_msg, int flags);
+long sys_sendmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags);
+long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_timeout);
+long sys_setsockopt(int fd, int level, int name, uaddr_t u_val, int len);
+long sys_getsockopt(int fd, int level, int name, uaddr_t u_val, uaddr_t u_len);
 /* poll.c */
 long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms);
 long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask, size_t sigsetsize);

@@ -5,7 +5,7 @@
  * their types (user pointers become uaddr_t) and calls the handler
  * sys_<name>. Numbers without an entry, or out of range, return ENOSYS;
  * the first time each one is seen it is reported by name (mica -v).
- * Deliberately absent for now (ENOSYS): rseq (glibc falls back), sockets.
+ * Deliberately absent for now (ENOSYS): rseq (glibc falls back).
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -236,6 +236,24 @@ W(pause) { return sys_pause(); }
 W(alarm) { return sys_alarm((unsigned)A0); }
 W(getitimer) { return sys_getitimer((int)A0, uaddr(A1)); }
 W(setitimer) { return sys_setitimer((int)A0, uaddr(A1), uaddr(A2)); }
+W(socket) { return sys_socket((int)A0, (int)A1, (int)A2); }
+W(socketpair) { return sys_socketpair((int)A0, (int)A1, (int)A2, uaddr(A3)); }
+W(bind) { return sys_bind((int)A0, uaddr(A1), (int)A2); }
+W(listen) { return sys_listen((int)A0, (int)A1); }
+W(connect) { return sys_connect((int)A0, uaddr(A1), (int)A2); }
+W(accept) { return sys_accept((int)A0, uaddr(A1), uaddr(A2)); }
+W(accept4) { return sys_accept4((int)A0, uaddr(A1), uaddr(A2), (int)A3); }
+W(getsockname) { return sys_getsockname((int)A0, uaddr(A1), uaddr(A2)); }
+W(getpeername) { return sys_getpeername((int)A0, uaddr(A1), uaddr(A2)); }
+W(shutdown) { return sys_shutdown((int)A0, (int)A1); }
+W(sendto) { return sys_sendto((int)A0, uaddr(A1), (size_t)A2, (int)A3, uaddr(A4), (int)A5); }
+W(recvfrom) { return sys_recvfrom((int)A0, uaddr(A1), (size_t)A2, (int)A3, uaddr(A4), uaddr(A5)); }
+W(sendmsg) { return sys_sendmsg((int)A0, uaddr(A1), (int)A2); }
+W(recvmsg) { return sys_recvmsg((int)A0, uaddr(A1), (int)A2); }
+W(sendmmsg) { return sys_sendmmsg((int)A0, uaddr(A1), (unsigned)A2, (int)A3); }
+W(recvmmsg) { return sys_recvmmsg((int)A0, uaddr(A1), (unsigned)A2, (int)A3, uaddr(A4)); }
+W(setsockopt) { return sys_setsockopt((int)A0, (int)A1, (int)A2, uaddr(A3), (int)A4); }
+W(getsockopt) { return sys_getsockopt((int)A0, (int)A1, (int)A2, uaddr(A3), uaddr(A4)); }
 W(write) { return sys_write((int)A0, uaddr(A1), (size_t)A2); }
 W(writev) { return sys_writev((int)A0, uaddr(A1), (int)A2); }
 
@@ -426,6 +444,24 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_alarm] = w_alarm,
     [__NR_getitimer] = w_getitimer,
     [__NR_setitimer] = w_setitimer,
+    [__NR_socket] = w_socket,
+    [__NR_socketpair] = w_socketpair,
+    [__NR_bind] = w_bind,
+    [__NR_listen] = w_listen,
+    [__NR_connect] = w_connect,
+    [__NR_accept] = w_accept,
+    [__NR_accept4] = w_accept4,
+    [__NR_getsockname] = w_getsockname,
+    [__NR_getpeername] = w_getpeername,
+    [__NR_shutdown] = w_shutdown,
+    [__NR_sendto] = w_sendto,
+    [__NR_recvfrom] = w_recvfrom,
+    [__NR_sendmsg] = w_sendmsg,
+    [__NR_recvmsg] = w_recvmsg,
+    [__NR_sendmmsg] = w_sendmmsg,
+    [__NR_recvmmsg] = w_recvmmsg,
+    [__NR_setsockopt] = w_setsockopt,
+    [__NR_getsockopt] = w_getsockopt,
     [__NR_write] = w_write,
     [__NR_writev] = w_writev,
 };

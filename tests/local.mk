@@ -65,7 +65,9 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/procfs.musl tests/abi/epoll.musl tests/abi/epoll_scale.musl \
 	tests/abi/fdevents.musl tests/abi/epoll_chaos.musl \
 	tests/abi/threads.musl tests/abi/futex.musl tests/abi/epoll_threads.musl \
-	tests/abi/smp.musl tests/abi/execat.musl
+	tests/abi/smp.musl tests/abi/execat.musl tests/abi/unix_stream.musl \
+	tests/abi/unix_dgram.musl tests/abi/unix_scm.musl tests/abi/unix_echo.musl \
+	tests/abi/shm_sem.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -77,7 +79,9 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/procfs.glibc tests/abi/epoll.glibc tests/abi/epoll_scale.glibc \
 	tests/abi/fdevents.glibc tests/abi/epoll_chaos.glibc \
 	tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/epoll_threads.glibc \
-	tests/abi/smp.glibc tests/abi/execat.glibc
+	tests/abi/smp.glibc tests/abi/execat.glibc tests/abi/unix_stream.glibc \
+	tests/abi/unix_dgram.glibc tests/abi/unix_scm.glibc tests/abi/unix_echo.glibc \
+	tests/abi/shm_sem.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -92,8 +96,10 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/epoll.c \
 	tests/abi/epoll_scale.c tests/abi/fdevents.c tests/abi/epoll_chaos.c \
 	tests/abi/threads.c tests/abi/futex.c tests/abi/epoll_threads.c \
-	tests/abi/smp.c tests/abi/execat.c
-ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
+	tests/abi/smp.c tests/abi/execat.c tests/abi/unix_stream.c \
+	tests/abi/unix_dgram.c tests/abi/unix_scm.c tests/abi/unix_echo.c \
+	tests/abi/shm_sem.c
+ABI_DEPS = $(srcdir)/tests/abi/abi.h $(srcdir)/tests/abi/unix.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
 	@$(MKDIR_P) tests/abi
@@ -120,6 +126,26 @@ tests/abi/epoll_chaos.musl: $(srcdir)/tests/abi/epoll_chaos.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_chaos.c
 tests/abi/epoll_chaos.glibc: $(srcdir)/tests/abi/epoll_chaos.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_chaos.c
+tests/abi/unix_stream.musl: $(srcdir)/tests/abi/unix_stream.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_stream.c
+tests/abi/unix_stream.glibc: $(srcdir)/tests/abi/unix_stream.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_stream.c
+tests/abi/unix_dgram.musl: $(srcdir)/tests/abi/unix_dgram.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_dgram.c
+tests/abi/unix_dgram.glibc: $(srcdir)/tests/abi/unix_dgram.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_dgram.c
+tests/abi/unix_scm.musl: $(srcdir)/tests/abi/unix_scm.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_scm.c
+tests/abi/unix_scm.glibc: $(srcdir)/tests/abi/unix_scm.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_scm.c
+tests/abi/unix_echo.musl: $(srcdir)/tests/abi/unix_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_echo.c
+tests/abi/unix_echo.glibc: $(srcdir)/tests/abi/unix_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_echo.c
+tests/abi/shm_sem.musl: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
+tests/abi/shm_sem.glibc: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
@@ -242,7 +268,7 @@ SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/smp.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
+EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h tests/abi/unix.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
 	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \

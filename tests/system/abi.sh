@@ -74,6 +74,12 @@ check sigframe $N yes
 check sigwait $N yes
 check jobctl $N yes
 check pipeprocs $N yes
+# Unix-domain sockets and /dev/shm.
+check unix_stream $N yes
+check unix_dgram $N yes
+check unix_scm $N yes
+check unix_echo $N yes
+check shm_sem $N yes
 # Dynamically linked (glibc): the loader, libc and libm come from the host.
 VARIANTS=dyn check dyn_hello $N yes one
 VARIANTS=dyn check dyn_dlopen $N yes

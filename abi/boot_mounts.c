@@ -6,7 +6,9 @@
  * overlay of an earlier share), the virtio-fs device TAG is mounted there
  * read-only and, for MODE "ro", a private overlay is stacked on top of it
  * (overlay_mount over the virtio-fs root), so the program may change what
- * it sees while the host's files are never written. /proc/mounts shows
+ * it sees while the host's files are never written. MODE "rw" mounts the
+ * share read-write and alone: changes go to the host (the server allows
+ * them only for shares made writable). /proc/mounts shows
  * both layers, as Linux would for the same two mount(2) calls.
  */
 #include "abi_int.h"
@@ -60,14 +62,14 @@ int boot_mkdir_p(const char *path)
     return err;
 }
 
-/* Mount virtio-fs tag on the directory at path, read-only. */
-static int boot_mount_virtiofs(const char *tag, const char *path)
+/* Mount virtio-fs tag on the directory at path. */
+static int boot_mount_virtiofs(const char *tag, const char *path, bool rw)
 {
     struct lookup lk;
     int err = vfs_lookup_in(vfs_root, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lk);
     if (err)
         return err;
-    err = vfs_mount(lk.inode, tag, "virtiofs", MS_RDONLY, NULL);
+    err = vfs_mount(lk.inode, tag, "virtiofs", rw ? 0 : MS_RDONLY, NULL);
     lookup_release(&lk);
     return err;
 }
@@ -91,8 +93,11 @@ int boot_mount(const char *spec, const char **what)
     *what = "malformed mount";
     if (!c2 || c1 == spec || (size_t)(c1 - spec) >= sizeof(tag) || c2[1] != '/')
         return -EINVAL;
-    if ((size_t)(c2 - c1 - 1) != strlen(MICA_CMDLINE_MOUNT_RO) ||
-        memcmp(c1 + 1, MICA_CMDLINE_MOUNT_RO, (size_t)(c2 - c1 - 1)) != 0)
+    size_t mlen = (size_t)(c2 - c1 - 1);
+    bool rw = mlen == strlen(MICA_CMDLINE_MOUNT_RW) &&
+              !memcmp(c1 + 1, MICA_CMDLINE_MOUNT_RW, mlen);
+    if (!rw && (mlen != strlen(MICA_CMDLINE_MOUNT_RO) ||
+                memcmp(c1 + 1, MICA_CMDLINE_MOUNT_RO, mlen) != 0))
         return -EINVAL;
     memcpy(tag, spec, (size_t)(c1 - spec));
     tag[c1 - spec] = 0;
@@ -101,9 +106,9 @@ int boot_mount(const char *spec, const char **what)
     int err = boot_mkdir_p(path);
     if (!err) {
         *what = "cannot mount the host share";
-        err = boot_mount_virtiofs(tag, path);
+        err = boot_mount_virtiofs(tag, path, rw);
     }
-    if (!err) {
+    if (!err && !rw) {
         *what = "cannot mount an overlay on the host share";
         err = boot_mount_overlay(path);
     }

@@ -1,4 +1,4 @@
-/* virtio-fs: a FUSE client over a virtio-fs device (read-only for now).
+/* virtio-fs: a FUSE client over a virtio-fs device.
  *
  * `mount -t virtiofs TAG DIR` finds the virtio-fs device whose
  * configuration carries TAG, sets up its high-priority and first request
@@ -13,7 +13,8 @@
  * given back with FORGET at unmount. Numbers (st_ino) are the server's
  * attr.ino. Names are cached per directory and attributes per inode for
  * as long as the server's entry and attribute timeouts say. File data
- * goes through a bounded page cache (virtiofs_io.c).
+ * goes through a bounded page cache (virtiofs_io.c); on a mount without
+ * MS_RDONLY, changes go to the server (virtiofs_write.c).
  */
 #include "virtiofs_int.h"
 
@@ -30,7 +31,6 @@
 #define FORGET_BATCH 64
 
 static uint32_t claimed; /* device indices in use by a mount */
-extern const struct inode_ops virtiofs_iops;
 
 /* ---- requests ---- */
 
@@ -59,13 +59,22 @@ void vfs_done(struct vfs_session *fs, struct vfs_reply *r)
     r->buf = -1;
 }
 
-/* Build the in-header and arguments at the start of buffer b. */
-static size_t req_build(struct vfs_session *fs, int b, uint32_t opcode, uint64_t nodeid,
-                        const void *a1, size_t l1, const void *a2, size_t l2)
+/* Build the in-header and argument pieces at the start of buffer b:
+ * its length, or -EFAULT when a user piece cannot be read. */
+static long req_build(struct vfs_session *fs, int b, uint32_t opcode, uint64_t nodeid,
+                      const struct vfs_arg *args, int nargs)
 {
     uint8_t *p = core_dma_ptr(fs->bufs[b]);
+    size_t at = sizeof(struct fuse_in_header);
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].user && core_copy_from_user(p + at, args[i].u, args[i].len))
+            return -EFAULT;
+        if (!args[i].user && args[i].len)
+            memcpy(p + at, args[i].p, args[i].len);
+        at += args[i].len;
+    }
     struct fuse_in_header h = {
-        .len = (uint32_t)(sizeof(h) + l1 + l2),
+        .len = (uint32_t)at,
         .opcode = opcode,
         .unique = ++fs->unique,
         .nodeid = nodeid,
@@ -74,11 +83,7 @@ static size_t req_build(struct vfs_session *fs, int b, uint32_t opcode, uint64_t
         .pid = abi_proc ? (uint32_t)abi_proc->pid : 0,
     };
     memcpy(p, &h, sizeof(h));
-    if (l1)
-        memcpy(p + sizeof(h), a1, l1);
-    if (l2)
-        memcpy(p + sizeof(h) + l1, a2, l2);
-    return h.len;
+    return (long)h.len;
 }
 
 /* Check the out-header the device wrote (n bytes): the payload length. */
@@ -95,16 +100,23 @@ static long reply_check(const struct fuse_out_header *oh, long n, uint64_t uniqu
     return (long)(oh->len - sizeof(*oh));
 }
 
-int vfs_call(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid, const void *a1,
-             size_t l1, const void *a2, size_t l2, size_t reply_max, struct vfs_reply *r)
+int vfs_callv(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid,
+              const struct vfs_arg *args, int nargs, size_t reply_max, struct vfs_reply *r)
 {
-    size_t out_len = sizeof(struct fuse_in_header) + l1 + l2;
+    size_t out_len = sizeof(struct fuse_in_header);
+    for (int i = 0; i < nargs; i++)
+        out_len += args[i].len;
     size_t in_off = CORE_ALIGN_UP(out_len, 64);
     r->buf = -1;
-    if (in_off + sizeof(struct fuse_out_header) + reply_max > VFS_BUF_SIZE)
+    if (out_len > VFS_BUF_SIZE ||
+        in_off + sizeof(struct fuse_out_header) + reply_max > VFS_BUF_SIZE)
         return -EINVAL;
     int b = buf_take(fs);
-    req_build(fs, b, opcode, nodeid, a1, l1, a2, l2);
+    long built = req_build(fs, b, opcode, nodeid, args, nargs);
+    if (built < 0) {
+        buf_give(fs, b);
+        return (int)built;
+    }
     uint64_t unique = fs->unique;
     struct virtq_buf bufs[2] = {
         {fs->bufs[b], 0, out_len},
@@ -126,6 +138,13 @@ int vfs_call(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid, const voi
     return 0;
 }
 
+int vfs_call(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid, const void *a1,
+             size_t l1, const void *a2, size_t l2, size_t reply_max, struct vfs_reply *r)
+{
+    struct vfs_arg args[2] = {{.p = a1, .len = l1}, {.p = a2, .len = l2}};
+    return vfs_callv(fs, opcode, nodeid, args, 2, reply_max, r);
+}
+
 /* FORGET in batches, on the high-priority queue (no reply). */
 static void forget_all(struct vfs_session *fs)
 {
@@ -138,9 +157,10 @@ static void forget_all(struct vfs_session *fs)
                 one[n++] = (struct fuse_forget_one){vn->nodeid, vn->nlookup};
         if (n && (n + 8 > FORGET_BATCH || h == VFS_HASH)) {
             struct fuse_batch_forget_in in = {.count = n};
+            struct vfs_arg args[2] = {{.p = &in, .len = sizeof(in)},
+                                      {.p = one, .len = n * sizeof(one[0])}};
             int b = buf_take(fs);
-            size_t len = req_build(fs, b, FUSE_BATCH_FORGET, 0, &in, sizeof(in), one,
-                                   n * sizeof(one[0]));
+            size_t len = (size_t)req_build(fs, b, FUSE_BATCH_FORGET, 0, args, 2);
             struct virtq_buf buf = {fs->bufs[b], 0, len};
             fs->inflight++;
             if (virtq_call(fs->hiprio, &buf, 1, 1) < 0)
@@ -207,7 +227,7 @@ static bool mode_ok(uint32_t mode)
 }
 
 /* The inode for a LOOKUP's answer (counted), made if new. */
-static struct inode *vnode_get(struct vfs_session *fs, struct inode *parent,
+struct inode *vnode_get(struct vfs_session *fs, struct inode *parent,
                                const struct fuse_entry_out *e)
 {
     struct vnode *vn = vnode_find(fs, e->nodeid);
@@ -257,9 +277,30 @@ static void dentries_free(struct vnode *vn)
     vn->dentries = NULL;
 }
 
+/* Give back one node's lookups (an inode freed while mounted: a file
+ * removed), so the server's table does not keep it. */
+static void forget_one(struct vfs_session *fs, uint64_t nodeid, uint64_t nlookup)
+{
+    struct fuse_forget_in in = {.nlookup = nlookup};
+    struct vfs_arg arg = {.p = &in, .len = sizeof(in)};
+    int b = buf_take(fs);
+    size_t len = (size_t)req_build(fs, b, FUSE_FORGET, nodeid, &arg, 1);
+    struct virtq_buf buf = {fs->bufs[b], 0, len};
+    fs->inflight++;
+    if (virtq_call(fs->hiprio, &buf, 1, 1) < 0)
+        fs->gone = true; /* the device is gone: nothing more to tell */
+    fs->inflight--;
+    buf_give(fs, b);
+}
+
 static void virtiofs_evict(struct inode *ino)
 {
     struct vnode *vn = vnode_of(ino);
+    if (!vn->fs->gone && ino != vn->fs->root && vn->nlookup && vn->fs->req) {
+        vnode_kernel_release(vn);
+        forget_one(vn->fs, vn->nodeid, vn->nlookup);
+        vn->nlookup = 0;
+    }
     struct vnode **pp = &vn->fs->hash[vn->nodeid % VFS_HASH];
     while (*pp && *pp != vn)
         pp = &(*pp)->hash_next;
@@ -275,6 +316,18 @@ static void virtiofs_evict(struct inode *ino)
 }
 
 /* ---- inode operations ---- */
+
+void dentry_drop(struct vnode *dir, const char *name, size_t len)
+{
+    for (struct vdentry **pp = &dir->dentries, *d; (d = *pp);) {
+        if (d->len == len && !memcmp(d->name, name, len)) {
+            *pp = d->next;
+            core_free(d);
+            continue;
+        }
+        pp = &d->next;
+    }
+}
 
 static struct vnode *dentry_find(struct vnode *dir, const char *name, size_t len)
 {
@@ -434,6 +487,11 @@ const struct inode_ops virtiofs_iops = {
     .getattr = vnode_getattr,
     .statfs = virtiofs_statfs,
     .data_page = virtiofs_data_page,
+    .mknod = virtiofs_mknod,
+    .link = virtiofs_link,
+    .remove = virtiofs_remove,
+    .rename = virtiofs_rename,
+    .setattr = virtiofs_setattr,
 };
 
 /* ---- mounting ---- */
@@ -490,6 +548,9 @@ static int session_init(struct vfs_session *fs)
     if ((o.flags & FUSE_MAX_PAGES) && o.max_pages &&
         o.max_pages * CORE_PAGE_SIZE < fs->read_max)
         fs->read_max = o.max_pages * CORE_PAGE_SIZE;
+    fs->write_max = o.max_write < VFS_READ_MAX ? o.max_write : VFS_READ_MAX;
+    if (fs->write_max < CORE_PAGE_SIZE)
+        fs->write_max = CORE_PAGE_SIZE; /* the protocol's minimum */
     return 0;
 }
 
@@ -602,6 +663,7 @@ void virtiofs_unmount(struct inode *root)
 {
     struct vfs_session *fs = vnode_of(root)->fs;
     struct vfs_reply r;
+    fs->gone = true;
     for (unsigned h = 0; h < VFS_HASH; h++)
         for (struct vnode *vn = fs->hash[h]; vn; vn = vn->hash_next)
             vnode_kernel_release(vn);

@@ -67,7 +67,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
-	tests/abi/procfs.glibc
+	tests/abi/procfs.glibc tests/abi/shares.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -79,7 +79,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
-	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c
+	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/shares.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -91,6 +91,8 @@ tests/abi/args_env.glibc: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
 tests/abi/args_env.pie: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static-pie -fPIE $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/shares.glibc: $(srcdir)/tests/abi/shares.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shares.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
@@ -190,7 +192,7 @@ tests/abi/dyn_mmap.dyn: $(srcdir)/tests/abi/dyn_mmap.c $(ABI_DEPS)
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/exit_codes.sh tests/system/tty.sh tests/system/dynamic.sh \
 	tests/system/virtiofs.sh tests/system/overlay.sh tests/system/hostroot.sh \
-	tests/system/hostprogs.sh
+	tests/system/hostprogs.sh tests/system/rwshare.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \

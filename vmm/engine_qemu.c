@@ -79,8 +79,9 @@ static int qemu_vm_shares(struct qemu_vm *q, struct mica_error *err)
         cmdline_share_tag(tag, i);
         rc = qemu_virtiofs_share(&q->vfs[1 + i], (unsigned)(1 + i),
                                  cfg->shares[i].host, tag,
-                                 cfg->shares[i].filter ?
-                                 VFSD_FILTER_WORLD_READABLE : 0, err);
+                                 (cfg->shares[i].filter ?
+                                  VFSD_FILTER_WORLD_READABLE : 0) |
+                                 (cfg->shares[i].rw ? VFSD_WRITABLE : 0), err);
     }
     return rc;
 }
@@ -212,7 +213,8 @@ int engine_qemu_run(const struct vm_config *cfg, int *status,
     if (rc == 0)
         rc = qemu_spawn(&q, err);
     for (i = 0; i < QEMU_VFS_MAX; i++)
-        serving |= q.vfs[i].srv != NULL;
+        if (q.vfs[i].srv != NULL) /* 1: serving, 2: writing too */
+            serving |= q.vfs[i].writable ? 3 : 1;
     if (rc == 0)
         rc = sandbox_enter_qemu_loop(cfg->tty_fd, serving, err);
     if (rc == 0)

@@ -25,11 +25,12 @@ const char options_run_usage[] =
     "                         be one; it is in raw mode while the VM runs\n"
     "  -e, --env NAME=VALUE   set an environment variable in the guest\n"
     "  -e, --env NAME         copy NAME from mica's environment (if set)\n"
-    "  -V, --volume HOST[:GUEST][:ro]\n"
+    "  -V, --volume HOST[:GUEST][:ro|:rw]\n"
     "                         share host directory HOST at GUEST (default:\n"
-    "                         the same path), read-only: the guest may write,\n"
-    "                         but its changes vanish with the VM (qemu engine;\n"
-    "                         repeatable, at most 6; :rw is not supported yet)\n"
+    "                         the same path); :ro (default): the guest may\n"
+    "                         write, but its changes vanish with the VM; :rw:\n"
+    "                         changes are written to HOST (qemu engine;\n"
+    "                         repeatable, at most 6)\n"
     "  -w, --workdir DIR      the program's working directory in the guest\n"
     "                         (absolute; made if missing; default: the\n"
     "                         current directory with the host root, else /)\n"
@@ -259,13 +260,10 @@ static int volume_check(const struct mica_options *opts, const char *arg,
 {
     size_t i;
 
-    if (rw)
-        return mica_error_set(err, ENOTSUP, VOLUME_MSG "read-write shares "
-                              "are not supported yet (mica's virtio-fs "
-                              "server is read-only); use :ro", arg);
+    (void)rw;
     if (host[0] == '\0')
         return mica_error_set(err, EINVAL, VOLUME_MSG "expected "
-                              "HOST[:GUEST][:ro]", arg);
+                              "HOST[:GUEST][:ro|:rw]", arg);
     if (guest && !volume_guest_ok(guest))
         return mica_error_set(err, EINVAL, VOLUME_MSG "the guest path must "
                               "be absolute, not /, without . or .. parts",
@@ -306,6 +304,7 @@ int options_volume_add(struct mica_options *opts, const char *arg,
             rc = mica_error_set(err, ENOMEM, "out of memory");
         } else {
             sh->host = real;
+            sh->rw = rw;
             real = NULL;
             opts->nr_shares++;
         }

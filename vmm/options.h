@@ -18,13 +18,15 @@ enum mica_platform_choice {
     MICA_PLATFORM_CHOICE_RING0,
 };
 
-/* A host directory shared with the guest (--volume), read-only: the guest
- * sees it through a private overlay, so its writes vanish with the VM. */
+/* A host directory shared with the guest (--volume, --root): read-only,
+ * seen through a private overlay so the guest's writes vanish with the
+ * VM; or, with :rw, mounted read-write and written through to the host. */
 #define MICA_SHARES_MAX 6 /* virtio-mmio slots (8), two kept for later */
 struct mica_share {
     char *host;  /* realpath of the host directory, owned */
     char *guest; /* absolute guest path, owned */
     int filter;  /* only what every host user may read (world_readable) */
+    int rw;      /* writes go through to the host (no overlay) */
 };
 
 struct mica_options {

@@ -34,6 +34,28 @@ static const int sandbox_vfs_server_calls[] = {
     SCMP_SYS(fstatfs), SCMP_SYS(statx),
 };
 
+/* What a writable share's server does to the tree, through its fds
+ * (virtiofs_write.c); openat2 already covers its creating opens. */
+static const int sandbox_vfs_writer_calls[] = {
+    SCMP_SYS(pwrite64), SCMP_SYS(mkdirat), SCMP_SYS(mknodat),
+    SCMP_SYS(symlinkat), SCMP_SYS(linkat), SCMP_SYS(unlinkat),
+    SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(chmod),
+    SCMP_SYS(truncate),
+    SCMP_SYS(ftruncate), SCMP_SYS(utimensat), SCMP_SYS(fsync),
+    SCMP_SYS(fdatasync), SCMP_SYS(fallocate), SCMP_SYS(umask),
+};
+
+static int sandbox_allow_vfs_writer(scmp_filter_ctx ctx)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; rc == 0 && i < sizeof(sandbox_vfs_writer_calls) /
+                                   sizeof(sandbox_vfs_writer_calls[0]); i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_vfs_writer_calls[i], 0);
+    return rc;
+}
+
 /* openat for reading only: no create, truncate or write access. */
 static int sandbox_allow_vfs_server(scmp_filter_ctx ctx)
 {
@@ -86,6 +108,8 @@ int sandbox_enter_qemu_loop(int tty_fd, int vfs_server, struct mica_error *err)
         rc = sandbox_allow_tty(ctx, tty_fd);
     if (rc == 0 && vfs_server)
         rc = sandbox_allow_vfs_server(ctx);
+    if (rc == 0 && (vfs_server & 2))
+        rc = sandbox_allow_vfs_writer(ctx);
     if (rc == 0)
         rc = seccomp_load(ctx); /* sets no_new_privs itself */
     seccomp_release(ctx);

@@ -11,7 +11,8 @@
  * settings (to restore them) and read its window size. vfs_server: mica
  * serves virtio-fs itself, so it may also accept the front end's
  * connection, take fds and memory from it, and read (never write) the
- * shared tree through the fds it holds. */
+ * shared tree through the fds it holds; vfs_server & 2 (a writable
+ * share): also change the tree through those fds. */
 int sandbox_enter_qemu_loop(int tty_fd, int vfs_server, struct mica_error *err);
 
 #endif

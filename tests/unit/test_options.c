@@ -51,7 +51,7 @@ START_TEST(test_volume_forms)
     snprintf(a1, sizeof(a1), "%s", vol_link);
     snprintf(a2, sizeof(a2), "%s:/data", vol_dir);
     snprintf(a3, sizeof(a3), "%s:/ro:ro", vol_link);
-    snprintf(a4, sizeof(a4), "%s:/x/y", vol_dir);
+    snprintf(a4, sizeof(a4), "%s:/x/y:rw", vol_dir);
     ck_assert_int_eq(parse(&o, &e, argv), 0);
     ck_assert_uint_eq(o.nr_shares, 4);
     ck_assert_str_eq(o.shares[0].host, vol_dir);
@@ -60,6 +60,8 @@ START_TEST(test_volume_forms)
     ck_assert_str_eq(o.shares[2].host, vol_dir);
     ck_assert_str_eq(o.shares[2].guest, "/ro");
     ck_assert_str_eq(o.shares[3].guest, "/x/y");
+    ck_assert_int_eq(o.shares[2].rw, 0);
+    ck_assert_int_eq(o.shares[3].rw, 1);
     ck_assert_str_eq(o.prog_argv[0], "p");
     options_free(&o);
     vol_teardown();
@@ -83,8 +85,6 @@ START_TEST(test_volume_errors)
     char a[128];
 
     vol_setup();
-    snprintf(a, sizeof(a), "%s:/d:rw", vol_dir);
-    volume_fails(a, "read-write shares are not supported yet", ENOTSUP);
     snprintf(a, sizeof(a), "%s:rel", vol_dir);
     volume_fails(a, "must be absolute", EINVAL);
     snprintf(a, sizeof(a), "%s:/", vol_dir);

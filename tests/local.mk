@@ -4,7 +4,8 @@
 MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
 	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term \
-	tests/unit/test_libs tests/unit/test_virtiofs_server
+	tests/unit/test_libs tests/unit/test_virtiofs_server \
+	tests/unit/test_virtiofs_write
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -36,9 +37,14 @@ tests_unit_test_term_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_libs_SOURCES = tests/unit/test_libs.c
 tests_unit_test_libs_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_libs_LDADD = $(MICA_UNIT_LDADD)
-tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c
+tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c \
+	tests/unit/vfsd_req.h
 tests_unit_test_virtiofs_server_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_virtiofs_server_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_virtiofs_write_SOURCES = tests/unit/test_virtiofs_write.c \
+	tests/unit/vfsd_req.h
+tests_unit_test_virtiofs_write_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_virtiofs_write_LDADD = $(MICA_UNIT_LDADD)
 
 # --- pty driver for the terminal tests (tests/system/tty.sh) ---
 check_PROGRAMS += tests/tty/ptyrun

@@ -8,7 +8,8 @@
  * (overlay_mount over the virtio-fs root), so the program may change what
  * it sees while the host's files are never written. MODE "rw" mounts the
  * share read-write and alone: changes go to the host (the server allows
- * them only for shares made writable). /proc/mounts shows
+ * them only for shares made writable). A share at "/" (mica run --root)
+ * covers the boot root; /dev, /proc and /tmp are mounted again on it. /proc/mounts shows
  * both layers, as Linux would for the same two mount(2) calls.
  */
 #include "abi_int.h"
@@ -86,6 +87,42 @@ static int boot_mount_overlay(const char *path)
     return err;
 }
 
+/* Mount a new filesystem of type on the directory at path (made if
+ * missing); its root in *root if asked for. */
+static int boot_mount_new(const char *path, const char *type, unsigned long flags,
+                          const char *data, struct inode **root)
+{
+    struct lookup lk;
+    int err = boot_mkdir_p(path);
+    if (!err)
+        err = vfs_lookup_in(vfs_root, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lk);
+    if (err)
+        return err;
+    err = vfs_mount(lk.inode, type, type, flags, data);
+    if (!err && root)
+        *root = mount_cross(lk.inode);
+    lookup_release(&lk);
+    return err;
+}
+
+/* A share mounted on "/" (mica run --root) hides the boot root's /dev,
+ * /proc and /tmp: they are made again on top of it, in its overlay, as a
+ * container runtime does. */
+static int boot_root_extras(void)
+{
+    struct inode *dev = NULL;
+    int err = boot_mount_new("/dev", "tmpfs", MS_NOSUID, "mode=755", &dev);
+    if (!err)
+        err = devfs_populate(dev);
+    if (!err)
+        err = boot_mount_new("/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", NULL);
+    if (!err)
+        err = boot_mount_new("/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, NULL);
+    if (!err)
+        err = boot_mount_new("/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", NULL);
+    return err;
+}
+
 int boot_mount(const char *spec, const char **what)
 {
     const char *c1 = strchr(spec, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
@@ -111,6 +148,10 @@ int boot_mount(const char *spec, const char **what)
     if (!err && !rw) {
         *what = "cannot mount an overlay on the host share";
         err = boot_mount_overlay(path);
+    }
+    if (!err && !strcmp(path, "/")) {
+        *what = "cannot make /dev, /proc and /tmp on the new root";
+        err = boot_root_extras();
     }
     return err;
 }

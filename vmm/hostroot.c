@@ -130,7 +130,9 @@ int hostroot_build(struct hostroot *h, const struct mica_options *opts,
     size_t i;
 
     memset(h, 0, sizeof(*h));
-    if (on)
+    if (opts->root) /* --root: DIR at "/", first, under everything else */
+        rc = hostroot_add(h, opts->root, "/", 0, 0);
+    else if (on)
         rc = hostroot_root(h, opts, &want_cwd);
     if (rc == 0 && want_cwd &&
         h->nr_shares + opts->nr_shares + 1 > MICA_SHARES_MAX) {

@@ -39,6 +39,9 @@ const char options_run_usage[] =
     "                         and the current directory, read-only with a\n"
     "                         private overlay (default with the qemu engine)\n"
     "      --no-host-root     only the program (default with the kvm engine)\n"
+    "      --root DIR         DIR is the guest's root, read-only with a\n"
+    "                         private overlay; PROGRAM is found in it (qemu\n"
+    "                         engine; instead of the host root)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
     "                         16M..64G)\n"
     "      --cpus N           number of vCPUs (only 1 for now)\n"
@@ -54,7 +57,7 @@ const char options_run_usage[] =
     "127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
 
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
-       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT };
+       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT, OPT_ROOT };
 
 #define VOLUME_MSG "--volume %s: "
 
@@ -73,6 +76,7 @@ static const struct option run_longopts[] = {
     {"workdir", required_argument, NULL, 'w'},
     {"host-root", no_argument, NULL, OPT_HOST_ROOT},
     {"no-host-root", no_argument, NULL, OPT_NO_HOST_ROOT},
+    {"root", required_argument, NULL, OPT_ROOT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -335,6 +339,24 @@ static int options_workdir_set(struct mica_options *opts, const char *arg,
     return 0;
 }
 
+/* --root DIR: an existing directory, kept as its realpath. */
+static int options_root_set(struct mica_options *opts, const char *arg,
+                            struct mica_error *err)
+{
+    struct stat st;
+    char *real = realpath(arg, NULL);
+
+    if (real == NULL)
+        return mica_error_sys(err, errno, "--root %s", arg);
+    if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        free(real);
+        return mica_error_set(err, ENOTDIR, "--root %s: not a directory", arg);
+    }
+    free(opts->root);
+    opts->root = real;
+    return 0;
+}
+
 static void options_defaults(struct mica_options *opts)
 {
     const char *qemu = getenv("MICA_QEMU");
@@ -359,6 +381,7 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case 'w': return options_workdir_set(opts, arg, err);
     case OPT_HOST_ROOT: opts->host_root = 1; return 0;
     case OPT_NO_HOST_ROOT: opts->host_root = 0; return 0;
+    case OPT_ROOT: return options_root_set(opts, arg, err);
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
     case OPT_KERNEL: opts->kernel_path = arg; return 0;
     case OPT_ENGINE: return options_engine_set(opts, arg, err);
@@ -400,6 +423,11 @@ int options_parse(struct mica_options *opts, int argc, char **argv,
         options_free(opts);
         return mica_error_set(err, EINVAL, "run: missing PROGRAM");
     }
+    if (opts->root && opts->host_root == 1) {
+        options_free(opts);
+        return mica_error_set(err, EINVAL, "--root and --host-root exclude "
+                              "each other: pick one root");
+    }
     if (opts->platform != MICA_PLATFORM_CHOICE_AUTO &&
         opts->engine == MICA_ENGINE_QEMU) {
         options_free(opts);
@@ -423,4 +451,6 @@ void options_free(struct mica_options *opts)
         free(opts->shares[i].guest);
     }
     opts->nr_shares = 0;
+    free(opts->root);
+    opts->root = NULL;
 }

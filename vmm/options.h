@@ -46,6 +46,7 @@ struct mica_options {
     size_t nr_shares;
     const char *workdir;     /* -w: the guest's working directory, or NULL */
     int host_root;           /* -1: with the QEMU engine, 0: off, 1: on */
+    char *root;              /* --root: realpath of the guest's root, owned */
     int prog_argc;           /* PROGRAM and its arguments */
     char **prog_argv;
 };

@@ -56,7 +56,7 @@ static int run_check_fit(struct run *r, struct mica_error *err)
 /* Shares (--volume, --host-root) tie the run to the QEMU engine. */
 static int run_needs_qemu(const struct mica_options *opts)
 {
-    return opts->nr_shares > 0 || opts->host_root == 1;
+    return opts->nr_shares > 0 || opts->host_root == 1 || opts->root;
 }
 
 /* The engine run_choose_engine will pick, without its errors: the host
@@ -65,6 +65,8 @@ static int run_host_root_on(const struct mica_options *opts)
 {
     struct mica_error why;
 
+    if (opts->root)
+        return 0; /* the root is DIR */
     if (opts->host_root >= 0)
         return opts->host_root;
     if (opts->engine != MICA_ENGINE_AUTO)
@@ -89,8 +91,8 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
         (r->opts->engine == MICA_ENGINE_KVM ||
          r->opts->platform != MICA_PLATFORM_CHOICE_AUTO))
         return mica_error_set(err, ENOTSUP, "%s needs the qemu engine for "
-                              "now; use --engine qemu", r->opts->nr_shares ?
-                              "--volume" : "--host-root");
+                              "now; use --engine qemu", r->opts->root ? "--root"
+                              : r->opts->nr_shares ? "--volume" : "--host-root");
     if (!run_needs_qemu(r->opts) && engine_kvm_probe(&why) == 0) {
         r->engine = MICA_ENGINE_KVM;
         return 0;
@@ -143,6 +145,8 @@ static int run_build_initrd(struct run *r, struct mica_error *err)
 
     if (rc < 0)
         return rc;
+    if (r->opts->root) /* the program is in the root share */
+        return initramfs_build_root(&r->initrd, NULL, NULL, &r->root, err);
     if (on)
         return initramfs_build_root(&r->initrd, run_prog_shared(r) ? NULL :
                                     &r->prog, NULL, &r->root, err);
@@ -167,7 +171,8 @@ int run_prepare(struct run *r, const struct mica_options *opts,
     cpio_init(&r->initrd);
     if (opts->tty && (rc = term_check(0, err)) < 0)
         return rc;
-    rc = program_resolve(&r->prog, opts->prog_argv[0], err);
+    rc = opts->root ? program_resolve_in(&r->prog, opts->root, opts->prog_argv[0], err)
+                    : program_resolve(&r->prog, opts->prog_argv[0], err);
     if (rc == 0)
         rc = run_build_initrd(r, err);
     if (rc == 0)

@@ -101,6 +101,30 @@ START_TEST(test_volume_errors)
 }
 END_TEST
 
+START_TEST(test_root)
+{
+    struct mica_options o;
+    struct mica_error e;
+    char *ok[] = {"run", "--root", "/tmp/../tmp", "sh", NULL};
+    char *missing[] = {"run", "--root", "/nonexistent-mica-root", "sh", NULL};
+    char *file[] = {"run", "--root", "/etc/os-release", "sh", NULL};
+    char *both[] = {"run", "--root", "/tmp", "--host-root", "sh", NULL};
+
+    ck_assert_int_eq(parse(&o, &e, ok), 0);
+    ck_assert_str_eq(o.root, "/tmp");
+    options_free(&o);
+    ck_assert_ptr_null(o.root);
+    ck_assert_int_lt(parse(&o, &e, missing), 0);
+    ck_assert_int_eq(e.err, ENOENT);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--root /nonexistent-mica-root"));
+    ck_assert_int_lt(parse(&o, &e, file), 0);
+    ck_assert_int_eq(e.err, ENOTDIR);
+    ck_assert_ptr_nonnull(strstr(e.msg, "not a directory"));
+    ck_assert_int_lt(parse(&o, &e, both), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "exclude each other"));
+}
+END_TEST
+
 START_TEST(test_workdir)
 {
     struct mica_options o;
@@ -476,6 +500,7 @@ int main(void)
     tcase_add_test(tc, test_volume_forms);
     tcase_add_test(tc, test_volume_errors);
     tcase_add_test(tc, test_workdir);
+    tcase_add_test(tc, test_root);
     tcase_add_test(tc, test_volume_limits);
     tcase_add_test(tc, test_host_root_options);
     tcase_add_test(tc, test_host_root_build);

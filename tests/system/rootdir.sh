@@ -35,7 +35,7 @@ from the root dir
 /
 ok
 null
-sh
+cat
 tmp file
 changed
 from the root dir

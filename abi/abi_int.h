@@ -62,6 +62,8 @@ struct file_ops {
     /* fsync/fdatasync: push what the file's filesystem holds (NULL:
      * nothing to push). 0 or -errno. */
     int (*fsync)(struct file *f, bool datasync) __must_check;
+    /* fallocate for files whose data tmpfs does not keep (NULL: ENODEV). */
+    int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len) __must_check;
     bool seekable;
 };
 

@@ -112,6 +112,7 @@ int vnode_getattr(struct inode *ino) __must_check;
 extern const struct inode_ops virtiofs_iops;
 ssize_t virtiofs_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos);
 int virtiofs_fsync(struct file *f, bool datasync) __must_check;
+int virtiofs_fallocate(struct file *f, int mode, uint64_t off, uint64_t len) __must_check;
 int virtiofs_mknod(struct inode *dir, const char *name, size_t len, uint32_t mode,
                    uint32_t flags, const char *target, struct inode **out,
                    void **opened) __must_check;

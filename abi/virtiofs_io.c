@@ -403,6 +403,7 @@ const struct file_ops virtiofs_reg_ops = {
     .read = virtiofs_read,
     .write = virtiofs_write,
     .fsync = virtiofs_fsync,
+    .fallocate = virtiofs_fallocate,
     .open = virtiofs_open,
     .release = virtiofs_release,
     .seekable = true,

@@ -307,6 +307,24 @@ ssize_t virtiofs_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *pos)
     return done ? (ssize_t)done : err;
 }
 
+int virtiofs_fallocate(struct file *f, int mode, uint64_t off, uint64_t len)
+{
+    const struct vfs_open *o = f->priv;
+    struct vnode *vn = vnode_of(f->inode);
+    if (!o)
+        return -EBADF;
+    struct fuse_fallocate_in in = {.fh = o->fh, .offset = off, .length = len,
+                                   .mode = (uint32_t)mode};
+    struct vfs_reply r;
+    int err = vfs_call(vn->fs, FUSE_FALLOCATE, vn->nodeid, &in, sizeof(in), NULL, 0, 0, &r);
+    if (err)
+        return err == -ENOSYS ? -EOPNOTSUPP : err;
+    vfs_done(vn->fs, &r);
+    vnode_pages_drop(vn); /* a punched hole reads as zeros */
+    vn->attr_expires_ns = 0;
+    return vnode_getattr(f->inode); /* the size it may have grown to */
+}
+
 int virtiofs_fsync(struct file *f, bool datasync)
 {
     const struct vfs_open *o = f->priv;

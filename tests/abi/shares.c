@@ -1,7 +1,7 @@
 /* What programs do to files on a read-write host share, beyond what a
  * shell script reaches: rename flags (NOREPLACE, EXCHANGE), a file made
  * read-only by its own O_CREAT and still written through that fd, O_TRUNC,
- * pwrite past the end, ftruncate, fsync, fdatasync, utimensat with
+ * pwrite past the end, ftruncate, fsync, fdatasync, fallocate, utimensat with
  * UTIME_NOW and UTIME_OMIT, statfs, a file read while it is written, and
  * a file mapped MAP_PRIVATE.
  *
@@ -10,6 +10,7 @@
  */
 #include "abi.h"
 
+#include <linux/falloc.h>
 #include <linux/fs.h>
 #include <sys/mman.h>
 #include <sys/statfs.h>
@@ -68,6 +69,11 @@ static void writes(void)
     SHOW(fdatasync(fd));
     REQUIRE(fstat(fd, &st) == 0);
     printf("size %lld\n", (long long)st.st_size);
+    SHOW(fallocate(fd, 0, 0, 8192));
+    SHOW(fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 20000));
+    REQUIRE(fstat(fd, &st) == 0);
+    printf("size after fallocate %lld\n", (long long)st.st_size);
+    SHOW(ftruncate(fd, 10));
     close(fd);
     show_file("ro");
     SHOW(open("ro", O_WRONLY) >= 0 ? 0 : -1);

@@ -151,8 +151,6 @@ refused() { # refused NAME WANT_IN_MESSAGE mica-args...
         sed -n '1,5s/^/    mica stderr: /p' "$WORK/m.err"
     fi
 }
-refused "--volume :rw is refused, saying why" "read-write shares are not supported yet" \
-    -V "$D:/data:rw"
 refused "--volume of a missing directory" "No such file or directory" -V "$WORK/nope:/d"
 refused "--volume of a file" "is not a directory" -V "$D/a.txt:/d"
 refused "--volume with a relative guest path" "must be absolute" -V "$D:data"

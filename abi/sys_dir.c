@@ -137,7 +137,9 @@ static long remove_entry(struct lookup *lk, bool dir)
             return -ENOTDIR;
         if (c->covered)
             return -EBUSY;
-        if (inode_fs_names(lk->parent) && !mount_readonly(lk->parent))
+        if (mount_readonly(lk->parent))
+            return -EROFS;
+        if (inode_fs_names(lk->parent))
             return fs_remove(lk, true);
         if (!inode_is_tmpfs_dir(c))
             return -EPERM;

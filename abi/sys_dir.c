@@ -207,6 +207,8 @@ static bool is_ancestor(struct inode *anc, struct inode *d)
     return false;
 }
 
+/* Linux's checks, in its order; where the server keeps the names it
+ * checks the types and emptiness itself. 1: the same file, nothing to do. */
 static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
 {
     if (o->last_len == 0 || is_dot(o) || n->last_len == 0 || is_dot(n))
@@ -216,11 +218,11 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
         return -ENOENT;
     if (!S_ISDIR(src->mode) && (o->trailing_slash || n->trailing_slash))
         return -ENOTDIR;
-    if (n->parent->nlink == 0)
+    if (n->parent->nlink == 0 || ((flags & RENAME_EXCHANGE) && !dst))
         return -ENOENT;
     if (dst && (flags & RENAME_NOREPLACE))
         return -EEXIST;
-    if (src->mnt_root || (dst && dst->mnt_root))
+    if (src->mnt_root || src->covered || (dst && (dst->mnt_root || dst->covered)))
         return -EBUSY;
     if (o->parent->sb != n->parent->sb)
         return -EXDEV;
@@ -233,6 +235,11 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
         return 1; /* same file: nothing to do */
     if (S_ISDIR(src->mode) && is_ancestor(src, n->parent))
         return -EINVAL;
+    if (dst && S_ISDIR(dst->mode) && (flags & RENAME_EXCHANGE) &&
+        is_ancestor(dst, o->parent))
+        return -EINVAL;
+    if (inode_fs_names(o->parent))
+        return 0;
     if (dst && S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
         return -ENOTDIR;
     if (dst && !S_ISDIR(src->mode) && S_ISDIR(dst->mode))
@@ -244,37 +251,12 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
     return 0;
 }
 
-/* rename where the server keeps the names: Linux's first checks here,
- * emptiness and the rest from the server. */
+/* rename where the server keeps the names, after rename_check. */
 static long fs_rename(struct lookup *o, struct lookup *n, unsigned flags)
 {
-    if (o->last_len == 0 || is_dot(o) || n->last_len == 0 || is_dot(n))
-        return -EBUSY;
     struct inode *src = o->inode, *dst = n->inode;
-    if (!src)
-        return -ENOENT;
-    if (!S_ISDIR(src->mode) && (o->trailing_slash || n->trailing_slash))
-        return -ENOTDIR;
-    if ((flags & RENAME_EXCHANGE) && !dst)
-        return -ENOENT;
-    if (dst && (flags & RENAME_NOREPLACE))
-        return -EEXIST;
-    if (src->mnt_root || src->covered || (dst && (dst->mnt_root || dst->covered)))
-        return -EBUSY;
-    long err = dir_check(o->parent, -ENOENT);
-    if (!err)
-        err = dir_check(n->parent, -ENOENT);
-    if (err)
-        return err;
-    if (src == dst)
-        return 0;
-    if (S_ISDIR(src->mode) && is_ancestor(src, n->parent))
-        return -EINVAL;
-    if (dst && S_ISDIR(dst->mode) && (flags & RENAME_EXCHANGE) &&
-        is_ancestor(dst, o->parent))
-        return -EINVAL;
-    err = o->parent->iops->rename(o->parent, o->last, o->last_len, n->parent, n->last,
-                                  n->last_len, flags);
+    long err = o->parent->iops->rename(o->parent, o->last, o->last_len, n->parent,
+                                       n->last, n->last_len, flags);
     if (err)
         return err;
     if (S_ISDIR(src->mode))
@@ -299,15 +281,13 @@ long sys_renameat2(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
     long ret = parent_lookup(olddirfd, u_old, &o);
     if (!ret)
         ret = parent_lookup(newdirfd, u_new, &n);
-    if (!ret && inode_fs_names(o.parent) && o.parent->sb == n.parent->sb) {
-        ret = fs_rename(&o, &n, flags);
-        goto out;
-    }
-    if (!ret && (flags & RENAME_EXCHANGE))
+    if (!ret && (flags & RENAME_EXCHANGE) && !inode_fs_names(o.parent))
         ret = -EINVAL; /* tmpfs: not yet */
     if (!ret)
         ret = rename_check(&o, &n, flags);
-    if (ret)
+    if (!ret && inode_fs_names(o.parent))
+        ret = fs_rename(&o, &n, flags);
+    if (ret || inode_fs_names(o.parent))
         goto out;
     struct inode *src = o.inode, *dst = n.inode;
     ret = tmpfs_dir_link(n.parent, n.last, n.last_len, src);

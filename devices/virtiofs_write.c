@@ -159,51 +159,44 @@ int vfsd_create(struct vfsd *s, struct vfsd_req *r)
     return vfsd_reply(r, &out, sizeof(out));
 }
 
-int vfsd_mknod(struct vfsd *s, struct vfsd_req *r)
+/* MKNOD and MKDIR: name (after in_len bytes of arguments) made with mode,
+ * a directory, a regular file or a FIFO; never a device or socket. */
+static int vfsd_make(struct vfsd *s, struct vfsd_req *r, size_t in_len, mode_t mode)
 {
-    struct fuse_mknod_in in;
-    size_t at = sizeof(in);
-    const char *name;
+    size_t at = in_len;
+    const char *name = vfsd_arg_str(r, &at);
     mode_t old;
-    int rc;
+    int rc, dirfd;
 
-    memcpy(&in, r->arg, sizeof(in));
-    name = vfsd_arg_str(r, &at);
     if (name == NULL || vfsd_dir(s, r, r->ih.nodeid, &rc) == NULL)
         return name ? rc : -EPROTO;
     if ((rc = vfsd_new_name(name, -EEXIST)) < 0)
         return rc;
-    if (!S_ISREG(in.mode) && !S_ISFIFO(in.mode))
+    if (!S_ISDIR(mode) && !S_ISREG(mode) && !S_ISFIFO(mode))
         return -EPERM; /* no devices or sockets on the host */
+    dirfd = s->nodes[r->ih.nodeid].fd;
     old = umask(0);
-    rc = mknodat(s->nodes[r->ih.nodeid].fd, name,
-                 (in.mode & S_IFMT) | (in.mode & ~in.umask & 07777), 0);
+    rc = S_ISDIR(mode) ? mkdirat(dirfd, name, mode & 07777) : mknodat(dirfd, name, mode, 0);
     umask(old);
     if (rc < 0)
         return -errno;
     return vfsd_entry_reply(s, r, (uint32_t)r->ih.nodeid, name);
 }
 
+int vfsd_mknod(struct vfsd *s, struct vfsd_req *r)
+{
+    struct fuse_mknod_in in;
+
+    memcpy(&in, r->arg, sizeof(in));
+    return vfsd_make(s, r, sizeof(in), (in.mode & S_IFMT) | (in.mode & ~in.umask & 07777));
+}
+
 int vfsd_mkdir(struct vfsd *s, struct vfsd_req *r)
 {
     struct fuse_mkdir_in in;
-    size_t at = sizeof(in);
-    const char *name;
-    mode_t old;
-    int rc;
 
     memcpy(&in, r->arg, sizeof(in));
-    name = vfsd_arg_str(r, &at);
-    if (name == NULL || vfsd_dir(s, r, r->ih.nodeid, &rc) == NULL)
-        return name ? rc : -EPROTO;
-    if ((rc = vfsd_new_name(name, -EEXIST)) < 0)
-        return rc;
-    old = umask(0);
-    rc = mkdirat(s->nodes[r->ih.nodeid].fd, name, in.mode & ~in.umask & 07777);
-    umask(old);
-    if (rc < 0)
-        return -errno;
-    return vfsd_entry_reply(s, r, (uint32_t)r->ih.nodeid, name);
+    return vfsd_make(s, r, sizeof(in), S_IFDIR | (in.mode & ~in.umask & 07777));
 }
 
 /* Arguments: the new name, then the link's text (only ever text here). */

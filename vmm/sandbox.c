@@ -40,31 +40,30 @@ static const int sandbox_vfs_writer_calls[] = {
     SCMP_SYS(pwrite64), SCMP_SYS(mkdirat), SCMP_SYS(mknodat),
     SCMP_SYS(symlinkat), SCMP_SYS(linkat), SCMP_SYS(unlinkat),
     SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(chmod),
-    SCMP_SYS(truncate),
-    SCMP_SYS(ftruncate), SCMP_SYS(utimensat), SCMP_SYS(fsync),
-    SCMP_SYS(fdatasync), SCMP_SYS(fallocate), SCMP_SYS(umask),
+    SCMP_SYS(truncate), SCMP_SYS(ftruncate), SCMP_SYS(utimensat),
+    SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(fallocate),
+    SCMP_SYS(umask),
 };
 
-static int sandbox_allow_vfs_writer(scmp_filter_ctx ctx)
+/* Allow each call of a list, whatever its arguments. */
+static int sandbox_allow_all(scmp_filter_ctx ctx, const int *calls, size_t n)
 {
     size_t i;
     int rc = 0;
 
-    for (i = 0; rc == 0 && i < sizeof(sandbox_vfs_writer_calls) /
-                                   sizeof(sandbox_vfs_writer_calls[0]); i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_vfs_writer_calls[i], 0);
+    for (i = 0; rc == 0 && i < n; i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, calls[i], 0);
     return rc;
 }
+
+#define SANDBOX_ALLOW_ALL(ctx, calls) \
+    sandbox_allow_all(ctx, calls, sizeof(calls) / sizeof(calls[0]))
 
 /* openat for reading only: no create, truncate or write access. */
 static int sandbox_allow_vfs_server(scmp_filter_ctx ctx)
 {
-    size_t i;
-    int rc = 0;
+    int rc = SANDBOX_ALLOW_ALL(ctx, sandbox_vfs_server_calls);
 
-    for (i = 0; rc == 0 && i < sizeof(sandbox_vfs_server_calls) /
-                                   sizeof(sandbox_vfs_server_calls[0]); i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_vfs_server_calls[i], 0);
     if (rc == 0)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
                               SCMP_A2(SCMP_CMP_MASKED_EQ,
@@ -96,20 +95,17 @@ static int sandbox_allow_tty(scmp_filter_ctx ctx, int tty_fd)
 int sandbox_enter_qemu_loop(int tty_fd, int vfs_server, struct mica_error *err)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
-    size_t i;
-    int rc = 0;
+    int rc;
 
     if (ctx == NULL)
         return mica_error_set(err, ENOMEM, "seccomp_init failed");
-    for (i = 0; rc == 0 && i < sizeof(sandbox_qemu_loop_calls) /
-                                   sizeof(sandbox_qemu_loop_calls[0]); i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_qemu_loop_calls[i], 0);
+    rc = SANDBOX_ALLOW_ALL(ctx, sandbox_qemu_loop_calls);
     if (rc == 0 && tty_fd >= 0)
         rc = sandbox_allow_tty(ctx, tty_fd);
     if (rc == 0 && vfs_server)
         rc = sandbox_allow_vfs_server(ctx);
     if (rc == 0 && (vfs_server & 2))
-        rc = sandbox_allow_vfs_writer(ctx);
+        rc = SANDBOX_ALLOW_ALL(ctx, sandbox_vfs_writer_calls);
     if (rc == 0)
         rc = seccomp_load(ctx); /* sets no_new_privs itself */
     seccomp_release(ctx);

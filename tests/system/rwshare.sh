@@ -10,8 +10,11 @@
 # set). The guest client runs against mica's own server (-V ...:rw, and
 # the test hook with MICA_TEST_VIRTIOFS_WRITABLE=1) and, as root with
 # Debian's virtiofsd, against it. Then: a read-only share and the test
-# hook's read-only server refuse changes with EROFS, and MAP_SHARED
-# writes on an rw share are refused (ENODEV) while MAP_PRIVATE works.
+# hook's read-only server refuse changes with EROFS; tests/abi/shares.c
+# (rename flags, O_CREAT of a 0444 file, O_TRUNC, O_APPEND, pwrite,
+# ftruncate, fsync, fallocate, utimensat, statfs, MAP_PRIVATE) gives the
+# host's output and tree on both servers; and MAP_SHARED writes on an rw
+# share are refused (ENODEV) while MAP_PRIVATE works.
 : "${MICA_TEST_TIMEOUT:=90}"
 . "${srcdir:-.}/tests/system/lib.sh"
 
@@ -69,7 +72,6 @@ check_rw() {
     mica_run "$WORK/m.out" "$WORK/m.err" /dev/null "$@" "$BB" sh -c "cd /mnt && $SCRIPT"
     ms=$status
     manifest "$_tree" >"$WORK/m.man" 2>&1
-    [ -n "${RWSHARE_KEEP:-}" ] && cp "$WORK/h.out" "$WORK/m.out" "$WORK/h.man" "$RWSHARE_KEEP/"
     why=
     [ "$hs" = "$ms" ] || why="status host $hs, mica $ms;"
     cmp -s "$WORK/h.out" "$WORK/m.out" || why="$why stdout differs;"
@@ -94,7 +96,9 @@ mktree "$T"
 MICA_TEST_VIRTIOFS="$T:rwtest" MICA_TEST_VIRTIOFS_SERVER=mica MICA_TEST_VIRTIOFS_WRITABLE=1 \
     check_rw "mica's server, test hook, writable" "$T" "$BB" sh -c \
     'mkdir -p /mnt && mount -t virtiofs rwtest /mnt && exec "$@"' sh
+have_virtiofsd=
 if [ "$(id -u)" = 0 ] && [ -x "${MICA_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}" ]; then
+    have_virtiofsd=1
     mktree "$T"
     MICA_TEST_VIRTIOFS="$T:rwtest" MICA_TEST_VIRTIOFS_SERVER=virtiofsd \
         check_rw "virtiofsd" "$T" "$BB" sh -c \
@@ -129,24 +133,38 @@ fi
 # ---- what a C program does on an rw share, against the host ----
 P=$(pwd)/tests/abi/shares.glibc
 if [ -x "$P" ]; then
-    rm -rf "$WORK/hc" "$T" && mkdir -p "$WORK/hc" "$T"
+    rm -rf "$WORK/hc" && mkdir -p "$WORK/hc"
     host_run "$WORK/h.out" "$WORK/h.err" /dev/null "$P" ops "$WORK/hc"
     hs=$status
-    mica_run "$WORK/m.out" "$WORK/m.err" /dev/null -V "$T:/mnt:rw" "$P" ops /mnt
-    why=
-    [ "$hs" = "$status" ] || why="status host $hs, mica $status;"
-    cmp -s "$WORK/h.out" "$WORK/m.out" || why="$why stdout differs;"
     (cd "$WORK/hc" && find . -printf '%p %y %s %m %n\n' | sort) >"$WORK/h.man"
-    (cd "$T" && find . -printf '%p %y %s %m %n\n' | sort) >"$WORK/m.man"
-    cmp -s "$WORK/h.man" "$WORK/m.man" || why="$why the trees differ;"
-    if [ -z "$why" ]; then
-        pass "shares ops: rename flags, O_CREAT 0444, O_TRUNC, O_APPEND, pwrite, ftruncate, fsync, utimensat, statfs, MAP_PRIVATE as on the host"
-    else
-        fail "shares ops: $why"
-        show_diff "$WORK/h.out" "$WORK/m.out" stdout
-        show_diff "$WORK/h.man" "$WORK/m.man" tree
-        sed -n '1,5s/^/    mica stderr: /p' "$WORK/m.err"
+    # check_ops NAME [mica args]: the program on /mnt, against the host's run
+    check_ops() {
+        _name=$1
+        shift
+        rm -rf "$T" && mkdir -p "$T"
+        mica_run "$WORK/m.out" "$WORK/m.err" /dev/null "$@" "${GUEST_P:-$P}" ops /mnt
+        why=
+        [ "$hs" = "$status" ] || why="status host $hs, mica $status;"
+        cmp -s "$WORK/h.out" "$WORK/m.out" || why="$why stdout differs;"
+        (cd "$T" && find . -printf '%p %y %s %m %n\n' | sort) >"$WORK/m.man"
+        cmp -s "$WORK/h.man" "$WORK/m.man" || why="$why the trees differ;"
+        if [ -z "$why" ]; then
+            pass "$_name: rename flags, O_CREAT 0444, O_TRUNC, O_APPEND, pwrite, ftruncate, fsync, fallocate, utimensat, statfs, MAP_PRIVATE as on the host"
+        else
+            fail "$_name: $why"
+            show_diff "$WORK/h.out" "$WORK/m.out" stdout
+            show_diff "$WORK/h.man" "$WORK/m.man" tree
+            sed -n '1,5s/^/    mica stderr: /p' "$WORK/m.err"
+        fi
+    }
+    check_ops "shares ops, mica's server" -V "$T:/mnt:rw"
+    if [ -n "$have_virtiofsd" ]; then
+        GUEST_P=/abi/$(basename "$P") MICA_TEST_VIRTIOFS="$T:rwtest" \
+            MICA_TEST_VIRTIOFS_SERVER=virtiofsd check_ops "shares ops, virtiofsd" \
+            -V "$(dirname "$P"):/abi" "$BB" sh -c \
+            'mkdir -p /mnt && mount -t virtiofs rwtest /mnt && exec "$@"' sh
     fi
+    rm -rf "$T" && mkdir -p "$T"
     printf 'file contents\n' >"$T/mapped"
     cat >"$WORK/want" <<'EOF'
 private: File contents

@@ -3,7 +3,9 @@
  * The new image is built completely in a fresh address space (ELF
  * segments, stack, brk) while the old one still runs; only when nothing
  * can fail any more is it switched in and the old one destroyed. Then
- * the point of no return: close-on-exec descriptors go, caught signals
+ * every other thread of the process ends (its TID goes; the exec'ing
+ * thread takes the PID), and the point of no return: close-on-exec
+ * descriptors go, caught signals
  * revert to their defaults, the FS base is cleared, and the registers are
  * those of a new program. The first program is started the same way.
  */
@@ -125,6 +127,12 @@ static int exec_depth(const char *path, const char *execfn, const struct exec_st
         goto out;
     }
     mm->brk_start = mm->brk = img.brk_start;
+    /* Linux's de_thread: the other threads end before the image changes */
+    err = proc_kill_other_threads();
+    if (err) {
+        *why = "another thread is exiting";
+        goto out;
+    }
     exec_commit(mm, execfn, &img, rsp, regs);
     if (abi_proc->exe)
         inode_put(abi_proc->exe);

@@ -5,6 +5,7 @@ ABI_SRCS = \
 	abi/proc.c \
 	abi/fork.c \
 	abi/exit.c \
+	abi/futex.c \
 	abi/signal.c \
 	abi/syscall.c \
 	abi/trap.c \

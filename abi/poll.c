@@ -209,10 +209,10 @@ static long poll_sigmask_set(uaddr_t u_mask, size_t size)
  * set up (so the handler runs under the temporary one); else now. */
 static void poll_sigmask_done(long ret)
 {
-    if (ret == -ERESTARTNOHAND || !abi_proc->restore_sigmask)
+    if (ret == -ERESTARTNOHAND || !abi_thread->restore_sigmask)
         return;
-    abi_proc->sigmask = abi_proc->saved_sigmask;
-    abi_proc->restore_sigmask = false;
+    abi_thread->sigmask = abi_thread->saved_sigmask;
+    abi_thread->restore_sigmask = false;
 }
 
 /* ---- poll ---- */

@@ -49,15 +49,20 @@ const char options_run_usage[] =
     "      --engine ENGINE    auto, kvm or qemu (default auto)\n"
     "      --platform P       auto, pvm or ring0 (kvm engine only)\n"
     "      --qemu PATH        QEMU binary for the qemu engine\n"
+    "      --timeout SECONDS  stop the VM after SECONDS (fractions and an\n"
+    "                         s/m/h/d suffix allowed) and exit 124\n"
+    "      --seccomp=off      run mica without its seccomp sandbox (for\n"
+    "                         debugging only; default on)\n"
     "  -v, --verbose          show the guest kernel's log\n"
     "  -h, --help             show this help\n"
     "\n"
-    "Exit status: the program's; 128+N if killed by signal N; 125 if mica\n"
-    "failed or the guest kernel panicked; 126 if PROGRAM cannot run in mica;\n"
-    "127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
+    "Exit status: the program's; 128+N if killed by signal N; 124 if\n"
+    "--timeout ran out; 125 if mica failed or the guest kernel panicked;\n"
+    "126 if PROGRAM cannot run in mica; 127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
 
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
-       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT, OPT_ROOT };
+       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT, OPT_ROOT, OPT_TIMEOUT,
+       OPT_SECCOMP };
 
 #define VOLUME_MSG "--volume %s: "
 
@@ -77,6 +82,8 @@ static const struct option run_longopts[] = {
     {"host-root", no_argument, NULL, OPT_HOST_ROOT},
     {"no-host-root", no_argument, NULL, OPT_NO_HOST_ROOT},
     {"root", required_argument, NULL, OPT_ROOT},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"seccomp", required_argument, NULL, OPT_SECCOMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -357,6 +364,71 @@ static int options_root_set(struct mica_options *opts, const char *arg,
     return 0;
 }
 
+#define TIMEOUT_MAX_S 4294967295.0 /* about 136 years: bounds the ms count */
+
+int options_timeout_parse(const char *s, uint64_t *ms)
+{
+    double v, unit = 1;
+    char *end;
+
+    size_t digits = strspn(s, "0123456789.");
+    const char *dot = memchr(s, '.', digits);
+
+    /* plain decimals only: no sign, blanks, exponent, hex, inf or nan */
+    if (digits == 0 || (dot && memchr(dot + 1, '.', digits - (size_t)(dot + 1 - s))) ||
+        (digits == 1 && dot))
+        return -EINVAL;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end != s + digits)
+        return -ERANGE;
+    if (*end != '\0') {
+        if (end[1] != '\0')
+            return -EINVAL;
+        switch (*end) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: return -EINVAL;
+        }
+    }
+    v *= unit;
+    if (!(v >= 0) || v > TIMEOUT_MAX_S)
+        return -ERANGE;
+    *ms = (uint64_t)(v * 1000);
+    if ((double)*ms < v * 1000)
+        (*ms)++; /* 0.0001 s is 1 ms, not no timeout */
+    return 0;
+}
+
+static int options_timeout_set(struct mica_options *opts, const char *arg,
+                               struct mica_error *err)
+{
+    int rc = options_timeout_parse(arg, &opts->timeout_ms);
+
+    if (rc == -ERANGE)
+        return mica_error_set(err, ERANGE, "--timeout %s: at most %.0f "
+                              "seconds", arg, TIMEOUT_MAX_S);
+    if (rc < 0)
+        return mica_error_set(err, EINVAL, "--timeout %s: expected seconds "
+                              "such as 2, 0.5 or 1.5m (s, m, h, d)", arg);
+    return 0;
+}
+
+static int options_seccomp_set(struct mica_options *opts, const char *arg,
+                               struct mica_error *err)
+{
+    if (strcmp(arg, "on") == 0)
+        opts->seccomp_off = 0;
+    else if (strcmp(arg, "off") == 0)
+        opts->seccomp_off = 1;
+    else
+        return mica_error_set(err, EINVAL, "--seccomp %s: expected on or off",
+                              arg);
+    return 0;
+}
+
 static void options_defaults(struct mica_options *opts)
 {
     const char *qemu = getenv("MICA_QEMU");
@@ -388,6 +460,8 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case OPT_PLATFORM: return options_platform_set(opts, arg, err);
     case OPT_CPUS: return options_cpus_set(opts, arg, err);
     case OPT_QEMU: opts->qemu_path = arg; return 0;
+    case OPT_TIMEOUT: return options_timeout_set(opts, arg, err);
+    case OPT_SECCOMP: return options_seccomp_set(opts, arg, err);
     case ':':
         return mica_error_set(err, EINVAL, "option '%s' needs a value", word);
     default:

@@ -47,6 +47,8 @@ struct mica_options {
     const char *workdir;     /* -w: the guest's working directory, or NULL */
     int host_root;           /* -1: with the QEMU engine, 0: off, 1: on */
     char *root;              /* --root: realpath of the guest's root, owned */
+    uint64_t timeout_ms;     /* --timeout: end the VM after this, 0: never */
+    int seccomp_off;         /* --seccomp=off: mica runs unconfined */
     int prog_argc;           /* PROGRAM and its arguments */
     char **prog_argv;
 };
@@ -63,6 +65,10 @@ int options_volume_add(struct mica_options *opts, const char *arg,
 
 /* "256M", "1G", "65536K", "16777216": bytes; 0 on success. */
 int options_size_parse(const char *s, uint64_t *out);
+
+/* --timeout: "2", "0.5", "1.5m" (s, m, h, d as timeout(1)) into
+ * milliseconds, rounded up; 0 means no timeout. 0 on success. */
+int options_timeout_parse(const char *s, uint64_t *ms);
 
 /* The help text of `mica run`. */
 extern const char options_run_usage[];

@@ -197,8 +197,13 @@ int run_execute(struct run *r, int *status, struct mica_error *err)
         .cmdline = r->cmdline,
         .shares = r->root.shares,
         .nr_shares = r->root.nr_shares,
+        .timed_out = &r->timed_out,
     };
     int rc;
+
+    /* as timeout(1), the time counts from here, boot included */
+    if (r->opts->timeout_ms)
+        cfg.deadline_ms = engine_now_ms() + (int64_t)r->opts->timeout_ms;
 
     r->sigfd = engine_signals_open(&r->old_mask, r->opts->tty, err);
     if (r->sigfd < 0)

@@ -75,8 +75,7 @@ static void writes(void)
     printf("size after fallocate %lld\n", (long long)st.st_size);
     SHOW(ftruncate(fd, 10));
     close(fd);
-    show_file("ro");
-    SHOW(open("ro", O_WRONLY) >= 0 ? 0 : -1);
+    show_file("ro"); /* (opening it again for writing depends on CAP_DAC_OVERRIDE) */
     /* a file read, then changed, then read again through the same fd */
     int w = open("rw", O_CREAT | O_RDWR | O_TRUNC, 0644);
     REQUIRE(w >= 0);

@@ -14,7 +14,7 @@ RUNS=${BENCH_RUNS:-20}
 DIR=${BENCH_DIR:-$(pwd)/tests/bench}
 case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
 for f in nop.musl nullsys.musl pagefault.musl io.musl rss fork.musl \
-    forkexec.musl pipelat.musl pipebw.musl; do
+    forkexec.musl pipelat.musl pipebw.musl threads.musl; do
     [ -x "$DIR/$f" ] || skip "$DIR/$f not built (run: make bench)"
 done
 mica_setup
@@ -128,6 +128,13 @@ row "pipe round trip, 1 byte (us)" "$(inside host "$DIR/pipelat.musl" 10000)" \
     "$(inside mica "$DIR/pipelat.musl" 10000)"
 row "pipe, 64 MiB in 64 KiB (MiB/s)" "$(inside host "$DIR/pipebw.musl" 64)" \
     "$(inside mica "$DIR/pipebw.musl" 64)"
+# Threads. (The 1 -> 2 vCPU speed-up row waits for --cpus 2.)
+row "thread create + join (us)" "$(inside host "$DIR/threads.musl" create 1000)" \
+    "$(inside mica "$DIR/threads.musl" create 1000)"
+row "futex wake round trip (us)" "$(inside host "$DIR/threads.musl" futex 5000)" \
+    "$(inside mica "$DIR/threads.musl" futex 5000)"
+row "context switch, sched_yield (us)" "$(inside host "$DIR/threads.musl" yield 10000)" \
+    "$(inside mica "$DIR/threads.musl" yield 10000)"
 
 # Host files (mica's virtio-fs server, -V shares; the QEMU engine for now).
 # wall SIDE MICA-OPTS -- PROG [ARG...]: median wall ms of 5 runs (the mica

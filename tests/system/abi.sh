@@ -58,6 +58,9 @@ check procfs $N yes
 # faults, waiting for signals and timers, job control, pipes.
 check procs $N yes
 check cow $N yes
+# Threads: pthreads over clone, futexes, robust lists and tgkill.
+check threads $N yes
+check futex $N yes
 check sigframe $N yes
 check sigwait $N yes
 check jobctl $N yes

@@ -765,10 +765,13 @@ const char *core_platform_name(void)
     return "host";
 }
 
-/* The current process is defined by abi/main.c, which most suites do not
- * link; a weak definition stands in (main.c's wins where it is linked). */
+/* The current process and thread are defined by abi/proc.c, which some
+ * suites do not link; weak definitions stand in (proc.c's win where it is
+ * linked). */
 struct process;
+struct thread;
 __attribute__((weak)) struct process *abi_proc;
+__attribute__((weak)) struct thread *abi_thread;
 
 /* ---- tasks, wait queues and timers: one task that nothing else wakes ----
  *

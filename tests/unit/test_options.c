@@ -482,6 +482,80 @@ START_TEST(test_qemu_env)
 }
 END_TEST
 
+START_TEST(test_timeout_parse)
+{
+    uint64_t ms;
+
+    ck_assert_int_eq(options_timeout_parse("2", &ms), 0);
+    ck_assert_uint_eq(ms, 2000);
+    ck_assert_int_eq(options_timeout_parse("0.5", &ms), 0);
+    ck_assert_uint_eq(ms, 500);
+    ck_assert_int_eq(options_timeout_parse(".25s", &ms), 0);
+    ck_assert_uint_eq(ms, 250);
+    ck_assert_int_eq(options_timeout_parse("1.5m", &ms), 0);
+    ck_assert_uint_eq(ms, 90000);
+    ck_assert_int_eq(options_timeout_parse("2h", &ms), 0);
+    ck_assert_uint_eq(ms, 7200000);
+    ck_assert_int_eq(options_timeout_parse("1d", &ms), 0);
+    ck_assert_uint_eq(ms, 86400000);
+    ck_assert_int_eq(options_timeout_parse("0.0001", &ms), 0);
+    ck_assert_uint_eq(ms, 1); /* rounded up: still a timeout */
+    ck_assert_int_eq(options_timeout_parse("0", &ms), 0);
+    ck_assert_uint_eq(ms, 0); /* as timeout(1): no timeout */
+    ck_assert_int_lt(options_timeout_parse("", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("-1", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse(" 1", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("inf", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("nan", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("2x", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("2ss", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("0x10", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("1e3", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("1.2.3", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse(".", &ms), 0);
+    ck_assert_int_eq(options_timeout_parse("5000000000", &ms), -ERANGE);
+    ck_assert_int_eq(options_timeout_parse("4294967295", &ms), 0);
+    ck_assert_uint_eq(ms, 4294967295000ull);
+}
+END_TEST
+
+START_TEST(test_timeout_seccomp_options)
+{
+    char *argv[] = { "run", "--timeout", "1.5", "--seccomp=off", "p", NULL };
+    char *on[] = { "run", "--seccomp", "off", "--seccomp=on", "p", NULL };
+    char *bad[] = { "run", "--timeout", "soon", "p", NULL };
+    char *neg[] = { "run", "--timeout=-3", "p", NULL };
+    char *sbad[] = { "run", "--seccomp=maybe", "p", NULL };
+    char *snone[] = { "run", "--seccomp", NULL };
+    char *def[] = { "run", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, def), 0);
+    ck_assert_uint_eq(o.timeout_ms, 0);
+    ck_assert_int_eq(o.seccomp_off, 0);
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_uint_eq(o.timeout_ms, 1500);
+    ck_assert_int_eq(o.seccomp_off, 1);
+    ck_assert_str_eq(o.prog_argv[0], "p");
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, on), 0);
+    ck_assert_int_eq(o.seccomp_off, 0); /* the last one wins */
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, bad), 0);
+    ck_assert_str_eq(e.msg, "--timeout soon: expected seconds such as 2, "
+                     "0.5 or 1.5m (s, m, h, d)");
+    ck_assert_int_eq(e.status, 125);
+    ck_assert_int_lt(parse(&o, &e, neg), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--timeout -3"));
+    ck_assert_int_lt(parse(&o, &e, sbad), 0);
+    ck_assert_str_eq(e.msg, "--seccomp maybe: expected on or off");
+    ck_assert_int_lt(parse(&o, &e, snone), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "needs a value"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("options");
@@ -504,6 +578,8 @@ int main(void)
     tcase_add_test(tc, test_volume_limits);
     tcase_add_test(tc, test_host_root_options);
     tcase_add_test(tc, test_host_root_build);
+    tcase_add_test(tc, test_timeout_parse);
+    tcase_add_test(tc, test_timeout_seccomp_options);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -268,13 +268,35 @@ struct inode *vnode_get(struct vfs_session *fs, struct inode *parent,
 
 static void session_free(struct vfs_session *fs);
 
+/* Take the cached name *pp out of dir's list and free it. */
+static void dentry_unlink(struct vnode *dir, struct vdentry **pp)
+{
+    struct vdentry *d = *pp;
+    *pp = d->next;
+    if (!dir->fs->gone) /* at unmount the node may be freed already */
+        d->node->dcount--;
+    core_free(d);
+}
+
 static void dentries_free(struct vnode *vn)
 {
-    for (struct vdentry *d = vn->dentries, *n; d; d = n) {
-        n = d->next;
-        core_free(d);
-    }
-    vn->dentries = NULL;
+    while (vn->dentries)
+        dentry_unlink(vn, &vn->dentries);
+}
+
+/* vn is being freed while mounted: no cached name may lead to it (the
+ * host may have removed a name behind the guest's back, so the link
+ * count the guest kept can reach 0 with another name still cached). */
+static void dentries_forget_node(struct vfs_session *fs, struct vnode *vn)
+{
+    for (unsigned h = 0; h < VFS_HASH && vn->dcount; h++)
+        for (struct vnode *dir = fs->hash[h]; dir; dir = dir->hash_next)
+            for (struct vdentry **pp = &dir->dentries; *pp;) {
+                if ((*pp)->node == vn)
+                    dentry_unlink(dir, pp);
+                else
+                    pp = &(*pp)->next;
+            }
 }
 
 /* Give back one node's lookups (an inode freed while mounted: a file
@@ -306,6 +328,8 @@ static void virtiofs_evict(struct inode *ino)
         pp = &(*pp)->hash_next;
     if (*pp)
         *pp = vn->hash_next;
+    if (!vn->fs->gone)
+        dentries_forget_node(vn->fs, vn);
     vnode_pages_drop(vn);
     core_free(vn->pages);
     core_free(vn->kopen); /* released at unmount */
@@ -320,12 +344,10 @@ static void virtiofs_evict(struct inode *ino)
 void dentry_drop(struct vnode *dir, const char *name, size_t len)
 {
     for (struct vdentry **pp = &dir->dentries, *d; (d = *pp);) {
-        if (d->len == len && !memcmp(d->name, name, len)) {
-            *pp = d->next;
-            core_free(d);
-            continue;
-        }
-        pp = &d->next;
+        if (d->len == len && !memcmp(d->name, name, len))
+            dentry_unlink(dir, pp);
+        else
+            pp = &d->next;
     }
 }
 
@@ -334,8 +356,7 @@ static struct vnode *dentry_find(struct vnode *dir, const char *name, size_t len
     uint64_t now = core_time_monotonic_ns();
     for (struct vdentry **pp = &dir->dentries, *d; (d = *pp);) {
         if (d->expires_ns <= now) { /* stale: drop it */
-            *pp = d->next;
-            core_free(d);
+            dentry_unlink(dir, pp);
             continue;
         }
         if (d->len == len && !memcmp(d->name, name, len))
@@ -352,6 +373,7 @@ static void dentry_add(struct vnode *dir, struct vnode *child, const char *name,
     if (!d)
         return; /* only a cache */
     d->node = child;
+    child->dcount++;
     d->expires_ns = expires_ns;
     d->len = len;
     memcpy(d->name, name, len);

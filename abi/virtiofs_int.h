@@ -60,6 +60,7 @@ struct vnode {
     uint64_t nodeid, generation, nlookup;
     uint64_t attr_expires_ns;
     struct vdentry *dentries; /* directories: cached names */
+    uint32_t dcount;          /* cached names (anywhere) that lead here */
     void **pages;             /* regular files: page cache, NULL = absent */
     size_t npages;            /* capacity of pages[] */
     size_t cached;            /* pages present */

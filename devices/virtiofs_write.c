@@ -9,9 +9,11 @@
  * symlinkat, unlinkat, renameat2, linkat without AT_SYMLINK_FOLLOW), and
  * files are created with openat2 RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS
  * and O_NOFOLLOW. What acts on a node itself (chmod, truncate, times,
- * the source of a link) goes through "/proc/self/fd/N" of the node's own
- * fd, which reaches that inode and nothing else. So a symlink the guest
- * made, pointing anywhere, is only ever text to the server.
+ * the source of a link) goes through the node's own fd: AT_EMPTY_PATH
+ * where the kernel allows it, else "/proc/self/fd/N", which reaches that
+ * inode and nothing else (a symlink's own times: its name beneath its
+ * parent, checked to still be that link). So a symlink the guest made,
+ * pointing anywhere, is only ever text to the server.
  *
  * New files get exactly the mode the guest asked for: mica's own umask
  * is set aside around each creation. Ownership stays mica's user: a

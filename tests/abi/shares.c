@@ -7,6 +7,10 @@
  *
  *   shares ops DIR    in DIR (rwshare.sh compares it with the host)
  *   shares mmap FILE  a MAP_SHARED write (mica: ENODEV, by design)
+ *   shares links A B  A and B the same host directory, two shares: a link
+ *                     removed through B, behind A's back, then A's last
+ *                     name of the file removed while the other is still
+ *                     in A's name cache: it must be gone, not a freed node
  */
 #include "abi.h"
 
@@ -162,6 +166,25 @@ int main(int argc, char **argv)
         show_file(argv[2]);
         return 0;
     }
-    fprintf(stderr, "usage: shares ops DIR | shares mmap FILE\n");
+    if (argc == 4 && strcmp(argv[1], "links") == 0) {
+        char a_x[256], a_y[256], b_y[256];
+        struct stat st;
+        snprintf(a_x, sizeof(a_x), "%s/x", argv[2]);
+        snprintf(a_y, sizeof(a_y), "%s/y", argv[2]);
+        snprintf(b_y, sizeof(b_y), "%s/y", argv[3]);
+        int fd = open(a_x, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+        REQUIRE(fd >= 0 && write(fd, "x", 1) == 1 && close(fd) == 0);
+        REQUIRE(link(a_x, a_y) == 0);
+        REQUIRE(stat(a_x, &st) == 0 && stat(a_y, &st) == 0);
+        printf("links %d\n", (int)st.st_nlink);
+        SHOW(unlink(b_y));
+        SHOW(chmod(a_x, 0600)); /* the server's answer: one link left */
+        SHOW(unlink(a_x));
+        SHOW(stat(a_y, &st));
+        SHOW(open(a_y, O_RDONLY));
+        SHOW(stat(a_x, &st));
+        return 0;
+    }
+    fprintf(stderr, "usage: shares ops DIR | shares mmap FILE | shares links A B\n");
     return 2;
 }

@@ -175,5 +175,19 @@ shared read: mapped
 EOF
     expect "mmap on an rw share: MAP_PRIVATE works, MAP_SHARED writable is ENODEV" 0 \
         "$WORK/want" /dev/null -V "$T:/mnt:rw" "$P" mmap /mnt/mapped
+    # a link removed behind the guest's back (through a second share of
+    # the same directory): the cached name goes with the freed node
+    rm -rf "$T" && mkdir -p "$T"
+    cat >"$WORK/want" <<'EOF'
+links 2
+unlink(b_y) = 0
+chmod(a_x, 0600) = 0
+unlink(a_x) = 0
+stat(a_y, &st) = -1 ENOENT
+open(a_y, O_RDONLY) = -1 ENOENT
+stat(a_x, &st) = -1 ENOENT
+EOF
+    expect "a name cached for a node the guest freed is forgotten with it" 0 \
+        "$WORK/want" /dev/null -V "$T:/a:rw" -V "$T:/b:rw" "$P" links /a /b
 fi
 finish

@@ -389,18 +389,24 @@ static struct inode *virtiofs_lookup(struct inode *dir, const char *name, size_t
     char nul = 0;
     if (hit)
         return hit->inode;
+    /* the walk borrows dir: while the request sleeps, another task may
+     * remove it (rw mounts), so hold it until its answer is filed */
+    inode_get(dir);
+    struct inode *ino = NULL;
     if (vfs_call(fs, FUSE_LOOKUP, dvn->nodeid, name, len, &nul, 1,
                  sizeof(struct fuse_entry_out), &r))
-        return NULL;
+        goto out;
     struct fuse_entry_out e;
     memset(&e, 0, sizeof(e));
     memcpy(&e, r.data, r.len < sizeof(e) ? r.len : sizeof(e));
     vfs_done(fs, &r);
     if (e.nodeid == 0) /* a negative entry */
-        return NULL;
-    struct inode *ino = vnode_get(fs, dir, &e);
+        goto out;
+    ino = vnode_get(fs, dir, &e);
     if (ino && len < ABI_NAME_MAX)
         dentry_add(dvn, vnode_of(ino), name, len, expiry(e.entry_valid, e.entry_valid_nsec));
+out:
+    inode_put(dir);
     return ino;
 }
 
@@ -433,22 +439,27 @@ static long link_read(struct inode *ln, char **out)
 {
     struct vnode *vn = vnode_of(ln);
     struct vfs_reply r;
-    int err = vfs_call(vn->fs, FUSE_READLINK, vn->nodeid, NULL, 0, NULL, 0,
-                       ABI_PATH_MAX - 1, &r);
-    if (err)
-        return err;
-    char *buf = core_malloc(r.len + 1);
-    if (buf) {
-        memcpy(buf, r.data, r.len);
-        buf[r.len] = 0;
+    inode_get(ln); /* borrowed by the walk: held while the request sleeps */
+    long n = vfs_call(vn->fs, FUSE_READLINK, vn->nodeid, NULL, 0, NULL, 0,
+                      ABI_PATH_MAX - 1, &r);
+    char *buf = NULL;
+    if (n == 0) {
+        n = (long)r.len;
+        buf = core_malloc(r.len + 1);
+        if (buf) {
+            memcpy(buf, r.data, r.len);
+            buf[r.len] = 0;
+        }
+        vfs_done(vn->fs, &r);
+        if (!buf)
+            n = -ENOMEM;
+        else if (n == 0 || memchr(buf, 0, (size_t)n))
+            n = -EIO;
     }
-    long n = (long)r.len;
-    vfs_done(vn->fs, &r);
-    if (!buf)
-        return -ENOMEM;
-    if (n == 0 || memchr(buf, 0, (size_t)n)) {
+    inode_put(ln);
+    if (n < 0) {
         core_free(buf);
-        return -EIO;
+        return n;
     }
     *out = buf;
     return n;

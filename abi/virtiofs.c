@@ -8,9 +8,11 @@
  * length, unique and error are checked before anything is believed.
  *
  * Inodes: one per server node ID, kept in a hash for the life of the
- * mount (so the path walk's borrowed pointers stay valid while a lookup
- * sleeps on the device), with the number of lookups the server counted,
- * given back with FORGET at unmount. Numbers (st_ino) are the server's
+ * mount, with the number of lookups the server counted, given back with
+ * FORGET at unmount; only an inode whose last name the guest removed (rw
+ * mounts) goes earlier, with its own FORGET and every cached name that
+ * led to it. A lookup holds the directory it was given while it sleeps,
+ * as the walk only borrows it. Numbers (st_ino) are the server's
  * attr.ino. Names are cached per directory and attributes per inode for
  * as long as the server's entry and attribute timeouts say. File data
  * goes through a bounded page cache (virtiofs_io.c); on a mount without

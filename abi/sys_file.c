@@ -156,7 +156,8 @@ long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
     }
     bool fs_trunc = lk.inode->iops && lk.inode->iops->setattr;
     if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(lk.inode->mode) && fs_trunc) {
-        struct vfs_setattr a = {.valid = VFS_SET_SIZE, .file = f};
+        /* O_RDONLY | O_TRUNC truncates too, as Linux: then not through f */
+        struct vfs_setattr a = {.valid = VFS_SET_SIZE, .file = FILE_WRITABLE(f) ? f : NULL};
         ret = vfs_setattr(lk.inode, &a);
         if (ret)
             goto out;

@@ -67,7 +67,7 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
 	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
 	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
-	tests/abi/procfs.musl tests/abi/threads.musl tests/abi/futex.musl
+	tests/abi/procfs.musl tests/abi/threads.musl tests/abi/futex.musl tests/abi/smp.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -76,7 +76,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
-	tests/abi/procfs.glibc tests/abi/threads.glibc tests/abi/futex.glibc \
+	tests/abi/procfs.glibc tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/smp.glibc \
 	tests/abi/shares.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
@@ -89,7 +89,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
-	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c tests/abi/futex.c \
+	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c tests/abi/futex.c tests/abi/smp.c \
 	tests/abi/shares.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
 
@@ -174,6 +174,10 @@ tests/abi/threads.musl: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
 tests/abi/threads.glibc: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
+tests/abi/smp.musl: $(srcdir)/tests/abi/smp.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/smp.c
+tests/abi/smp.glibc: $(srcdir)/tests/abi/smp.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/smp.c
 tests/abi/futex.musl: $(srcdir)/tests/abi/futex.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/futex.c
 tests/abi/futex.glibc: $(srcdir)/tests/abi/futex.c $(ABI_DEPS)
@@ -211,8 +215,8 @@ tests/abi/dyn_mmap.dyn: $(srcdir)/tests/abi/dyn_mmap.c $(ABI_DEPS)
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/exit_codes.sh tests/system/tty.sh tests/system/dynamic.sh \
 	tests/system/virtiofs.sh tests/system/overlay.sh tests/system/hostroot.sh \
-	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/rwshare.sh \
-	tests/system/rootdir.sh tests/system/escape.sh
+	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/smp.sh \
+	tests/system/rwshare.sh tests/system/rootdir.sh tests/system/escape.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \

@@ -200,6 +200,11 @@ int cmdline_build(const struct cmdline_spec *spec, char **out,
     cmdline_add_env(&sb, spec);
     if (spec->verbose)
         sb_word(&sb, MICA_CMDLINE_VERBOSE, NULL);
+    if (spec->cpus > 1) {
+        char n[16];
+        snprintf(n, sizeof(n), "%u", spec->cpus);
+        sb_word(&sb, MICA_CMDLINE_CPUS, n);
+    }
     cmdline_add_clock_seed(&sb, spec);
     cmdline_add_mounts(&sb, spec);
     sb_word(&sb, MICA_CMDLINE_CWD, spec->cwd ? spec->cwd : "/");

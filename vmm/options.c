@@ -44,7 +44,8 @@ const char options_run_usage[] =
     "                         engine; instead of the host root)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
     "                         16M..64G)\n"
-    "      --cpus N           number of vCPUs (only 1 for now)\n"
+    "      --cpus N           number of vCPUs, 1..64 (default 1; more than\n"
+    "                         one needs the QEMU engine for now)\n"
     "      --kernel FILE      boot FILE instead of the built-in kernel\n"
     "      --engine ENGINE    auto, kvm or qemu (default auto)\n"
     "      --platform P       auto, pvm or ring0 (kvm engine only)\n"
@@ -221,11 +222,16 @@ static int options_platform_set(struct mica_options *opts, const char *arg,
 static int options_cpus_set(struct mica_options *opts, const char *arg,
                             struct mica_error *err)
 {
-    if (strcmp(arg, "1") != 0)
+    char *end;
+    unsigned long n;
+
+    errno = 0;
+    n = strtoul(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end || errno || n < 1 || n > 64)
         return mica_error_set(err, EINVAL,
-                              "--cpus %s: only 1 vCPU is supported for now",
+                              "--cpus %s: expected a number of vCPUs from 1 to 64",
                               arg);
-    opts->cpus = 1;
+    opts->cpus = (unsigned)n;
     return 0;
 }
 

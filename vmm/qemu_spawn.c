@@ -29,7 +29,7 @@
 struct qemu_argv {
     char *argv[QEMU_MAX_ARGS];
     int argc;
-    char mem[32], kernel[32], initrd[32], ram[96];
+    char mem[32], kernel[32], initrd[32], ram[96], smp[16];
 };
 
 static void qemu_arg(struct qemu_argv *a, const char *s)
@@ -42,8 +42,8 @@ static void qemu_arg(struct qemu_argv *a, const char *s)
 static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
 {
     static const char *const fixed[] = {
-        "-M", "microvm,x-option-roms=off,rtc=on,acpi=off,memory-backend=ram", "-accel", "tcg",
-        "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config", "-no-reboot",
+        "-M", "microvm,x-option-roms=off,rtc=on,acpi=off,memory-backend=ram",
+        "-cpu", "max", "-nodefaults", "-no-user-config", "-no-reboot",
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
         "-device", "isa-debug-exit,iobase=0x501,iosize=2",
@@ -69,6 +69,13 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
         qemu_arg(a, fixed[i]);
     qemu_arg(a, "-m");
     qemu_arg(a, a->mem);
+    snprintf(a->smp, sizeof(a->smp), "%u", q->cfg->opts->cpus ? q->cfg->opts->cpus : 1);
+    qemu_arg(a, "-smp");
+    qemu_arg(a, a->smp);
+    /* a host thread per vCPU: without it TCG runs them in turns, and a
+     * CPU spinning for the kernel lock burns the holder's turn */
+    qemu_arg(a, "-accel");
+    qemu_arg(a, q->cfg->opts->cpus > 1 ? "tcg,thread=multi" : "tcg");
     qemu_arg(a, "-object");
     qemu_arg(a, a->ram);
     qemu_arg(a, "-kernel");

@@ -48,6 +48,7 @@
 #define MICA_CMDLINE_ARG "mica.arg="
 #define MICA_CMDLINE_ENV "mica.env="
 #define MICA_CMDLINE_VERBOSE "mica.verbose"
+#define MICA_CMDLINE_CPUS "mica.cpus="
 #define MICA_CMDLINE_TIME "mica.time="
 #define MICA_CMDLINE_SEED "mica.seed="
 #define MICA_CMDLINE_CWD "mica.cwd="

@@ -128,13 +128,22 @@ row "pipe round trip, 1 byte (us)" "$(inside host "$DIR/pipelat.musl" 10000)" \
     "$(inside mica "$DIR/pipelat.musl" 10000)"
 row "pipe, 64 MiB in 64 KiB (MiB/s)" "$(inside host "$DIR/pipebw.musl" 64)" \
     "$(inside mica "$DIR/pipebw.musl" 64)"
-# Threads. (The 1 -> 2 vCPU speed-up row waits for --cpus 2.)
+# Threads.
 row "thread create + join (us)" "$(inside host "$DIR/threads.musl" create 1000)" \
     "$(inside mica "$DIR/threads.musl" create 1000)"
 row "futex wake round trip (us)" "$(inside host "$DIR/threads.musl" futex 5000)" \
     "$(inside mica "$DIR/threads.musl" futex 5000)"
 row "context switch, sched_yield (us)" "$(inside host "$DIR/threads.musl" yield 10000)" \
     "$(inside mica "$DIR/threads.musl" yield 10000)"
+# The same two threads of arithmetic on one CPU and on two (host: taskset;
+# mica: --cpus): the speed-up is the ratio of the two rows.
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+    row "2 threads x 200M steps, 1 CPU (ms)" \
+        "$(inside host taskset -c 0 "$DIR/threads.musl" work 2 200)" \
+        "$(inside mica --cpus 1 "$DIR/threads.musl" work 2 200)"
+    row "2 threads x 200M steps, 2 CPUs (ms)" "$(inside host "$DIR/threads.musl" work 2 200)" \
+        "$(inside mica --cpus 2 "$DIR/threads.musl" work 2 200)"
+fi
 
 # Host files (mica's virtio-fs server, -V shares; the QEMU engine for now).
 # wall SIDE MICA-OPTS -- PROG [ARG...]: median wall ms of 5 runs (the mica

@@ -7,6 +7,9 @@
  *                      wake-ups and two context switches
  *   threads yield N    two threads taking turns with sched_yield: one
  *                      turn is one context switch (on one CPU)
+ *   threads work T N   T threads each doing N million steps of arithmetic,
+ *                      in ms of wall time: run it on 1 CPU and on 2 for the
+ *                      speed-up
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -28,6 +31,15 @@ static long long now_ns(void)
 }
 
 static void *nothing(void *arg) { return arg; }
+
+static long work_steps;
+static void *work(void *arg)
+{
+    uint64_t x = (uint64_t)(uintptr_t)arg + 1;
+    for (long i = 0; i < work_steps; i++)
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+    return (void *)(uintptr_t)(x & 1);
+}
 
 static _Atomic uint32_t turn; /* whose move: 0 main, 1 the partner */
 static long rounds;
@@ -98,8 +110,22 @@ int main(int argc, char **argv)
         t1 = now_ns();
         pthread_join(t, NULL);
         n *= 2; /* each of our yields, and each of its, is a switch */
+    } else if (!strcmp(mode, "work")) {
+        long nt = n, steps = argc > 3 ? atol(argv[3]) : 100;
+        pthread_t ts[64];
+        if (nt > 64 || steps <= 0)
+            return 1;
+        work_steps = steps * 1000000;
+        t0 = now_ns();
+        for (long i = 0; i < nt; i++)
+            pthread_create(&ts[i], NULL, work, (void *)i);
+        for (long i = 0; i < nt; i++)
+            pthread_join(ts[i], NULL);
+        t1 = now_ns();
+        printf("%.1f\n", (double)(t1 - t0) / 1e6);
+        return 0;
     } else {
-        fprintf(stderr, "usage: threads create|futex|yield N\n");
+        fprintf(stderr, "usage: threads create|futex|yield N | work THREADS MSTEPS\n");
         return 2;
     }
     printf("%.2f\n", (double)(t1 - t0) / n / 1000);

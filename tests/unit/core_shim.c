@@ -708,6 +708,11 @@ unsigned core_cpu_count(void)
     return 1;
 }
 
+unsigned core_cpu_current(void)
+{
+    return 0;
+}
+
 static core_syscall_fn syscall_fn;
 static core_fault_fn fault_fn;
 static core_trap_fn trap_fn;

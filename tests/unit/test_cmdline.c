@@ -112,6 +112,7 @@ START_TEST(test_build_words)
     s.nr_user_env = 2;
     s.term = "xterm";
     s.verbose = 1;
+    s.cpus = 4;
     mica_error_init(&e);
     ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
     check_word_chars(line);
@@ -133,6 +134,7 @@ START_TEST(test_build_words)
     ck_assert_str_eq(v, "FOO=bar baz");
     ck_assert(!word_value(line, MICA_CMDLINE_ENV, 4, v));
     ck_assert_ptr_nonnull(strstr(line, " mica.verbose"));
+    ck_assert_ptr_nonnull(strstr(line, " mica.cpus=4 "));
     ck_assert_ptr_nonnull(strstr(line, " mica.time=1234567890123"));
     memset(seed, 'a', 64);
     for (int i = 0; i < 64; i += 2)
@@ -194,6 +196,7 @@ START_TEST(test_no_term_panic)
     ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
     ck_assert(!word_value(line, MICA_CMDLINE_ENV, 2, v));
     ck_assert_ptr_null(strstr(line, "mica.verbose"));
+    ck_assert_ptr_null(strstr(line, "mica.cpus")); /* one CPU: no word */
     ck_assert_ptr_nonnull(strstr(line, " mica.panic_test"));
     free(line);
 }

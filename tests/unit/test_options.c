@@ -390,6 +390,10 @@ START_TEST(test_engine_platform_cpus)
                    "--cpus", "1", "--kernel", "k.elf", "--qemu", "/q", "p", NULL };
     char *badeng[] = { "run", "--engine", "xen", "p", NULL };
     char *cpus[] = { "run", "--cpus", "2", "p", NULL };
+    char *cpus0[] = { "run", "--cpus", "0", "p", NULL };
+    char *cpus65[] = { "run", "--cpus", "65", "p", NULL };
+    char *cpusx[] = { "run", "--cpus", "2x", "p", NULL };
+    char *cpusneg[] = { "run", "--cpus", "-1", "p", NULL };
     char *mix[] = { "run", "--engine", "qemu", "--platform", "pvm", "p", NULL };
     struct mica_options o;
     struct mica_error e;
@@ -401,8 +405,14 @@ START_TEST(test_engine_platform_cpus)
     ck_assert_str_eq(o.qemu_path, "/q");
     options_free(&o);
     ck_assert_int_lt(parse(&o, &e, badeng), 0);
-    ck_assert_int_lt(parse(&o, &e, cpus), 0);
-    ck_assert_ptr_nonnull(strstr(e.msg, "only 1"));
+    ck_assert_int_eq(parse(&o, &e, cpus), 0);
+    ck_assert_uint_eq(o.cpus, 2);
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, cpus0), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "from 1 to 64"));
+    ck_assert_int_lt(parse(&o, &e, cpus65), 0);
+    ck_assert_int_lt(parse(&o, &e, cpusx), 0);
+    ck_assert_int_lt(parse(&o, &e, cpusneg), 0);
     ck_assert_int_lt(parse(&o, &e, mix), 0);
 }
 END_TEST

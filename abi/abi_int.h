@@ -71,12 +71,34 @@ struct file_ops {
     int (*open)(struct file *f) __must_check;
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
+    /* fsync/fdatasync: push what the file's filesystem holds (NULL:
+     * nothing to push). 0 or -errno. */
+    int (*fsync)(struct file *f, bool datasync) __must_check;
+    /* fallocate for files whose data tmpfs does not keep (NULL: ENODEV). */
+    int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len) __must_check;
     bool seekable;
     /* An anonymous-inode kind (anon_file_new): its "[eventfd]" name;
      * lseek on one succeeds and changes nothing, as Linux's noop_llseek. */
     const char *anon_name;
     /* Lines of its own for /proc/PID/fdinfo/N (struct sbuf: procfs.c). */
     void (*fdinfo)(struct file *f, struct sbuf *s);
+};
+
+/* An attribute change for inode_ops setattr: what `valid` names. */
+#define VFS_SET_MODE 1u
+#define VFS_SET_UID 2u
+#define VFS_SET_GID 4u
+#define VFS_SET_SIZE 8u
+#define VFS_SET_ATIME 16u      /* to atime_ns */
+#define VFS_SET_MTIME 32u      /* to mtime_ns */
+#define VFS_SET_ATIME_NOW 64u
+#define VFS_SET_MTIME_NOW 128u
+struct vfs_setattr {
+    unsigned valid;
+    uint32_t mode, uid, gid;
+    uint64_t size;
+    int64_t atime_ns, mtime_ns;
+    struct file *file; /* the open file it came through (ftruncate), or NULL */
 };
 
 /* A filesystem instance: what stat and statfs tell about it. */
@@ -148,7 +170,29 @@ struct inode_ops {
     /* Directories that keep their names in dir.head as tmpfs does, so
      * names can be made and removed in them (overlay directories). */
     bool keeps_names;
+    /* Filesystems whose server keeps the names (virtio-fs shares mounted
+     * rw). The caller has checked the names, the mount and the types as
+     * Linux does first; the server answers the rest (ENOTEMPTY...).
+     * mknod: name in dir as a regular file (*opened: the open state for
+     * the file being opened, flags its open flags), a directory, a FIFO,
+     * or a symlink to target; the new inode, referenced, in *out. */
+    int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode,
+                 uint32_t flags, const char *target, struct inode **out,
+                 void **opened) __must_check;
+    int (*link)(struct inode *ino, struct inode *dir, const char *name,
+                size_t len) __must_check;
+    int (*remove)(struct inode *dir, const char *name, size_t len,
+                  struct inode *child, bool isdir) __must_check;
+    int (*rename)(struct inode *odir, const char *oname, size_t olen,
+                  struct inode *ndir, const char *nname, size_t nlen,
+                  unsigned flags) __must_check;
+    /* chmod, truncate, utimensat on such a filesystem's inodes. */
+    int (*setattr)(struct inode *ino, const struct vfs_setattr *a) __must_check;
 };
+
+/* Change ino's attributes through its filesystem: -ENOSYS when it has
+ * no setattr op (tmpfs, whose callers change the inode themselves). */
+int vfs_setattr(struct inode *ino, const struct vfs_setattr *a) __must_check;
 
 struct dentry {
     struct dentry *next;
@@ -198,6 +242,11 @@ void inode_drop_link(struct inode *ino);
 static inline bool inode_is_dir(const struct inode *i) { return S_ISDIR(i->mode); }
 static inline bool inode_is_reg(const struct inode *i) { return S_ISREG(i->mode); }
 static inline bool inode_is_lnk(const struct inode *i) { return S_ISLNK(i->mode); }
+/* dir's names are kept by its filesystem's server (the mknod op). */
+static inline bool inode_fs_names(const struct inode *dir)
+{
+    return S_ISDIR(dir->mode) && dir->iops && dir->iops->mknod;
+}
 /* A regular file whose data tmpfs keeps (not a generated /proc file). */
 static inline bool inode_is_tmpfs_reg(const struct inode *i)
 {
@@ -374,6 +423,7 @@ struct lookup {
     char last[ABI_NAME_MAX + 1];
     size_t last_len;
     bool trailing_slash;
+    void *opened; /* open O_CREAT: the new file's open state (mknod op) */
 };
 
 /* Resolve `path` relative to dirfd (AT_FDCWD or an fd); fills *lk. */

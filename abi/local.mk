@@ -22,6 +22,7 @@ ABI_SRCS = \
 	abi/procfs_sys.c \
 	abi/virtiofs.c \
 	abi/virtiofs_io.c \
+	abi/virtiofs_write.c \
 	abi/initramfs.c \
 	abi/fd.c \
 	abi/console_file.c \

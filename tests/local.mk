@@ -5,7 +5,7 @@ MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
 	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term \
 	tests/unit/test_libs tests/unit/test_virtiofs_server \
-	tests/unit/test_sandbox
+	tests/unit/test_virtiofs_write tests/unit/test_sandbox
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -37,9 +37,14 @@ tests_unit_test_term_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_libs_SOURCES = tests/unit/test_libs.c
 tests_unit_test_libs_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_libs_LDADD = $(MICA_UNIT_LDADD)
-tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c
+tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c \
+	tests/unit/vfsd_req.h
 tests_unit_test_virtiofs_server_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_virtiofs_server_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_virtiofs_write_SOURCES = tests/unit/test_virtiofs_write.c \
+	tests/unit/vfsd_req.h
+tests_unit_test_virtiofs_write_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_virtiofs_write_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_sandbox_SOURCES = tests/unit/test_sandbox.c
 tests_unit_test_sandbox_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_sandbox_LDADD = $(MICA_UNIT_LDADD)
@@ -81,7 +86,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/epoll_threads.glibc \
 	tests/abi/smp.glibc tests/abi/execat.glibc tests/abi/unix_stream.glibc \
 	tests/abi/unix_dgram.glibc tests/abi/unix_scm.glibc tests/abi/unix_echo.glibc \
-	tests/abi/shm_sem.glibc
+	tests/abi/shm_sem.glibc tests/abi/shares.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -98,7 +103,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/threads.c tests/abi/futex.c tests/abi/epoll_threads.c \
 	tests/abi/smp.c tests/abi/execat.c tests/abi/unix_stream.c \
 	tests/abi/unix_dgram.c tests/abi/unix_scm.c tests/abi/unix_echo.c \
-	tests/abi/shm_sem.c
+	tests/abi/shm_sem.c tests/abi/shares.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h $(srcdir)/tests/abi/unix.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -146,6 +151,8 @@ tests/abi/shm_sem.musl: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
 tests/abi/shm_sem.glibc: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
+tests/abi/shares.glibc: $(srcdir)/tests/abi/shares.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shares.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
@@ -265,7 +272,8 @@ tests/abi/dyn_mmap.dyn: $(srcdir)/tests/abi/dyn_mmap.c $(ABI_DEPS)
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/exit_codes.sh tests/system/tty.sh tests/system/dynamic.sh \
 	tests/system/virtiofs.sh tests/system/overlay.sh tests/system/hostroot.sh \
-	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/smp.sh
+	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/smp.sh \
+	tests/system/rwshare.sh tests/system/rootdir.sh tests/system/escape.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
 EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h tests/abi/unix.h $(SYSTEM_TESTS) \

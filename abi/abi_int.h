@@ -161,6 +161,11 @@ struct inode_ops {
      * in *pg, borrowed (core_page_get it before anything can sleep), or
      * NULL past the end of the file. May sleep. 0 or -errno. */
     int (*data_page)(struct inode *ino, uint64_t idx, void **pg) __must_check;
+    /* Files read through data_page: may the kernel read ino for someone
+     * who opens it read-only? 0 or -errno (virtio-fs: the server's answer
+     * to OPEN), so an overlay can refuse the open instead of failing
+     * the reads. */
+    int (*open_check)(struct inode *ino) __must_check;
     /* Directories: a name is gone from dir's entries (unlink, rmdir,
      * rename away), so what lies below it must stay hidden. */
     void (*name_removed)(struct inode *dir, const char *name, size_t len);

@@ -39,8 +39,10 @@ static long copy_loop(struct file *in, uint64_t *in_pos, struct file *out, size_
     while (done < count) {
         size_t n = count - done < COPY_CHUNK ? count - done : COPY_CHUNK;
         ssize_t r = vfs_read_kernel(in->inode, *in_pos, buf, n);
-        if (r <= 0)
+        if (r <= 0) { /* the end, or a read error (EIO...), never taken for the end */
+            err = r;
             break;
+        }
         ssize_t w = sink_write(out, buf, (size_t)r);
         if (w < 0) {
             err = w;

@@ -522,6 +522,7 @@ const struct inode_ops virtiofs_iops = {
     .getattr = vnode_getattr,
     .statfs = virtiofs_statfs,
     .data_page = virtiofs_data_page,
+    .open_check = virtiofs_open_check,
     .mknod = virtiofs_mknod,
     .link = virtiofs_link,
     .remove = virtiofs_remove,

@@ -131,6 +131,7 @@ extern const struct file_ops virtiofs_reg_ops, virtiofs_dir_ops;
 void vnode_pages_drop(struct vnode *vn);
 void virtiofs_iterate(struct inode *dir, struct dir_ctx *ctx);
 int virtiofs_data_page(struct inode *ino, uint64_t idx, void **pg) __must_check;
+int virtiofs_open_check(struct inode *ino) __must_check;
 /* Release the kernel's handle on a file, if it has one (before DESTROY). */
 void vnode_kernel_release(struct vnode *vn);
 

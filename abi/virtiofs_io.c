@@ -313,6 +313,11 @@ static int kernel_open(struct vnode *vn)
     return 0;
 }
 
+int virtiofs_open_check(struct inode *ino)
+{
+    return kernel_open(vnode_of(ino));
+}
+
 void vnode_kernel_release(struct vnode *vn)
 {
     if (!vn->kopen)

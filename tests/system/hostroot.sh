@@ -56,6 +56,18 @@ expect "writes, creates, unlinks and mkdir in a share stay in the guest" 0 \
     'cd /data && echo changed >a.txt && cat a.txt && echo n >new.txt &&
      mkdir newdir && rm -f sub/random.bin link && ls | grep -e txt -e newdir &&
      rm -rf sub && { [ -e sub ] || echo "sub gone"; }'
+# A host file mica may not read (mica gives up root's powers, so a 0600
+# file of another user is closed to it): open fails as on the host, and a
+# read error is never an empty file.
+if id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    mkdir -p "$WORK/priv" && echo secret >"$WORK/priv/f" &&
+        chown nobody "$WORK/priv/f" && chmod 600 "$WORK/priv/f"
+    printf 'cat 1\nhead 1\n' >"$WORK/want"
+    expect "--volume: a host file the server may not read is EACCES at open" 0 \
+        "$WORK/want" /dev/null -V "$WORK/priv:/p" "$BB" sh -c \
+        'cat /p/f 2>/dev/null; echo "cat $?"; head -c 3 /p/f 2>/dev/null; echo "head $?"'
+    rm -rf "$WORK/priv"
+fi
 snapshot >"$WORK/after"
 if cmp -s "$WORK/before" "$WORK/after"; then
     pass "the host tree is byte for byte what it was"

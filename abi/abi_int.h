@@ -36,6 +36,7 @@ struct file;
 struct mount;
 struct statfs;
 struct poll_table; /* poll/select's: files add their wait queues to it */
+struct iovec;
 struct core_waitq;
 /* poll.c: a poll op calls this for each queue woken when its readiness
  * may change; the table keeps the file and a waiter (pt NULL: nothing). */
@@ -59,6 +60,10 @@ struct file_ops {
     int (*open)(struct file *f) __must_check;
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
+    /* readv/writev as one operation (a socket's datagram is the whole
+     * vector), given the checked iovec array; NULL: one read or write
+     * per element. */
+    ssize_t (*rw_vec)(struct file *f, bool write, const struct iovec *iov, int cnt);
     bool seekable;
 };
 

@@ -130,7 +130,7 @@ struct inode *console_inode(void)
 static bool sig_ignored_or_blocked(int sig)
 {
     return abi_proc->sigactions[sig - 1].handler == (uint64_t)(uintptr_t)SIG_IGN ||
-           (abi_proc->sigmask & (1ull << (sig - 1)));
+           (abi_thread->sigmask & (1ull << (sig - 1)));
 }
 
 /* Job control: is the caller allowed to read (or, for setters, to

@@ -1,5 +1,9 @@
 /* Process exit, zombies, re-parenting, and wait4/waitid.
  *
+ * A thread that exits (exit, or the end of a group exit) clears its
+ * clear-child-TID word and wakes a futex waiter there, releases its robust
+ * futexes, and goes; the last thread of a process ends the process.
+ *
  * An exiting process drops its files, cwd and memory at once and stays a
  * zombie holding its wait status and CPU times until its parent waits for
  * it. Its children go to PID 1. The parent gets its exit signal (SIGCHLD)
@@ -69,19 +73,17 @@ static __noreturn void vm_end(int wait_status)
     core_vm_exit(code);
 }
 
-__noreturn void proc_exit(int wait_status)
+/* The last thread is gone: the process becomes a zombie. */
+static __noreturn void process_end(int wait_status)
 {
     struct process *p = abi_proc;
-    if (p->clear_child_tid) {
-        uint32_t zero = 0;
-        (void)!core_copy_to_user(uaddr(p->clear_child_tid), &zero, sizeof(zero));
-    }
     if (p->pid == 1)
         vm_end(wait_status);
     proc_vfork_release(p);
     core_timer_cancel(&p->itimer_real);
     fd_table_put(p->fds);
     p->fds = NULL;
+    signalfd_proc_exit(p);
     inode_put(p->cwd);
     p->cwd = NULL;
     if (p->exe)
@@ -90,8 +92,10 @@ __noreturn void proc_exit(int wait_status)
     mm_put(p->mm);
     p->mm = NULL;
     reparent_children(p);
-    core_task_times(p->task, &p->utime_ns, &p->stime_ns);
-    p->task = NULL;
+    proc_times(p, &p->utime_ns, &p->stime_ns);
+    thread_unlink(abi_thread);
+    core_free(abi_thread);
+    abi_thread = NULL;
     p->exit_status = wait_status;
     p->state = PROC_ZOMBIE;
     signal_flush(p, 0);
@@ -103,6 +107,68 @@ __noreturn void proc_exit(int wait_status)
         notify_parent(p);
     }
     core_task_exit();
+}
+
+__noreturn void thread_exit(int wait_status)
+{
+    struct thread *t = abi_thread;
+    struct process *p = abi_proc;
+    futex_robust_exit(t);
+    if (t->clear_child_tid) {
+        uint32_t zero = 0;
+        if (!core_copy_to_user(uaddr(t->clear_child_tid), &zero, sizeof(zero)))
+            futex_wake_addr(uaddr(t->clear_child_tid), 1);
+    }
+    if (p->exiting)
+        wait_status = p->group_exit_status;
+    if (p->nthreads == 1)
+        process_end(wait_status);
+    uint64_t u, s;
+    core_task_times(t->task, &u, &s);
+    p->dead_utime_ns += u;
+    p->dead_stime_ns += s;
+    thread_unlink(t);
+    core_free(t);
+    abi_thread = NULL;
+    core_wake_all(&p->thread_exit_wait);
+    core_task_exit();
+}
+
+/* exit_group, or a fatal signal: every thread ends with wait_status
+ * (the first group exit's status wins). PID 1's end is the VM's. */
+__noreturn void proc_exit(int wait_status)
+{
+    struct process *p = abi_proc;
+    if (p->pid == 1 && !p->exiting)
+        vm_end(wait_status);
+    if (!p->exiting) {
+        p->exiting = true;
+        p->group_exit_status = wait_status;
+        for (struct thread *t = p->threads; t; t = t->next)
+            if (t != abi_thread)
+                core_task_interrupt(t->task);
+        core_wake_all(&p->stop_wait);
+    }
+    thread_exit(p->group_exit_status);
+}
+
+int proc_kill_other_threads(void)
+{
+    struct process *p = abi_proc;
+    if (p->nthreads == 1)
+        return 0;
+    if (p->exiting || p->exec_thread)
+        return -EINTR; /* another thread is exiting or execing: it wins */
+    p->exec_thread = abi_thread;
+    for (struct thread *t = p->threads; t; t = t->next)
+        if (t != abi_thread)
+            core_task_interrupt(t->task);
+    core_wake_all(&p->stop_wait);
+    while (p->nthreads > 1)
+        core_wait(&p->thread_exit_wait, 0, false);
+    p->exec_thread = NULL;
+    abi_thread->tid = p->pid; /* the exec'ing thread becomes the leader */
+    return 0;
 }
 
 void proc_reap(struct process *p)
@@ -121,7 +187,7 @@ void proc_reap(struct process *p)
 
 long sys_exit(int status)
 {
-    proc_exit(WSTATUS_EXITED(status));
+    thread_exit(WSTATUS_EXITED(status));
 }
 
 long sys_exit_group(int status)

@@ -1,9 +1,16 @@
-/* fork, vfork and clone (the process flavours).
+/* fork, vfork and clone: new processes and new threads.
  *
- * The child is a copy of the caller: credentials, limits, signal actions
- * and mask, cwd, and either a copy of the fd table and memory map
+ * A new process is a copy of the caller: credentials, limits, signal
+ * actions and mask, cwd, and either a copy of the fd table and memory map
  * (copy-on-write, mm_fork) or, with CLONE_FILES / CLONE_VM, the same ones.
- * Its core task starts from the caller's user context with RAX = 0.
+ * (CLONE_SIGHAND and CLONE_FS without CLONE_THREAD copy the actions and
+ * cwd instead of sharing them.) Its core task starts from the caller's
+ * user context with RAX = 0.
+ *
+ * A new thread (CLONE_THREAD, which Linux allows only with CLONE_SIGHAND
+ * and CLONE_VM) joins the caller's process: same memory, files, cwd and
+ * signal actions; its own TID, a copy of the caller's blocked mask, no
+ * alternate stack.
  *
  * vfork (CLONE_VM | CLONE_VFORK): the child borrows the parent's memory
  * and the parent sleeps until the child execs or exits. The parent's
@@ -59,10 +66,6 @@ static int copy_state(struct process *c, struct process *p, unsigned long flags)
     memcpy(c->rlim, p->rlim, sizeof(c->rlim));
     memcpy(c->comm, p->comm, sizeof(c->comm));
     memcpy(c->sigactions, p->sigactions, sizeof(c->sigactions));
-    c->sigmask = p->sigmask;
-    c->altstack_sp = p->altstack_sp;
-    c->altstack_size = p->altstack_size;
-    c->altstack_flags = p->altstack_flags;
     c->cwd = p->cwd;
     inode_get(c->cwd);
     c->exe = p->exe;
@@ -86,6 +89,11 @@ static int copy_state(struct process *c, struct process *p, unsigned long flags)
 /* Undo a child that never ran. */
 static void child_discard(struct process *c)
 {
+    if (c->threads) {
+        struct thread *t = c->threads;
+        thread_unlink(t);
+        core_free(t);
+    }
     fd_table_put(c->fds);
     if (c->cwd)
         inode_put(c->cwd);
@@ -96,50 +104,107 @@ static void child_discard(struct process *c)
     core_free(c);
 }
 
-long proc_fork(unsigned long flags, uint64_t new_sp, uint64_t u_ptid, uint64_t u_ctid,
-               uint64_t tls, struct core_uregs *regs)
+static unsigned thread_count(void)
 {
-    struct process *p = abi_proc, *c;
-    if (flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_NEWNS | CLONE_NEWUSER |
-                 CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
-        return -EINVAL; /* threads and namespaces: not yet */
-    if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-        return -EINVAL; /* a thread in all but name */
-    if (proc_count() >= p->rlim[RLIMIT_NPROC].rlim_cur)
-        return -EAGAIN;
-    if (!(c = proc_alloc()))
-        return -EAGAIN;
-    if (copy_state(c, p, flags)) {
-        child_discard(c);
-        return -ENOMEM;
-    }
+    unsigned n = 0;
+    for (struct process *p = proc_first(); p; p = proc_next(p))
+        n += p->nthreads;
+    return n;
+}
+
+/* The new task's user context: the caller's, with RAX 0 and the new stack. */
+static struct core_task *task_new(const struct core_uregs *regs, uint64_t new_sp,
+                                  struct mm *mm)
+{
     struct core_uregs cr = *regs;
     cr.rax = 0;
     if (new_sp)
         cr.rsp = new_sp;
-    c->task = core_task_fork(&cr, c->mm->as);
-    if (!c->task) {
+    return core_task_fork(&cr, mm->as);
+}
+
+/* The parts of clone common to threads and processes, for thread t. */
+static void task_ids(struct thread *t, unsigned long flags, uint64_t u_ptid,
+                     uint64_t u_ctid, uint64_t tls)
+{
+    core_task_set_data(t->task, t);
+    if (flags & CLONE_SETTLS)
+        core_task_set_fs(t->task, tls);
+    if (flags & CLONE_CHILD_CLEARTID)
+        t->clear_child_tid = u_ctid;
+    if (flags & CLONE_CHILD_SETTID) {
+        t->set_child_tid = u_ctid;
+        core_task_interrupt(t->task); /* the return hook writes it */
+    }
+    if (flags & CLONE_PARENT_SETTID) /* Linux ignores a bad parent_tid too */
+        (void)!core_copy_to_user(uaddr(u_ptid), &t->tid, sizeof(t->tid));
+}
+
+static long thread_new(unsigned long flags, uint64_t new_sp, uint64_t u_ptid, uint64_t u_ctid,
+                       uint64_t tls, struct core_uregs *regs)
+{
+    struct process *p = abi_proc;
+    if (p->exiting || p->exec_thread)
+        return -EAGAIN; /* Linux: the group is on its way out */
+    struct thread *t = thread_alloc(p, false);
+    if (!t)
+        return -EAGAIN;
+    t->sigmask = abi_thread->sigmask;
+    t->task = task_new(regs, new_sp, p->mm);
+    if (!t->task) {
+        thread_unlink(t);
+        core_free(t);
+        return -ENOMEM;
+    }
+    task_ids(t, flags, u_ptid, u_ctid, tls);
+    int tid = t->tid;
+    core_task_start(t->task);
+    return tid;
+}
+
+long proc_fork(unsigned long flags, uint64_t new_sp, uint64_t u_ptid, uint64_t u_ctid,
+               uint64_t tls, struct core_uregs *regs)
+{
+    struct process *p = abi_proc, *c;
+    if (flags & (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
+                 CLONE_NEWUTS | CLONE_NEWCGROUP))
+        return -EINVAL; /* namespaces: not yet */
+    /* Linux's rules: a thread shares the signal actions, which need the
+     * memory; CLONE_SIGHAND with CLONE_CLEAR_SIGHAND is EINVAL too */
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+        return -EINVAL;
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+        return -EINVAL;
+    if (thread_count() >= p->rlim[RLIMIT_NPROC].rlim_cur)
+        return -EAGAIN;
+    if (flags & CLONE_THREAD)
+        return thread_new(flags, new_sp, u_ptid, u_ctid, tls, regs);
+    if (!(c = proc_alloc()))
+        return -EAGAIN;
+    struct thread *ct = thread_alloc(c, true);
+    if (!ct || copy_state(c, p, flags)) {
         child_discard(c);
         return -ENOMEM;
     }
-    core_task_set_data(c->task, c);
-    if (flags & CLONE_SETTLS)
-        core_task_set_fs(c->task, tls);
-    if (flags & CLONE_CHILD_CLEARTID)
-        c->clear_child_tid = u_ctid;
-    if (flags & CLONE_CHILD_SETTID) {
-        c->set_child_tid = u_ctid;
-        core_task_interrupt(c->task); /* the return hook writes it */
+    ct->sigmask = abi_thread->sigmask;
+    if ((flags & (CLONE_VM | CLONE_VFORK)) != CLONE_VM) { /* Linux clears it for threads */
+        ct->altstack_sp = abi_thread->altstack_sp;
+        ct->altstack_size = abi_thread->altstack_size;
+        ct->altstack_flags = abi_thread->altstack_flags;
     }
-    if (flags & CLONE_PARENT_SETTID) /* Linux ignores a bad parent_tid too */
-        (void)!core_copy_to_user(uaddr(u_ptid), &c->pid, sizeof(c->pid));
+    ct->task = task_new(regs, new_sp, c->mm);
+    if (!ct->task) {
+        child_discard(c);
+        return -ENOMEM;
+    }
+    task_ids(ct, flags, u_ptid, u_ctid, tls);
     c->exit_signal = (int)(flags & CSIGNAL);
     child_link((flags & CLONE_PARENT) && p->parent ? p->parent : p, c);
     int pid = c->pid;
     struct vfork_wait vw = {CORE_WAITQ_INIT, false};
     if (flags & CLONE_VFORK)
         c->vfork_wait_rec = &vw;
-    core_task_start(c->task);
+    core_task_start(ct->task);
     if (flags & CLONE_VFORK)
         while (!vw.done)
             core_wait(&vw.q, 0, false);
@@ -175,8 +240,12 @@ long sys_clone3(uaddr_t u_args, size_t size, struct core_uregs *regs)
         return -EINVAL;
     if (core_copy_from_user(&a, u_args, size < sizeof(a) ? size : sizeof(a)))
         return -EFAULT;
-    if ((a.flags & CSIGNAL) || a.exit_signal > 64 || a.set_tid_size || a.pidfd)
+    /* pidfd is read only with CLONE_PIDFD (glibc leaves a pointer there);
+     * pidfds and set_tid are not supported */
+    if ((a.flags & (CSIGNAL | CLONE_PIDFD)) || a.exit_signal > 64 || a.set_tid_size)
         return -EINVAL;
+    if ((a.flags & CLONE_THREAD) && a.exit_signal)
+        return -EINVAL; /* as Linux: a thread sends no exit signal */
     uint64_t sp = a.stack ? a.stack + a.stack_size : 0;
     return proc_fork(a.flags | a.exit_signal, sp, a.parent_tid, a.child_tid, a.tls, regs);
 }

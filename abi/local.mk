@@ -5,6 +5,7 @@ ABI_SRCS = \
 	abi/proc.c \
 	abi/fork.c \
 	abi/exit.c \
+	abi/futex.c \
 	abi/signal.c \
 	abi/syscall.c \
 	abi/trap.c \
@@ -21,6 +22,7 @@ ABI_SRCS = \
 	abi/procfs_sys.c \
 	abi/virtiofs.c \
 	abi/virtiofs_io.c \
+	abi/virtiofs_write.c \
 	abi/initramfs.c \
 	abi/fd.c \
 	abi/console_file.c \
@@ -40,6 +42,12 @@ ABI_SRCS = \
 	abi/socket_opt.c \
 	abi/socket_gc.c \
 	abi/poll.c \
+	abi/anon.c \
+	abi/epoll.c \
+	abi/epoll_wait.c \
+	abi/eventfd.c \
+	abi/timerfd.c \
+	abi/signalfd.c \
 	abi/sys_dir.c \
 	abi/sys_stat.c \
 	abi/exec.c \

@@ -327,11 +327,6 @@ static ssize_t ovl_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
     return err ? err : tmpfs_reg_ops.write(f, u_buf, len, pos);
 }
 
-static unsigned ovl_poll(struct file *f, struct poll_table *pt)
-{
-    return tmpfs_reg_ops.poll(f, pt);
-}
-
 static int ovl_open(struct file *f)
 {
     return FILE_WRITABLE(f) ? overlay_copy_up(f->inode) : 0;
@@ -383,7 +378,6 @@ static const struct inode_ops ovl_reg_iops = {
 static const struct file_ops ovl_reg_ops = {
     .read = ovl_read,
     .write = ovl_write,
-    .poll = ovl_poll,
     .open = ovl_open,
     .seekable = true,
 };

@@ -123,12 +123,12 @@ static ssize_t pipe_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *p
         n = -ERESTARTSYS;
         if (signal_pending())
             break;
-        core_wake_all(&p->rd_wait); /* let readers drain what is there */
+        poll_wake(&p->rd_wait, POLLIN | POLLRDNORM); /* let readers drain it */
         if (core_wait(&p->wr_wait, 0, true) == -EINTR)
             break;
     }
     if (done) {
-        core_wake_all(&p->rd_wait);
+        poll_wake(&p->rd_wait, POLLIN | POLLRDNORM);
         inode_touch(f->inode, true, true);
     }
     return done ? (ssize_t)done : n;
@@ -176,7 +176,7 @@ static ssize_t pipe_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
             break;
     }
     if (ret > 0) {
-        core_wake_all(&p->wr_wait);
+        poll_wake(&p->wr_wait, POLLOUT | POLLWRNORM);
         f->inode->atime_ns = core_time_realtime_ns();
     }
     return ret;

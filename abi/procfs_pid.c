@@ -24,8 +24,8 @@ void procfs_task_times(struct process *p, uint64_t *user_ns, uint64_t *sys_ns)
 {
     *user_ns = p->utime_ns;
     *sys_ns = p->stime_ns;
-    if (p->state != PROC_ZOMBIE && p->task)
-        core_task_times(p->task, user_ns, sys_ns);
+    if (p->state != PROC_ZOMBIE && p->threads)
+        proc_times(p, user_ns, sys_ns);
 }
 
 /* ---- memory figures from the VMA list ---- */
@@ -64,7 +64,7 @@ static char state_char(const struct process *p)
         return 'Z';
     if (p->state == PROC_STOPPED)
         return 'T';
-    return p->task ? core_task_state(p->task) : 'R';
+    return p->threads ? core_task_state(p->threads->task) : 'R';
 }
 
 static const char *state_name(const struct process *p)
@@ -109,13 +109,16 @@ int procfs_show_pid_stat(struct process *p, struct sbuf *s)
     typedef unsigned long long ull;
     sbuf_printf(s, "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 ", p->pid, p->comm,
                 state_char(p), ppid_of(p), p->pgid, p->sid);
-    sbuf_printf(s, "%llu %llu %llu %llu 20 0 1 0 %llu %llu %llu %llu ",
+    const struct thread *t = proc_main_thread(p);
+    sbuf_printf(s, "%llu %llu %llu %llu 20 0 %u 0 %llu %llu %llu %llu ",
                 (ull)procfs_ticks(ut), (ull)procfs_ticks(st), (ull)procfs_ticks(p->cutime_ns),
-                (ull)procfs_ticks(p->cstime_ns), (ull)procfs_ticks(p->start_ns), (ull)v.size,
+                (ull)procfs_ticks(p->cstime_ns), p->nthreads ? p->nthreads : 1,
+                (ull)procfs_ticks(p->start_ns), (ull)v.size,
                 (ull)v.rss, (ull)p->rlim[RLIMIT_RSS].rlim_cur);
     sbuf_printf(s, "%llu %llu %llu 0 0 %llu %llu %llu %llu 0 0 0 17 0 0 0 0 0 0 ",
                 (ull)v.code_start, (ull)v.code_end, (ull)(mm ? mm->arg_start : 0),
-                (ull)p->pending, (ull)p->sigmask, (ull)ign, (ull)caught);
+                (ull)(p->pending | (t ? t->pending : 0)), (ull)(t ? t->sigmask : 0), (ull)ign,
+                (ull)caught);
     sbuf_printf(s, "0 0 %llu %llu %llu %llu %llu %d\n", (ull)(mm ? mm->brk_start : 0),
                 (ull)(mm ? mm->arg_start : 0), (ull)(mm ? mm->arg_end : 0),
                 (ull)(mm ? mm->env_start : 0), (ull)(mm ? mm->env_end : 0),
@@ -131,7 +134,7 @@ static int show_stat(struct process *p, const struct pnode *n, struct sbuf *s)
 static int fd_count(const struct process *p)
 {
     int n = 0;
-    for (int fd = 0; p->fds && fd < ABI_NR_OPEN; fd++)
+    for (int fd = 0; p->fds && fd < ABI_NR_OPEN_HARD; fd++)
         n += p->fds->files[fd] != NULL;
     return n;
 }
@@ -161,10 +164,12 @@ static int show_status(struct process *p, const struct pnode *n, struct sbuf *s)
                        "VmPTE:\t%8d kB\nVmSwap:\t%8d kB\n", (ull)v.data / 1024,
                     (ull)v.stack / 1024, (ull)v.text / 1024, 0, 0, 0);
     }
-    sbuf_printf(s, "Threads:\t1\nSigQ:\t0/%llu\n", (ull)p->rlim[RLIMIT_SIGPENDING].rlim_cur);
+    const struct thread *t = proc_main_thread(p);
+    sbuf_printf(s, "Threads:\t%u\nSigQ:\t0/%llu\n", p->nthreads ? p->nthreads : 1,
+                (ull)p->rlim[RLIMIT_SIGPENDING].rlim_cur);
     sbuf_printf(s, "SigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\nSigIgn:\t%016llx\n"
-                   "SigCgt:\t%016llx\n", (ull)p->pending, 0ull, (ull)p->sigmask, (ull)ign,
-                (ull)caught);
+                   "SigCgt:\t%016llx\n", (ull)(t ? t->pending : 0), (ull)p->pending,
+                (ull)(t ? t->sigmask : 0), (ull)ign, (ull)caught);
     sbuf_printf(s, "CapInh:\t%016llx\nCapPrm:\t%016llx\nCapEff:\t%016llx\nCapBnd:\t%016llx\n"
                    "CapAmb:\t%016llx\nNoNewPrivs:\t0\nSeccomp:\t0\n", 0ull, 0x1ffffffffffull,
                 0x1ffffffffffull, 0x1ffffffffffull, 0ull);
@@ -262,13 +267,15 @@ static int show_mounts(struct process *p, const struct pnode *n, struct sbuf *s)
 
 static int show_fdinfo(struct process *p, const struct pnode *n, struct sbuf *s)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     bool cloexec = (p->fds->cloexec[n->fd / 64] >> (n->fd % 64)) & 1;
     sbuf_printf(s, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n",
                 (unsigned long long)f->pos, f->flags | (cloexec ? O_CLOEXEC : 0),
                 (unsigned long long)f->inode->ino);
+    if (f->ops && f->ops->fdinfo)
+        f->ops->fdinfo(f, s);
     return 0;
 }
 
@@ -342,7 +349,7 @@ static long text_root(struct process *p, const struct pnode *n, char *buf, size_
 
 static int link_fd(struct process *p, const struct pnode *n, struct link_target *t)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     t->inode = f->inode;
@@ -352,7 +359,7 @@ static int link_fd(struct process *p, const struct pnode *n, struct link_target 
 
 static long text_fd(struct process *p, const struct pnode *n, char *buf, size_t size)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     char *tmp = core_malloc(ABI_PATH_MAX);
@@ -376,22 +383,38 @@ const struct pentry procfs_fdinfo_entry = {
 #define PFILE(n, m, i, fn) {.name = n, .mode = S_IFREG | (m), .id = i, .show = fn}
 #define PLINK(n, i, l, t) {.name = n, .mode = S_IFLNK | 0777, .id = i, .link = l, .text = t}
 
+/* What /proc/PID and /proc/PID/task/TID hold (a thread's view is its
+ * process's for now). */
+#define PID_ENTRIES \
+    {.name = "fd", .mode = S_IFDIR | 0500, .id = 3, .dyn = PDYN_FDS, \
+     .dyn_child = &procfs_fd_entry}, \
+    {.name = "fdinfo", .mode = S_IFDIR | 0500, .id = 4, .dyn = PDYN_FDS, \
+     .dyn_child = &procfs_fdinfo_entry}, \
+    PFILE("environ", 0400, 11, show_environ), \
+    PLINK("cwd", 16, link_cwd, text_cwd), \
+    PLINK("root", 17, link_root, text_root), \
+    PLINK("exe", 15, link_exe, text_exe), \
+    PFILE("mounts", 0444, 14, show_mounts), \
+    PFILE("maps", 0444, 13, show_maps), \
+    PFILE("stat", 0444, 7, show_stat), \
+    PFILE("statm", 0444, 9, show_statm), \
+    PFILE("status", 0444, 8, show_status), \
+    PFILE("cmdline", 0444, 10, show_cmdline), \
+    PFILE("comm", 0644, 12, show_comm)
+
+static const struct pentry procfs_tid_entries[] = {
+    PID_ENTRIES,
+    {0},
+};
+
+static const struct pentry procfs_tid_dir_entry = {
+    .name = "", .mode = S_IFDIR | 0555, .id = 19, .children = procfs_tid_entries,
+};
+
 const struct pentry procfs_pid_entries[] = {
-    {.name = "fd", .mode = S_IFDIR | 0500, .id = 3, .dyn = PDYN_FDS,
-     .dyn_child = &procfs_fd_entry},
-    {.name = "fdinfo", .mode = S_IFDIR | 0500, .id = 4, .dyn = PDYN_FDS,
-     .dyn_child = &procfs_fdinfo_entry},
-    PFILE("environ", 0400, 11, show_environ),
-    PLINK("cwd", 16, link_cwd, text_cwd),
-    PLINK("root", 17, link_root, text_root),
-    PLINK("exe", 15, link_exe, text_exe),
-    PFILE("mounts", 0444, 14, show_mounts),
-    PFILE("maps", 0444, 13, show_maps),
-    PFILE("stat", 0444, 7, show_stat),
-    PFILE("statm", 0444, 9, show_statm),
-    PFILE("status", 0444, 8, show_status),
-    PFILE("cmdline", 0444, 10, show_cmdline),
-    PFILE("comm", 0644, 12, show_comm),
+    PID_ENTRIES,
+    {.name = "task", .mode = S_IFDIR | 0555, .id = 18, .dyn = PDYN_TIDS,
+     .dyn_child = &procfs_tid_dir_entry},
     {0},
 };
 

@@ -1,12 +1,19 @@
 /* Signal generation and delivery: pending sets, default actions, the
  * x86-64 signal frame and rt_sigreturn, stop and continue.
  *
- * Generation (signal_send) records the signal in the target's pending set
- * with its info (a real-time one already pending is queued behind it), applies the immediate effects of SIGKILL and SIGCONT
- * (waking a stopped process) and of stop signals (dropping a pending
- * SIGCONT), and interrupts the target's task when the signal is not
- * blocked. A signal that would be ignored is discarded at once unless
- * it is blocked, as on Linux.
+ * Generation (signal_send for a process, signal_send_thread for one
+ * thread) records the signal in the target's pending set with its info (a
+ * real-time one already pending is queued behind it), applies the
+ * immediate effects of SIGKILL and SIGCONT (waking a stopped process) and
+ * of stop signals (dropping a pending SIGCONT), and interrupts a thread
+ * that does not block it (for a process: the current thread if it is one
+ * of them, else the first such; Linux's complete_signal). A signal that
+ * would be ignored is discarded at once unless it is blocked, as on Linux.
+ *
+ * A stop stops the whole process: the thread that takes the signal marks
+ * it stopped and interrupts the others, which wait on their way back to
+ * user mode. A group exit (exit_group, a fatal signal, exec) ends every
+ * other thread there too.
  *
  * Delivery runs from the core's return-to-user hook (signal_deliver):
  * first the syscall restart decision (-ERESTART* codes become EINTR or a
@@ -74,9 +81,38 @@ static bool is_ignored(const struct process *p, int sig)
     return h == (uint64_t)(uintptr_t)SIG_IGN || (h == 0 && (IGNORED_SIGS & SIGBIT(sig)));
 }
 
+uint64_t signal_pending_set(void)
+{
+    return abi_thread->pending | abi_proc->pending;
+}
+
+/* Also true when the thread must end (a group exit, or another thread's
+ * exec): every sleep that checks it then unwinds to the return hook. */
 bool signal_pending(void)
 {
-    return (abi_proc->pending & ~abi_proc->sigmask) != 0;
+    struct process *p = abi_proc;
+    if (p->exiting || (p->exec_thread && p->exec_thread != abi_thread))
+        return true;
+    return (signal_pending_set() & ~abi_thread->sigmask) != 0;
+}
+
+/* The thread that should take a process-wide sig: one that does not
+ * block it (or waits for it in sigtimedwait), the current one first. */
+static struct thread *signal_target(struct process *p, int sig)
+{
+    struct thread *cur = abi_thread && abi_thread->proc == p ? abi_thread : NULL;
+    if (cur && (!(cur->sigmask & SIGBIT(sig)) || (cur->sigwait_set & SIGBIT(sig))))
+        return cur;
+    for (struct thread *t = p->threads; t; t = t->next)
+        if (!(t->sigmask & SIGBIT(sig)) || (t->sigwait_set & SIGBIT(sig)))
+            return t;
+    return NULL;
+}
+
+static void interrupt_all(struct process *p)
+{
+    for (struct thread *t = p->threads; t; t = t->next)
+        core_task_interrupt(t->task);
 }
 
 static void proc_continue(struct process *p)
@@ -114,35 +150,77 @@ static int rt_enqueue(struct process *p, const struct sig_info *si)
     return 0;
 }
 
-int signal_send(struct process *p, int sig, const struct sig_info *info)
+/* What every signal does at once to the process it is sent to; false
+ * when it is discarded. `blocked`: the target thread blocks it. */
+static bool signal_prepare(struct process *p, int sig, bool blocked)
 {
-    if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > ABI_NSIG)
-        return 0;
     if (sig == SIGKILL || sig == SIGCONT) {
         p->pending &= ~STOP_SIGS;
+        for (struct thread *t = p->threads; t; t = t->next)
+            t->pending &= ~STOP_SIGS;
         proc_continue(p);
     } else if (STOP_SIGS & SIGBIT(sig)) {
         p->pending &= ~SIGBIT(SIGCONT);
+        for (struct thread *t = p->threads; t; t = t->next)
+            t->pending &= ~SIGBIT(SIGCONT);
     }
-    bool blocked = (p->sigmask & SIGBIT(sig)) && !(UNBLOCKABLE & SIGBIT(sig));
     if (!blocked && is_ignored(p, sig))
-        return 0;
+        return false;
     /* a signal that will kill it ends a stop at once, as on Linux */
     if (p->state == PROC_STOPPED && !blocked && handler_of(p, sig) == 0 &&
         !(STOP_SIGS & SIGBIT(sig))) {
         p->state = PROC_RUNNING;
         core_wake_all(&p->stop_wait);
     }
-    struct sig_info si;
+    return true;
+}
+
+static void info_default(struct sig_info *si, int sig, const struct sig_info *info)
+{
     if (info) {
-        si = *info;
+        *si = *info;
     } else {
-        memset(&si, 0, sizeof(si));
-        si.code = SI_USER;
-        si.pid = abi_proc ? abi_proc->pid : 0;
-        si.uid = abi_proc ? abi_proc->ruid : 0;
+        memset(si, 0, sizeof(*si));
+        si->code = SI_USER;
+        si->pid = abi_proc ? abi_proc->pid : 0;
+        si->uid = abi_proc ? abi_proc->ruid : 0;
     }
-    si.signo = sig;
+    si->signo = sig;
+}
+
+int signal_send_thread(struct thread *t, int sig, const struct sig_info *info)
+{
+    struct process *p = t->proc;
+    if (p->state == PROC_ZOMBIE || sig < 1 || sig > ABI_NSIG)
+        return 0;
+    bool blocked = (t->sigmask & SIGBIT(sig)) && !(UNBLOCKABLE & SIGBIT(sig));
+    if (!signal_prepare(p, sig, blocked))
+        return 0;
+    if (t->pending & SIGBIT(sig)) {
+        /* a standard signal is pending once; another real-time instance
+         * waits in the process's queue */
+        return sig >= SIGRTMIN_KERNEL ? signal_send(p, sig, info) : 0;
+    }
+    info_default(&t->siginfo[sig - 1], sig, info);
+    t->pending |= SIGBIT(sig);
+    if (!blocked || (t->sigwait_set & SIGBIT(sig)))
+        core_task_interrupt(t->task);
+    core_wake_all(&p->signalfd_wait); /* signalfd readers and pollers */
+    return 0;
+}
+
+int signal_send(struct process *p, int sig, const struct sig_info *info)
+{
+    if (!p || p->state == PROC_ZOMBIE || sig < 1 || sig > ABI_NSIG)
+        return 0;
+    struct thread *target = signal_target(p, sig);
+    /* blocked by the thread that takes it (sigtimedwait's blocks it too),
+     * or by every thread */
+    bool blocked = !(UNBLOCKABLE & SIGBIT(sig)) && (!target || (target->sigmask & SIGBIT(sig)));
+    if (!signal_prepare(p, sig, blocked))
+        return 0;
+    struct sig_info si;
+    info_default(&si, sig, info);
     if (!(p->pending & SIGBIT(sig))) {
         p->siginfo[sig - 1] = si;
         p->pending |= SIGBIT(sig);
@@ -151,13 +229,23 @@ int signal_send(struct process *p, int sig, const struct sig_info *info)
         if (r)
             return r;
     }
-    if (p->task && (!blocked || (p->sigwait_set & SIGBIT(sig))))
-        core_task_interrupt(p->task);
+    if (target)
+        core_task_interrupt(target->task);
+    else if (sig == SIGKILL)
+        interrupt_all(p);
+    core_wake_all(&p->signalfd_wait); /* signalfd readers and pollers */
     return 0;
 }
 
-void signal_dequeue(struct process *p, int sig, struct sig_info *out)
+void signal_dequeue(int sig, struct sig_info *out)
 {
+    struct thread *t = abi_thread;
+    struct process *p = abi_proc;
+    if (t->pending & SIGBIT(sig)) {
+        *out = t->siginfo[sig - 1];
+        t->pending &= ~SIGBIT(sig);
+        return;
+    }
     *out = p->siginfo[sig - 1];
     for (struct sig_queued **qq = &p->rt_queue; *qq; qq = &(*qq)->next)
         if ((*qq)->info.signo == sig) {
@@ -174,6 +262,8 @@ void signal_dequeue(struct process *p, int sig, struct sig_info *out)
 void signal_flush(struct process *p, int sig)
 {
     p->pending &= sig ? ~SIGBIT(sig) : 0;
+    for (struct thread *t = p->threads; t; t = t->next)
+        t->pending &= sig ? ~SIGBIT(sig) : 0;
     for (struct sig_queued **qq = &p->rt_queue; *qq;) {
         struct sig_queued *q = *qq;
         if (sig && q->info.signo != sig) {
@@ -212,33 +302,50 @@ int signal_send_pgrp(int pgid, int sig)
 /* A fault: the signal cannot be blocked or ignored (force_sig). */
 void signal_force(int sig, int code, uint64_t addr)
 {
-    struct process *p = abi_proc;
-    struct sigaction_user *a = &p->sigactions[sig - 1];
-    if ((p->sigmask & SIGBIT(sig)) || a->handler == (uint64_t)(uintptr_t)SIG_IGN) {
-        p->sigmask &= ~SIGBIT(sig);
+    struct thread *t = abi_thread;
+    struct sigaction_user *a = &abi_proc->sigactions[sig - 1];
+    if ((t->sigmask & SIGBIT(sig)) || a->handler == (uint64_t)(uintptr_t)SIG_IGN) {
+        t->sigmask &= ~SIGBIT(sig);
         a->handler = 0;
     }
     struct sig_info info = {.signo = sig, .code = code, .addr = addr};
-    p->pending &= ~SIGBIT(sig); /* the fault's own info wins */
-    signal_send(p, sig, &info);
+    t->pending &= ~SIGBIT(sig); /* the fault's own info wins */
+    signal_send_thread(t, sig, &info);
 }
 
 /* ---- delivery ---- */
 
-static int next_signal(const struct process *p)
+/* SIGKILL first, then the thread's own (synchronous faults), then the
+ * process's, each lowest number first. */
+static int next_signal(void)
 {
-    uint64_t ready = p->pending & ~p->sigmask;
+    uint64_t mine = abi_thread->pending & ~abi_thread->sigmask;
+    uint64_t ready = mine | (abi_proc->pending & ~abi_thread->sigmask);
     if (!ready)
         return 0;
     if (ready & SIGBIT(SIGKILL))
         return SIGKILL;
-    return __builtin_ctzll(ready) + 1;
+    return __builtin_ctzll(mine ? mine : ready) + 1;
+}
+
+/* Wait while the process is stopped (by this thread or another). */
+static void stopped_wait(struct process *p)
+{
+    while (p->state == PROC_STOPPED && !p->exiting && !p->exec_thread) {
+        core_task_clear_interrupt(abi_thread->task);
+        core_wait(&p->stop_wait, 0, true);
+        if (signal_pending_set() & SIGBIT(SIGKILL))
+            break;
+    }
 }
 
 static void stop_self(int sig)
 {
     struct process *p = abi_proc;
     p->state = PROC_STOPPED;
+    for (struct thread *t = p->threads; t; t = t->next)
+        if (t != abi_thread)
+            core_task_interrupt(t->task);
     p->stop_signal = sig;
     p->wait_reported = false;
     if (p->parent) {
@@ -248,12 +355,7 @@ static void stop_self(int sig)
             signal_send(p->parent, SIGCHLD, &info);
         core_wake_all(&p->parent->child_wait);
     }
-    while (p->state == PROC_STOPPED) {
-        core_task_clear_interrupt(p->task);
-        core_wait(&p->stop_wait, 0, true);
-        if (p->pending & SIGBIT(SIGKILL))
-            break;
-    }
+    stopped_wait(p);
 }
 
 /* The syscall the task was in, if any, restarts or fails with EINTR. */
@@ -305,7 +407,7 @@ void signal_info_fill(uint8_t *out, const struct sig_info *si)
     }
 }
 
-static bool on_altstack(const struct process *p, uint64_t sp)
+static bool on_altstack(const struct thread *p, uint64_t sp)
 {
     return p->altstack_size && sp > p->altstack_sp && sp <= p->altstack_sp + p->altstack_size;
 }
@@ -324,7 +426,7 @@ static void sigcontext_fill(struct sigcontext_64 *sc, const struct core_uregs *r
 static bool frame_setup(const struct sig_info *si, const struct sigaction_user *a,
                         uint64_t old_mask, struct core_uregs *r)
 {
-    struct process *p = abi_proc;
+    struct thread *p = abi_thread;
     size_t fsz = core_fpu_state_size();
     uint64_t sp = r->rsp - 128; /* the red zone */
     if ((a->flags & SA_ONSTACK) && p->altstack_size && !on_altstack(p, r->rsp))
@@ -387,9 +489,10 @@ static __noreturn void die_by(int sig)
 static void deliver_one(int sig, struct core_uregs *r)
 {
     struct process *p = abi_proc;
+    struct thread *t = abi_thread;
     struct sigaction_user a = p->sigactions[sig - 1];
     struct sig_info info;
-    signal_dequeue(p, sig, &info);
+    signal_dequeue(sig, &info);
     if (a.handler == (uint64_t)(uintptr_t)SIG_IGN && sig != SIGKILL)
         return;
     if (a.handler == 0 || sig == SIGKILL) {
@@ -407,14 +510,14 @@ static void deliver_one(int sig, struct core_uregs *r)
         die_by(sig);
     }
     syscall_restart(r, &a);
-    uint64_t old_mask = p->restore_sigmask ? p->saved_sigmask : p->sigmask;
-    p->restore_sigmask = false;
+    uint64_t old_mask = t->restore_sigmask ? t->saved_sigmask : t->sigmask;
+    t->restore_sigmask = false;
     if (!frame_setup(&info, &a, old_mask, r))
         die_by(SIGSEGV);
-    p->sigmask |= a.mask;
+    t->sigmask |= a.mask;
     if (!(a.flags & SA_NODEFER))
-        p->sigmask |= SIGBIT(sig);
-    p->sigmask &= ~UNBLOCKABLE;
+        t->sigmask |= SIGBIT(sig);
+    t->sigmask &= ~UNBLOCKABLE;
     if (a.flags & SA_RESETHAND)
         p->sigactions[sig - 1].handler = 0;
 }
@@ -422,30 +525,38 @@ static void deliver_one(int sig, struct core_uregs *r)
 void signal_deliver(struct core_uregs *r)
 {
     struct process *p = abi_proc;
-    if (p->set_child_tid) {
-        (void)!core_copy_to_user(uaddr(p->set_child_tid), &p->pid, sizeof(p->pid));
-        p->set_child_tid = 0;
+    struct thread *t = abi_thread;
+    if (p->exiting || (p->exec_thread && p->exec_thread != t))
+        thread_exit(p->group_exit_status);
+    if (t->set_child_tid) {
+        (void)!core_copy_to_user(uaddr(t->set_child_tid), &t->tid, sizeof(t->tid));
+        t->set_child_tid = 0;
     }
-    int sig = next_signal(p);
+    if (p->state == PROC_STOPPED) {
+        stopped_wait(p);
+        if (p->exiting)
+            thread_exit(p->group_exit_status);
+    }
+    int sig = next_signal();
     if (!sig) {
         syscall_restart(r, NULL);
-        if (p->restore_sigmask) {
-            p->sigmask = p->saved_sigmask;
-            p->restore_sigmask = false;
+        if (t->restore_sigmask) {
+            t->sigmask = t->saved_sigmask;
+            t->restore_sigmask = false;
         }
-        core_task_clear_interrupt(p->task);
+        core_task_clear_interrupt(t->task);
         return;
     }
     deliver_one(sig, r);
-    if (next_signal(p))
-        core_task_interrupt(p->task);
+    if (next_signal() || p->exiting)
+        core_task_interrupt(t->task);
     else
-        core_task_clear_interrupt(p->task);
+        core_task_clear_interrupt(t->task);
 }
 
 long sys_rt_sigreturn(struct core_uregs *r)
 {
-    struct process *p = abi_proc;
+    struct thread *p = abi_thread;
     struct rt_frame f;
     uint64_t fa = r->rsp - 8; /* the handler's ret popped pretcode */
     size_t fsz = core_fpu_state_size();

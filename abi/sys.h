@@ -14,6 +14,23 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags);
 /* pipe.c */
 long sys_pipe(uaddr_t u_fds);
 long sys_pipe2(uaddr_t u_fds, int flags);
+/* epoll.c, epoll_wait.c */
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, uaddr_t u_event);
+long sys_epoll_wait(int epfd, uaddr_t u_events, int max, int timeout_ms);
+long sys_epoll_pwait(int epfd, uaddr_t u_events, int max, int timeout_ms, uaddr_t u_mask, size_t size);
+long sys_epoll_pwait2(int epfd, uaddr_t u_events, int max, uaddr_t u_ts, uaddr_t u_mask, size_t size);
+/* eventfd.c */
+long sys_eventfd(unsigned initval);
+long sys_eventfd2(unsigned initval, int flags);
+/* timerfd.c */
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, uaddr_t u_new, uaddr_t u_old);
+long sys_timerfd_gettime(int fd, uaddr_t u_cur);
+/* signalfd.c */
+long sys_signalfd(int fd, uaddr_t u_mask, size_t size);
+long sys_signalfd4(int fd, uaddr_t u_mask, size_t size, int flags);
 /* socket.c, socket_conn.c, socket_sys.c, socket_opt.c */
 long sys_socket(int domain, int type, int protocol);
 long sys_socketpair(int domain, int type, int protocol, uaddr_t u_sv);

@@ -157,6 +157,9 @@ long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
         return -EINVAL;
     if (S_ISDIR(f->inode->mode))
         return -EISDIR;
+    if (f->ops->fallocate)
+        return off > INT64_MAX - len ? -EFBIG
+                                     : f->ops->fallocate(f, mode, (uint64_t)off, (uint64_t)len);
     if (!inode_is_tmpfs_reg(f->inode))
         return -ENODEV;
     if (mode & ~FALLOC_FL_KEEP_SIZE)

@@ -116,10 +116,23 @@ long sys_setrlimit(unsigned res, uaddr_t u_rlim)
     return sys_prlimit64(0, res, u_rlim, uaddr(0));
 }
 
+/* Every task may run on every CPU (no pinning yet): the mask is all of
+ * them, and setaffinity accepts any mask that names one of them. */
+static uint64_t cpus_online_mask(void)
+{
+    unsigned n = core_cpu_count();
+    return n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+static bool affinity_target_ok(int pid)
+{
+    return pid == 0 || thread_find(pid) != NULL;
+}
+
 long sys_sched_getaffinity(int pid, unsigned len, uaddr_t u_mask)
 {
-    uint64_t mask = 1; /* one CPU: the one thread runs on CPU 0 */
-    if (pid != 0 && pid != 1)
+    uint64_t mask = cpus_online_mask();
+    if (pid < 0 || !affinity_target_ok(pid))
         return -ESRCH;
     if (len < sizeof(mask) || (len & (sizeof(mask) - 1)))
         return -EINVAL;
@@ -129,22 +142,23 @@ long sys_sched_getaffinity(int pid, unsigned len, uaddr_t u_mask)
 long sys_sched_setaffinity(int pid, unsigned len, uaddr_t u_mask)
 {
     uint64_t mask = 0;
-    if (pid != 0 && pid != 1)
+    if (pid < 0 || !affinity_target_ok(pid))
         return -ESRCH;
     if (core_copy_from_user(&mask, u_mask, len < sizeof(mask) ? len : sizeof(mask)))
         return -EFAULT;
-    return mask & 1 ? 0 : -EINVAL;
+    return mask & cpus_online_mask() ? 0 : -EINVAL;
 }
 
 long sys_sched_yield(void)
 {
+    core_yield();
     return 0;
 }
 
 long sys_getcpu(uaddr_t u_cpu, uaddr_t u_node, uaddr_t u_cache)
 {
-    unsigned zero = 0;
-    if (u_cpu.addr && core_copy_to_user(u_cpu, &zero, sizeof(zero)))
+    unsigned cpu = core_cpu_current(), zero = 0;
+    if (u_cpu.addr && core_copy_to_user(u_cpu, &cpu, sizeof(cpu)))
         return -EFAULT;
     if (u_node.addr && core_copy_to_user(u_node, &zero, sizeof(zero)))
         return -EFAULT;

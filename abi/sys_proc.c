@@ -3,10 +3,7 @@
  *
  * The first process is pid 1, its own process group and session, with
  * parent 0, running as root. Credentials are stored so the set*id
- * calls behave (root may set any id). futex has no other thread to wait
- * for: a wait whose value matches can only end by timeout, and without a
- * timeout it returns EINTR (a spurious wakeup the caller must handle)
- * rather than sleeping forever on a wakeup that cannot come.
+ * calls behave (root may set any id).
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -19,7 +16,7 @@
 #include <asm/prctl.h>
 
 long sys_getpid(void) { return abi_proc->pid; }
-long sys_gettid(void) { return abi_proc->pid; }
+long sys_gettid(void) { return abi_thread->tid; }
 long sys_getppid(void) { return abi_proc->parent ? abi_proc->parent->pid : 0; }
 long sys_getuid(void) { return abi_proc->ruid; }
 long sys_geteuid(void) { return abi_proc->euid; }
@@ -198,27 +195,8 @@ long sys_setfsgid(uint32_t id)
 
 long sys_set_tid_address(uaddr_t u_tidptr)
 {
-    abi_proc->clear_child_tid = u_tidptr.addr;
-    return 1;
-}
-
-long sys_set_robust_list(uaddr_t u_head, size_t len)
-{
-    if (len != 24) /* sizeof(struct robust_list_head) */
-        return -EINVAL;
-    abi_proc->robust_list = u_head.addr;
-    abi_proc->robust_len = len;
-    return 0;
-}
-
-long sys_get_robust_list(int pid, uaddr_t u_head, uaddr_t u_len)
-{
-    if (pid != 0 && pid != 1)
-        return -ESRCH;
-    if (core_copy_to_user(u_head, &abi_proc->robust_list, 8) ||
-        core_copy_to_user(u_len, &abi_proc->robust_len, 8))
-        return -EFAULT;
-    return 0;
+    abi_thread->clear_child_tid = u_tidptr.addr;
+    return abi_thread->tid;
 }
 
 /* The FS and GS bases: any user address (below TASK_SIZE_MAX, which is
@@ -276,61 +254,3 @@ long sys_prctl(int option, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
         return -EINVAL;
     }
 }
-
-static long futex_wait(uaddr_t u_addr, uint32_t val, uaddr_t u_timeout, bool abs_time,
-                       bool realtime)
-{
-    uint32_t cur;
-    struct __kernel_timespec ts;
-    if (u_timeout.addr) {
-        if (core_copy_from_user(&ts, u_timeout, sizeof(ts)))
-            return -EFAULT;
-        if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
-            return -EINVAL;
-    }
-    if (core_copy_from_user(&cur, u_addr, sizeof(cur)))
-        return -EFAULT;
-    if (cur != val)
-        return -EAGAIN;
-    if (!u_timeout.addr)
-        return -EINTR; /* no other thread can ever wake us */
-    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-    if (abs_time) {
-        uint64_t now = realtime ? core_time_realtime_ns() : core_time_monotonic_ns();
-        ns = ns > now ? ns - now : 0;
-    }
-    uint64_t end = core_time_monotonic_ns() + ns;
-    while (ns && core_sleep(end, true) != -ETIMEDOUT)
-        if (signal_pending())
-            return -ERESTARTSYS;
-    return -ETIMEDOUT;
-}
-
-long sys_futex(uaddr_t u_addr, int op, uint32_t val, uaddr_t u_timeout,
-               uaddr_t u_addr2, uint32_t val3)
-{
-    int cmd = op & FUTEX_CMD_MASK;
-    bool rt = op & FUTEX_CLOCK_REALTIME;
-    uint32_t cur;
-    if (u_addr.addr % 4)
-        return -EINVAL;
-    switch (cmd) {
-    case FUTEX_WAIT:
-        return futex_wait(u_addr, val, u_timeout, false, rt);
-    case FUTEX_WAIT_BITSET:
-        return val3 ? futex_wait(u_addr, val, u_timeout, true, rt) : -EINVAL;
-    case FUTEX_WAKE:
-        return 0; /* nobody waits */
-    case FUTEX_WAKE_BITSET:
-        return val3 ? 0 : -EINVAL;
-    case FUTEX_REQUEUE:
-        return 0;
-    case FUTEX_CMP_REQUEUE:
-        if (core_copy_from_user(&cur, u_addr, sizeof(cur)))
-            return -EFAULT;
-        return cur == val3 ? 0 : -EAGAIN;
-    default:
-        return -ENOSYS;
-    }
-}
-

@@ -49,7 +49,7 @@ long sys_rt_sigaction(int sig, uaddr_t u_act, uaddr_t u_old, size_t sigsetsize)
 
 long sys_rt_sigprocmask(int how, uaddr_t u_set, uaddr_t u_old, size_t sigsetsize)
 {
-    uint64_t set = 0, old = abi_proc->sigmask;
+    uint64_t set = 0, old = abi_thread->sigmask;
     if (sigsetsize != SIGSETSIZE)
         return -EINVAL;
     if (u_set.addr) {
@@ -62,16 +62,16 @@ long sys_rt_sigprocmask(int how, uaddr_t u_set, uaddr_t u_old, size_t sigsetsize
         return -EFAULT;
     if (u_set.addr) {
         uint64_t m = how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set;
-        abi_proc->sigmask = m & ~UNBLOCKABLE;
+        abi_thread->sigmask = m & ~UNBLOCKABLE;
         if (signal_pending())
-            core_task_interrupt(abi_proc->task);
+            core_task_interrupt(abi_thread->task);
     }
     return 0;
 }
 
 long sys_rt_sigpending(uaddr_t u_set, size_t sigsetsize)
 {
-    uint64_t set = abi_proc->pending & abi_proc->sigmask;
+    uint64_t set = signal_pending_set() & abi_thread->sigmask;
     if (sigsetsize > SIGSETSIZE)
         return -EINVAL;
     return core_copy_to_user(u_set, &set, sigsetsize) ? -EFAULT : 0;
@@ -80,7 +80,7 @@ long sys_rt_sigpending(uaddr_t u_set, size_t sigsetsize)
 long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old, uint64_t sp)
 {
     struct altstack_user ss, old;
-    struct process *p = abi_proc;
+    struct thread *p = abi_thread;
     bool on = p->altstack_size && sp > p->altstack_sp && sp - p->altstack_sp <= p->altstack_size;
     memset(&old, 0, sizeof(old));
     old.sp = p->altstack_sp;
@@ -101,9 +101,9 @@ long sys_sigaltstack(uaddr_t u_ss, uaddr_t u_old, uint64_t sp)
         return -EFAULT;
     if (u_ss.addr) {
         bool off = ((uint32_t)ss.flags & ~SS_AUTODISARM_BIT) == SS_DISABLE;
-        abi_proc->altstack_sp = off ? 0 : ss.sp;
-        abi_proc->altstack_size = off ? 0 : ss.size;
-        abi_proc->altstack_flags = ss.flags & (int32_t)SS_AUTODISARM_BIT;
+        abi_thread->altstack_sp = off ? 0 : ss.sp;
+        abi_thread->altstack_size = off ? 0 : ss.size;
+        abi_thread->altstack_flags = ss.flags & (int32_t)SS_AUTODISARM_BIT;
     }
     return 0;
 }
@@ -115,8 +115,8 @@ void signals_reset_on_exec(struct process *p)
         if (a->handler != (uint64_t)(uintptr_t)SIG_IGN)
             memset(a, 0, sizeof(*a));
     }
-    p->altstack_sp = p->altstack_size = 0;
-    p->altstack_flags = 0;
+    abi_thread->altstack_sp = abi_thread->altstack_size = 0;
+    abi_thread->altstack_flags = 0;
 }
 
 /* ---- waiting for signals ---- */
@@ -130,9 +130,9 @@ long signal_mask_temporarily(uaddr_t u_mask, size_t sigsetsize)
         return -EINVAL;
     if (core_copy_from_user(&mask, u_mask, sizeof(mask)))
         return -EFAULT;
-    abi_proc->saved_sigmask = abi_proc->sigmask;
-    abi_proc->restore_sigmask = true;
-    abi_proc->sigmask = mask & ~UNBLOCKABLE;
+    abi_thread->saved_sigmask = abi_thread->sigmask;
+    abi_thread->restore_sigmask = true;
+    abi_thread->sigmask = mask & ~UNBLOCKABLE;
     return 0;
 }
 
@@ -143,7 +143,7 @@ long sys_rt_sigsuspend(uaddr_t u_mask, size_t sigsetsize)
         return err;
     while (!signal_pending())
         core_sleep(0, true);
-    core_task_interrupt(abi_proc->task);
+    core_task_interrupt(abi_thread->task);
     return -ERESTARTNOHAND;
 }
 
@@ -156,7 +156,7 @@ long sys_pause(void)
 
 long sys_rt_sigtimedwait(uaddr_t u_set, uaddr_t u_info, uaddr_t u_ts, size_t sigsetsize)
 {
-    struct process *p = abi_proc;
+    struct thread *p = abi_thread;
     uint64_t set, deadline = 0;
     struct __kernel_timespec ts;
     if (sigsetsize != SIGSETSIZE)
@@ -177,12 +177,12 @@ long sys_rt_sigtimedwait(uaddr_t u_set, uaddr_t u_info, uaddr_t u_ts, size_t sig
     long ret;
     p->sigwait_set = set;
     for (;;) {
-        uint64_t ready = p->pending & set;
+        uint64_t ready = signal_pending_set() & set;
         if (ready) {
             int sig = __builtin_ctzll(ready) + 1;
             uint8_t si[128];
             struct sig_info info;
-            signal_dequeue(p, sig, &info);
+            signal_dequeue(sig, &info);
             signal_info_fill(si, &info);
             ret = sig;
             if (u_info.addr && core_copy_to_user(u_info, si, sizeof(si)))
@@ -222,11 +222,17 @@ static long send_checked(struct process *p, int sig, const struct sig_info *info
     return 0;
 }
 
-/* tkill and tgkill: SI_TKILL from us */
-static long send_tkill(struct process *p, int sig)
+/* tkill and tgkill: SI_TKILL from us, to one thread (of process tgid,
+ * unless tgid is 0) */
+static long send_tkill(int tgid, int tid, int sig)
 {
     struct sig_info info = {.code = SI_TKILL, .pid = abi_proc->pid, .uid = abi_proc->ruid};
-    return send_checked(p, sig, &info);
+    struct thread *t = thread_find(tid);
+    if (!t || (tgid && t->proc->pid != tgid))
+        return -ESRCH;
+    if (sig_bad(sig))
+        return -EINVAL;
+    return sig ? signal_send_thread(t, sig, &info) : 0;
 }
 
 static long send_group(int pgid, int sig)
@@ -267,21 +273,20 @@ long sys_tgkill(int tgid, int tid, int sig)
 {
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    if (tgid != tid) /* one thread per process */
-        return -ESRCH;
-    return send_tkill(proc_find(tid), sig);
+    return send_tkill(tgid, tid, sig);
 }
 
 long sys_tkill(int tid, int sig)
 {
     if (tid <= 0)
         return -EINVAL;
-    return send_tkill(proc_find(tid), sig);
+    return send_tkill(0, tid, sig);
 }
 
 /* rt_sigqueueinfo/rt_tgsigqueueinfo: the caller's siginfo, but only to
  * itself may it claim SI_USER, SI_TKILL or a kernel code (>= 0). */
-static long queue_info(struct process *p, int pid, int sig, uaddr_t u_info)
+static long queue_info(struct process *p, struct thread *t, int pid, int sig,
+                       uaddr_t u_info)
 {
     uint8_t raw[128];
     if (core_copy_from_user(raw, u_info, sizeof(raw)))
@@ -297,21 +302,27 @@ static long queue_info(struct process *p, int pid, int sig, uaddr_t u_info)
     info.code = code;
     info.pid = ids[0];
     info.uid = (uint32_t)ids[1];
+    if (t) {
+        if (sig_bad(sig))
+            return -EINVAL;
+        return sig ? signal_send_thread(t, sig, &info) : 0;
+    }
     return send_checked(p, sig, &info);
 }
 
 long sys_rt_sigqueueinfo(int pid, int sig, uaddr_t u_info)
 {
-    return queue_info(pid > 0 ? proc_find(pid) : NULL, pid, sig, u_info);
+    return queue_info(pid > 0 ? proc_find(pid) : NULL, NULL, pid, sig, u_info);
 }
 
 long sys_rt_tgsigqueueinfo(int tgid, int tid, int sig, uaddr_t u_info)
 {
     if (tgid <= 0 || tid <= 0)
         return -EINVAL;
-    if (tgid != tid) /* one thread per process */
+    struct thread *t = thread_find(tid);
+    if (!t || t->proc->pid != tgid)
         return -ESRCH;
-    return queue_info(proc_find(tid), tgid, sig, u_info);
+    return queue_info(t->proc, t, tgid, sig, u_info);
 }
 
 /* ---- ITIMER_REAL and alarm ---- */

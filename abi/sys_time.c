@@ -173,7 +173,7 @@ long sys_times(uaddr_t u_buf)
     uint64_t ticks = core_time_monotonic_ns() / (NSEC / 100);
     if (u_buf.addr) {
         uint64_t u, s;
-        core_task_times(abi_proc->task, &u, &s);
+        proc_times(abi_proc, &u, &s);
         struct tms t = {(long)(u / (NSEC / 100)), (long)(s / (NSEC / 100)),
                         (long)(abi_proc->cutime_ns / (NSEC / 100)),
                         (long)(abi_proc->cstime_ns / (NSEC / 100))};
@@ -199,8 +199,10 @@ long sys_getrusage(int who, uaddr_t u_ru)
     if (who == RUSAGE_CHILDREN) {
         u = abi_proc->cutime_ns;
         s = abi_proc->cstime_ns;
+    } else if (who == RUSAGE_THREAD) {
+        core_task_times(abi_thread->task, &u, &s);
     } else {
-        core_task_times(abi_proc->task, &u, &s);
+        proc_times(abi_proc, &u, &s);
     }
     ns_timeval(u, &ru.ru_utime);
     ns_timeval(s, &ru.ru_stime);

@@ -74,7 +74,7 @@ void trap_handler(int vector, uint64_t err, uint64_t addr, struct core_uregs *re
     core_log("mica: pid %d (%s) %s at rip %#llx addr %#llx (vector %d, error %#llx)\n",
              abi_proc->pid, abi_proc->comm, signal_name(sig), (unsigned long long)regs->rip,
              (unsigned long long)addr, vector, (unsigned long long)err);
-    abi_proc->trap_nr = vector;
-    abi_proc->trap_err = vector == 14 ? err | 4 : err; /* Linux adds X86_PF_USER */
+    abi_thread->trap_nr = vector;
+    abi_thread->trap_err = vector == 14 ? err | 4 : err; /* Linux adds X86_PF_USER */
     signal_force(sig, code, vector == 14 ? addr : regs->rip);
 }

@@ -401,6 +401,9 @@ static long virtiofs_getdents(struct file *f, uaddr_t u_buf, size_t len)
 
 const struct file_ops virtiofs_reg_ops = {
     .read = virtiofs_read,
+    .write = virtiofs_write,
+    .fsync = virtiofs_fsync,
+    .fallocate = virtiofs_fallocate,
     .open = virtiofs_open,
     .release = virtiofs_release,
     .seekable = true,
@@ -410,5 +413,6 @@ const struct file_ops virtiofs_dir_ops = {
     .getdents = virtiofs_getdents,
     .open = virtiofs_opendir,
     .release = virtiofs_releasedir,
+    .fsync = virtiofs_fsync,
     .seekable = true,
 };

@@ -6,6 +6,8 @@
 GUEST_CORE_SRCS = \
 	guest/core/arch/x86_64/entry.S \
 	guest/core/arch/x86_64/boot.S \
+	guest/core/arch/x86_64/ap_boot.S \
+	guest/core/arch/x86_64/smp.c \
 	guest/core/arch/x86_64/uaccess.S \
 	guest/core/arch/x86_64/cpu.c \
 	guest/core/arch/x86_64/platform_ring0.c \

@@ -177,7 +177,8 @@ static void cmdline_add_mounts(struct strbuf *sb, const struct cmdline_spec *spe
 
     for (i = 0; i < spec->nr_shares; i++) {
         cmdline_share_tag(tag, i);
-        if (asprintf(&val, "%s," MICA_CMDLINE_MOUNT_RO ",%s", tag,
+        if (asprintf(&val, "%s,%s,%s", tag, spec->shares[i].rw ?
+                     MICA_CMDLINE_MOUNT_RW : MICA_CMDLINE_MOUNT_RO,
                      spec->shares[i].guest) < 0) {
             sb->oom = 1;
             return;
@@ -199,6 +200,11 @@ int cmdline_build(const struct cmdline_spec *spec, char **out,
     cmdline_add_env(&sb, spec);
     if (spec->verbose)
         sb_word(&sb, MICA_CMDLINE_VERBOSE, NULL);
+    if (spec->cpus > 1) {
+        char n[16];
+        snprintf(n, sizeof(n), "%u", spec->cpus);
+        sb_word(&sb, MICA_CMDLINE_CPUS, n);
+    }
     cmdline_add_clock_seed(&sb, spec);
     cmdline_add_mounts(&sb, spec);
     sb_word(&sb, MICA_CMDLINE_CWD, spec->cwd ? spec->cwd : "/");

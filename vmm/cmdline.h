@@ -18,6 +18,7 @@ struct cmdline_spec {
     size_t nr_user_env;
     const char *term;        /* host $TERM or NULL */
     int verbose;
+    unsigned cpus;           /* mica.cpus=, if more than 1 */
     int tty;                 /* -t: mica.tty */
     unsigned rows, cols;     /* with tty: mica.winsize=, if both are > 0 */
     const struct mica_share *shares; /* mica.mount=, tags mica0.. */

@@ -1,7 +1,8 @@
 /* mica VMM: check that a program is an x86-64 Linux ELF executable.
  *
  * The ELF identification is read by hand first, so a text file, a script
- * or a file cut short inside the header gets a precise reason; libelf then
+ * (and its interpreter) or a file cut short inside the header gets a
+ * precise reason; libelf then
  * reads the headers, and every program header must lie inside the file.
  */
 #define _GNU_SOURCE
@@ -13,6 +14,9 @@
 #include <unistd.h>
 
 #include "elfinfo.h"
+
+/* Enough for an ELF header and a #! line (Linux reads 256 bytes) */
+#define ELFINFO_HEAD 256
 
 static int elfinfo_fail(struct mica_error *err, const char *path,
                         const char *reason)
@@ -31,13 +35,43 @@ static int elfinfo_looks_text(const unsigned char *buf, size_t len)
     return 1;
 }
 
+/* "#!INTERP [ARG]": mica runs ELF programs only, but say what the
+ * shell would about the interpreter (bash: "bad interpreter"), and how
+ * to run the script instead. */
+static int elfinfo_script(const unsigned char *buf, size_t len,
+                          const char *path, struct mica_error *err)
+{
+    char interp[ELFINFO_HEAD];
+    size_t i = 2, n = 0;
+
+    while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
+        i++;
+    while (i < len && n + 1 < sizeof(interp) && buf[i] != ' ' &&
+           buf[i] != '\t' && buf[i] != '\n' && buf[i] != '\0')
+        interp[n++] = (char)buf[i++];
+    interp[n] = '\0';
+    if (i == len)
+        return elfinfo_fail(err, path, "a script whose #! line is too long "
+                                       "(mica runs ELF programs only)");
+    if (n == 0)
+        return elfinfo_fail(err, path, "a script without an interpreter on "
+                                       "its #! line");
+    if (access(interp, F_OK) < 0) {
+        mica_error_set(err, ENOENT, "%s: %s: bad interpreter: %s", path,
+                       interp, strerror(errno));
+        return mica_error_status(err, MICA_STATUS_NOEXEC);
+    }
+    mica_error_set(err, ENOEXEC, "%s: a script, not an ELF program: run its "
+                   "interpreter (mica run %s %s)", path, interp, path);
+    return mica_error_status(err, MICA_STATUS_NOEXEC);
+}
+
 /* Classify the first bytes of the file. */
 static int elfinfo_check_ident(const unsigned char *buf, size_t len,
                                const char *path, struct mica_error *err)
 {
     if (len >= 2 && buf[0] == '#' && buf[1] == '!')
-        return elfinfo_fail(err, path, "not an ELF executable (a script? "
-                                       "run its interpreter instead)");
+        return elfinfo_script(buf, len, path, err);
     if (len < SELFMAG || memcmp(buf, ELFMAG, SELFMAG) != 0) {
         if (len == 0)
             return elfinfo_fail(err, path, "not an ELF executable (empty file)");
@@ -129,7 +163,7 @@ out:
 int elfinfo_check_fd(int fd, const char *path, struct elfinfo *info,
                      struct mica_error *err)
 {
-    unsigned char buf[sizeof(Elf64_Ehdr)];
+    unsigned char buf[ELFINFO_HEAD];
     struct stat st;
     ssize_t len;
 

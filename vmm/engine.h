@@ -24,7 +24,13 @@ struct vm_config {
     int tty_fd;      /* -t: the host terminal (in raw mode), else -1 */
     int tty_crlf;    /* -t and stderr is a terminal: mica's own text there
                       * needs "\r\n" */
+    int64_t deadline_ms; /* --timeout: engine_now_ms() at which the VM
+                          * ends with status 124, or 0 */
+    int *timed_out;      /* set to 1 when the deadline ended the run */
 };
+
+/* MICA_STATUS_TIMEOUT, as timeout(1) */
+#define MICA_STATUS_TIMEOUT 124
 
 /* Each engine runs the VM to its end and sets *status to what mica exits
  * with (the program's status, 128+N for a forwarded signal N, 125 for a
@@ -37,6 +43,16 @@ int engine_kvm_run(const struct vm_config *cfg, int *status,
 /* Can the KVM engine work here? 0, or an error whose message is the
  * reason ("/dev/kvm: No such file or directory"). */
 int engine_kvm_probe(struct mica_error *err);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+int64_t engine_now_ms(void);
+
+/* A poll timeout: wait_ms (-1: forever) cut down to what is left until
+ * the --timeout deadline. */
+int engine_poll_ms(const struct vm_config *cfg, int wait_ms);
+
+/* Has the --timeout deadline passed? */
+int engine_deadline_passed(const struct vm_config *cfg);
 
 /* Block SIGINT/SIGTERM/SIGHUP (and SIGWINCH if winch) and return a
  * signalfd for them; *old gets the previous mask (a child restores it

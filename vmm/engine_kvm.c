@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kvm_int.h"
+#include "privs.h"
 
 int engine_kvm_probe(struct mica_error *err)
 {
@@ -77,6 +78,12 @@ static int kvm_vm_stop_once(struct kvm_vm *vm, int status,
 void kvm_vm_stop(struct kvm_vm *vm, int status)
 {
     kvm_vm_stop_once(vm, status, NULL);
+}
+
+void kvm_vm_timeout(struct kvm_vm *vm)
+{
+    if (kvm_vm_stop_once(vm, MICA_STATUS_TIMEOUT, NULL))
+        vm->timed_out = 1;
 }
 
 void kvm_vm_fail(struct kvm_vm *vm, const struct mica_error *err)
@@ -142,6 +149,8 @@ static int kvm_result(struct kvm_vm *vm, int *status, struct mica_error *err)
         *err = vm->cm.err;
         return mica_error_status(err, MICA_STATUS_ERROR);
     }
+    if (vm->timed_out)
+        *vm->cfg->timed_out = 1;
     *status = vm->status;
     return 0;
 }
@@ -159,6 +168,8 @@ int engine_kvm_run(const struct vm_config *cfg, int *status,
         rc = kvm_vcpu_setup(&vm, err);
     if (rc == 0)
         rc = kvm_kick_register(&vm, err);
+    if (rc == 0) /* /dev/kvm is an open fd now: no capability is needed */
+        rc = privs_drop(err);
     if (rc == 0)
         rc = kvm_loop_run(&vm, err);
     if (rc == 0)

@@ -24,6 +24,7 @@
 #include "cmdline.h"
 #include "engine.h"
 #include "engine_qemu.h"
+#include "privs.h"
 #include "sandbox.h"
 
 static int qemu_memfd(const char *name, const void *data, size_t len,
@@ -57,6 +58,8 @@ static void qemu_vm_release(struct qemu_vm *q)
         qemu_virtiofs_stop(&q->vfs[i]); /* after QEMU: it is its client */
     qemu_close(&q->kernel_fd);
     qemu_close(&q->initrd_fd);
+    qemu_close(&q->go_fd);
+    qemu_close(&q->exec_fd);
     qemu_ring_destroy(&q->ring);
     free(q->cmdline);
     for (i = 0; i < 2; i++) {
@@ -79,8 +82,9 @@ static int qemu_vm_shares(struct qemu_vm *q, struct mica_error *err)
         cmdline_share_tag(tag, i);
         rc = qemu_virtiofs_share(&q->vfs[1 + i], (unsigned)(1 + i),
                                  cfg->shares[i].host, tag,
-                                 cfg->shares[i].filter ?
-                                 VFSD_FILTER_WORLD_READABLE : 0, err);
+                                 (cfg->shares[i].filter ?
+                                  VFSD_FILTER_WORLD_READABLE : 0) |
+                                 (cfg->shares[i].rw ? VFSD_WRITABLE : 0), err);
     }
     return rc;
 }
@@ -93,7 +97,7 @@ static int qemu_vm_prepare(struct qemu_vm *q, const struct vm_config *cfg,
     if (cfg->nr_shares > MICA_SHARES_MAX)
         return mica_error_set(err, E2BIG, "too many shares");
     memset(q, 0, sizeof(*q));
-    q->kernel_fd = q->initrd_fd = -1;
+    q->kernel_fd = q->initrd_fd = q->go_fd = q->exec_fd = -1;
     q->in_pipe[0] = q->in_pipe[1] = q->out_pipe[0] = q->out_pipe[1] = -1;
     q->err_pipe[0] = q->err_pipe[1] = -1;
     q->pid = -1;
@@ -176,6 +180,11 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
         *status = 128 + q->signo;
         return 0;
     }
+    if (q->timed_out) {
+        *q->cfg->timed_out = 1;
+        *status = MICA_STATUS_TIMEOUT;
+        return 0;
+    }
     if (q->cm.failed) {
         *err = q->cm.err;
         return mica_error_status(err, MICA_STATUS_ERROR);
@@ -197,24 +206,42 @@ static int qemu_result(struct qemu_vm *q, int *status, struct mica_error *err)
                           tail);
 }
 
+/* mica's filter, before QEMU runs any guest code. */
+static int qemu_sandbox(const struct qemu_vm *q, struct mica_error *err)
+{
+    struct sandbox_qemu s = { .tty_fd = q->cfg->tty_fd };
+    int i;
+
+    s.pids[s.nr_pids++] = q->pid;
+    for (i = 0; i < QEMU_VFS_MAX; i++) {
+        if (q->vfs[i].srv != NULL) /* 1: serving, 2: writing too */
+            s.vfs_server |= q->vfs[i].writable ? 3 : 1;
+        if (q->vfs[i].pid > 0 && s.nr_pids < SANDBOX_PIDS_MAX)
+            s.pids[s.nr_pids++] = q->vfs[i].pid;
+    }
+    return sandbox_enter_qemu_loop(&s, err);
+}
+
 int engine_qemu_run(const struct vm_config *cfg, int *status,
                     struct mica_error *err)
 {
     size_t len = strlen(cfg->cmdline);
     struct qemu_vm q;
-    int rc, i, serving = 0;
+    int rc;
 
     if (len >= QEMU_CMDLINE_MAX) /* -append is one exec argument */
         return mica_error_set(err, E2BIG, "arguments and environment are too "
                               "long for the QEMU engine (%zu bytes encoded, "
                               "at most %u)", len, QEMU_CMDLINE_MAX - 1);
     rc = qemu_vm_prepare(&q, cfg, err);
+    if (rc == 0) /* after virtiofsd (the test hook) started: it needs root */
+        rc = privs_drop(err);
     if (rc == 0)
         rc = qemu_spawn(&q, err);
-    for (i = 0; i < QEMU_VFS_MAX; i++)
-        serving |= q.vfs[i].srv != NULL;
+    if (rc == 0 && !cfg->opts->seccomp_off)
+        rc = qemu_sandbox(&q, err);
     if (rc == 0)
-        rc = sandbox_enter_qemu_loop(cfg->tty_fd, serving, err);
+        rc = qemu_spawn_go(&q, err);
     if (rc == 0)
         rc = qemu_loop(&q, err);
     if (rc == 0)

@@ -23,6 +23,7 @@ struct qemu_virtiofs {
     unsigned idx;         /* slot: names the socket and the chardev */
     pid_t pid;
     struct vfsd *srv;     /* mica's server, or NULL for virtiofsd */
+    int writable;         /* srv writes through (VFSD_WRITABLE) */
     int listen_fd;        /* until QEMU connects */
     int vu_up;            /* vu serves the connection */
     struct vhost_user vu;
@@ -41,8 +42,10 @@ struct qemu_vm {
     int out_pipe[2];                /* QEMU stdout (guest COM1 TX) -> mica */
     int err_pipe[2];                /* QEMU stderr -> mica */
     pid_t pid;
+    int go_fd, exec_fd;             /* the child waits for go, then execs */
     int wstatus;
     int signo;                      /* forwarded signal that ended the run */
+    int timed_out;                  /* --timeout ended the run */
     struct conmux cm;
     struct qemu_ring ring;          /* console rings in shared guest RAM */
     char *cmdline;                  /* the VM's, plus mica.ring= */
@@ -51,7 +54,10 @@ struct qemu_vm {
     struct qemu_virtiofs vfs[QEMU_VFS_MAX];
 };
 
+/* Fork the child that will be QEMU; it waits for qemu_spawn_go, which
+ * lets it exec and reports an exec failure. */
 int qemu_spawn(struct qemu_vm *q, struct mica_error *err);
+int qemu_spawn_go(struct qemu_vm *q, struct mica_error *err);
 int qemu_loop(struct qemu_vm *q, struct mica_error *err);
 int qemu_virtiofs_start(struct qemu_virtiofs *v, int verbose,
                         struct mica_error *err);

@@ -41,6 +41,9 @@ struct kvm_vm {
     int failed;                 /* err holds a mica failure */
     struct mica_error err;
     int watchdog_fired;
+    int timed_out;              /* --timeout stopped the VM */
+    int64_t start_ms;           /* engine_now_ms() when the loop began */
+    pthread_barrier_t gate;     /* both threads' seccomp filters are on */
 };
 
 /* The only way a guest-physical range becomes a host pointer: NULL unless
@@ -78,5 +81,7 @@ void kvm_guest_fault(struct kvm_vm *vm, const char *fmt, ...)
 /* Record a failure that is mica's own or the platform's (status 125). */
 void kvm_vm_fail(struct kvm_vm *vm, const struct mica_error *err);
 int kvm_vm_is_stopped(struct kvm_vm *vm);
+/* --timeout ran out: stop with status 124, unless the VM already ended. */
+void kvm_vm_timeout(struct kvm_vm *vm);
 
 #endif

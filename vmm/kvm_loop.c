@@ -7,7 +7,8 @@
  * rings, answers a pending stdin request whenever mica's stdin becomes
  * readable (a guest that sent STDIN_REQ with a plain kick runs on
  * meanwhile), forwards SIGINT/SIGTERM/SIGHUP, sends the window size on
- * SIGWINCH (-t) and runs the boot watchdog. Either thread stops
+ * SIGWINCH (-t), runs the boot watchdog and ends the run when --timeout
+ * runs out (status 124). Either thread stops
  * the VM through kvm_vm_stop/kvm_guest_fault, which kick the vCPU out of
  * KVM_RUN with a signal (KVM_CAP_IMMEDIATE_EXIT closes the race).
  */
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "kvm_int.h"
+#include "sandbox.h"
 
 #define KVM_STOP_RETRY_MS 100
 
@@ -206,12 +208,27 @@ static void kvm_vcpu_interrupted(struct kvm_vm *vm)
     vm->run->immediate_exit = 0;
 }
 
+/* Each thread loads its own seccomp filter (sandbox_kvm.c): this one
+ * first, then the device thread; only then does the guest run. */
+static void kvm_vcpu_sandbox(struct kvm_vm *vm)
+{
+    struct mica_error e;
+
+    mica_error_init(&e);
+    if (!vm->cfg->opts->seccomp_off &&
+        sandbox_enter_kvm_vcpu(vm->vcpu_fd, &e) < 0)
+        kvm_vm_fail(vm, &e);
+    pthread_barrier_wait(&vm->gate); /* this thread's filter is on */
+    pthread_barrier_wait(&vm->gate); /* and the device thread's */
+}
+
 static void *kvm_vcpu_thread(void *opaque)
 {
     struct kvm_vm *vm = opaque;
     struct mica_error e;
     uint64_t one = 1;
 
+    kvm_vcpu_sandbox(vm);
     while (!kvm_vm_is_stopped(vm)) {
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) == 0) {
             kvm_exit_dispatch(vm);
@@ -245,6 +262,7 @@ void kvm_vcpu_kick(struct kvm_vm *vm)
 
 static int kvm_loop_start(struct kvm_vm *vm, struct mica_error *err)
 {
+    struct mica_error e;
     struct sigaction sa;
     int rc;
 
@@ -255,33 +273,42 @@ static int kvm_loop_start(struct kvm_vm *vm, struct mica_error *err)
         return mica_error_sys(err, errno, "sigaction");
     conmux_init(&vm->cm, vm->cfg->opts->verbose, kvm_console_send, vm);
     engine_conmux_setup(&vm->cm, vm->cfg);
-    rc = pthread_create(&vm->vcpu_thread, NULL, kvm_vcpu_thread, vm);
+    rc = pthread_barrier_init(&vm->gate, NULL, 2);
     if (rc != 0)
+        return mica_error_sys(err, rc, "pthread_barrier_init");
+    rc = pthread_create(&vm->vcpu_thread, NULL, kvm_vcpu_thread, vm);
+    if (rc != 0) {
+        pthread_barrier_destroy(&vm->gate);
         return mica_error_sys(err, rc, "cannot start the vCPU thread");
+    }
     vm->vcpu_started = 1;
+    pthread_barrier_wait(&vm->gate); /* the vCPU thread's filter is on */
+    mica_error_init(&e);
+    if (!vm->cfg->opts->seccomp_off &&
+        sandbox_enter_kvm_main(vm->cfg->tty_fd, &e) < 0)
+        kvm_vm_fail(vm, &e); /* the vCPU thread sees it and ends */
+    pthread_barrier_wait(&vm->gate);
     return 0;
 }
 
-static int64_t kvm_now_ms(void)
+static int kvm_watchdog_armed(struct kvm_vm *vm)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return vm->cm.nr_records == 0 && vm->cm.have == 0 && !vm->watchdog_fired;
 }
 
 /* Poll timeout: the watchdog's remaining time until the first record,
- * then forever; once stopping, short retries until the vCPU is out. */
-static int kvm_loop_timeout(struct kvm_vm *vm, int64_t start)
+ * then forever, either cut down to the --timeout deadline; once
+ * stopping, short retries until the vCPU is out. */
+static int kvm_loop_timeout(struct kvm_vm *vm)
 {
     int64_t left;
 
     if (kvm_vm_is_stopped(vm))
         return KVM_STOP_RETRY_MS;
-    if (vm->cm.nr_records > 0 || vm->cm.have > 0 || vm->watchdog_fired)
-        return -1;
-    left = start + KVM_WATCHDOG_MS - kvm_now_ms();
-    return left > 0 ? (int)left : 0;
+    if (!kvm_watchdog_armed(vm))
+        return engine_poll_ms(vm->cfg, -1);
+    left = vm->start_ms + KVM_WATCHDOG_MS - engine_now_ms();
+    return engine_poll_ms(vm->cfg, left > 0 ? (int)left : 0);
 }
 
 /* SIGWINCH (-t): the new window size into the in-ring. */
@@ -316,7 +343,10 @@ static void kvm_loop_events(struct kvm_vm *vm, struct pollfd *p, int n)
         kvm_stdin_try(vm); /* an asynchronous STDIN_REQ (console.h) */
     if (n == 0 && kvm_vm_is_stopped(vm))
         kvm_vcpu_kick(vm); /* it may have missed the first kick */
-    else if (n == 0 && !vm->watchdog_fired) {
+    else if (n == 0 && engine_deadline_passed(vm->cfg))
+        kvm_vm_timeout(vm);
+    else if (n == 0 && kvm_watchdog_armed(vm) &&
+             engine_now_ms() >= vm->start_ms + KVM_WATCHDOG_MS) {
         vm->watchdog_fired = 1;
         kvm_vcpu_kick(vm);
     }
@@ -325,9 +355,9 @@ static void kvm_loop_events(struct kvm_vm *vm, struct pollfd *p, int n)
 int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
 {
     struct pollfd p[KVM_PFD_COUNT];
-    int64_t start = kvm_now_ms();
     int n, rc;
 
+    vm->start_ms = engine_now_ms();
     rc = kvm_loop_start(vm, err);
     if (rc < 0)
         return rc;
@@ -338,7 +368,7 @@ int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
         /* stdin only while a request waits: mica never reads ahead */
         p[KVM_PFD_IN] = (struct pollfd){ .events = POLLIN,
             .fd = kvm_stdin_pending(vm) ? vm->cm.in_fd : -1 };
-        n = poll(p, KVM_PFD_COUNT, kvm_loop_timeout(vm, start));
+        n = poll(p, KVM_PFD_COUNT, kvm_loop_timeout(vm));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 || (p[2].revents & POLLIN))
@@ -346,6 +376,7 @@ int kvm_loop_run(struct kvm_vm *vm, struct mica_error *err)
         kvm_loop_events(vm, p, n);
     }
     pthread_join(vm->vcpu_thread, NULL);
+    pthread_barrier_destroy(&vm->gate);
     vm->vcpu_started = 0;
     if (!vm->failed)
         kvm_console_drain(vm); /* whatever the guest wrote last */

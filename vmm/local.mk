@@ -14,6 +14,7 @@ vmm_libmica_a_SOURCES = \
 	vmm/conmux.c vmm/conmux.h \
 	vmm/term.c vmm/term.h \
 	vmm/engine.c vmm/engine.h vmm/sandbox.c vmm/sandbox.h \
+	vmm/sandbox_int.h vmm/sandbox_kvm.c vmm/privs.c vmm/privs.h \
 	vmm/engine_qemu.c vmm/engine_qemu.h vmm/qemu_spawn.c vmm/qemu_loop.c \
 	vmm/qemu_virtiofs.c vmm/qemu_vfsd.c \
 	vmm/qemu_ring.c vmm/qemu_ring.h \

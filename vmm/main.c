@@ -49,6 +49,10 @@ static int main_run(int argc, char **argv)
         options_free(&opts);
         return 0;
     }
+    if (opts.seccomp_off)
+        fprintf(stderr, "mica: WARNING: --seccomp=off: mica runs WITHOUT its "
+                "seccomp sandbox; a guest that breaks into mica meets no "
+                "second wall (for debugging only)\n");
     rc = run_prepare(&r, &opts, &err);
     if (rc == 0 && r.notice[0])
         fprintf(stderr, "mica: %s\n", r.notice);
@@ -57,6 +61,9 @@ static int main_run(int argc, char **argv)
     if (rc == 0)
         rc = run_execute(&r, &status, &err);
     run_release(&r);
+    if (rc == 0 && r.timed_out && opts.verbose) /* timeout(1) says nothing */
+        fprintf(stderr, "mica: --timeout: the VM ran out of time and was "
+                "stopped\n");
     options_free(&opts);
     return rc < 0 ? main_fail(&err) : status;
 }

@@ -25,11 +25,12 @@ const char options_run_usage[] =
     "                         be one; it is in raw mode while the VM runs\n"
     "  -e, --env NAME=VALUE   set an environment variable in the guest\n"
     "  -e, --env NAME         copy NAME from mica's environment (if set)\n"
-    "  -V, --volume HOST[:GUEST][:ro]\n"
+    "  -V, --volume HOST[:GUEST][:ro|:rw]\n"
     "                         share host directory HOST at GUEST (default:\n"
-    "                         the same path), read-only: the guest may write,\n"
-    "                         but its changes vanish with the VM (qemu engine;\n"
-    "                         repeatable, at most 6; :rw is not supported yet)\n"
+    "                         the same path); :ro (default): the guest may\n"
+    "                         write, but its changes vanish with the VM; :rw:\n"
+    "                         changes are written to HOST (qemu engine;\n"
+    "                         repeatable, at most 6)\n"
     "  -w, --workdir DIR      the program's working directory in the guest\n"
     "                         (absolute; made if missing; default: the\n"
     "                         current directory with the host root, else /)\n"
@@ -38,22 +39,31 @@ const char options_run_usage[] =
     "                         and the current directory, read-only with a\n"
     "                         private overlay (default with the qemu engine)\n"
     "      --no-host-root     only the program (default with the kvm engine)\n"
+    "      --root DIR         DIR is the guest's root, read-only with a\n"
+    "                         private overlay; PROGRAM is found in it (qemu\n"
+    "                         engine; instead of the host root)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
     "                         16M..64G)\n"
-    "      --cpus N           number of vCPUs (only 1 for now)\n"
+    "      --cpus N           number of vCPUs, 1..64 (default 1; more than\n"
+    "                         one needs the QEMU engine for now)\n"
     "      --kernel FILE      boot FILE instead of the built-in kernel\n"
     "      --engine ENGINE    auto, kvm or qemu (default auto)\n"
     "      --platform P       auto, pvm or ring0 (kvm engine only)\n"
     "      --qemu PATH        QEMU binary for the qemu engine\n"
+    "      --timeout SECONDS  stop the VM after SECONDS (fractions and an\n"
+    "                         s/m/h/d suffix allowed) and exit 124\n"
+    "      --seccomp=off      run mica without its seccomp sandbox (for\n"
+    "                         debugging only; default on)\n"
     "  -v, --verbose          show the guest kernel's log\n"
     "  -h, --help             show this help\n"
     "\n"
-    "Exit status: the program's; 128+N if killed by signal N; 125 if mica\n"
-    "failed or the guest kernel panicked; 126 if PROGRAM cannot run in mica;\n"
-    "127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
+    "Exit status: the program's; 128+N if killed by signal N; 124 if\n"
+    "--timeout ran out; 125 if mica failed or the guest kernel panicked;\n"
+    "126 if PROGRAM cannot run in mica; 127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
 
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
-       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT };
+       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT, OPT_ROOT, OPT_TIMEOUT,
+       OPT_SECCOMP };
 
 #define VOLUME_MSG "--volume %s: "
 
@@ -72,6 +82,9 @@ static const struct option run_longopts[] = {
     {"workdir", required_argument, NULL, 'w'},
     {"host-root", no_argument, NULL, OPT_HOST_ROOT},
     {"no-host-root", no_argument, NULL, OPT_NO_HOST_ROOT},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"seccomp", required_argument, NULL, OPT_SECCOMP},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -209,11 +222,16 @@ static int options_platform_set(struct mica_options *opts, const char *arg,
 static int options_cpus_set(struct mica_options *opts, const char *arg,
                             struct mica_error *err)
 {
-    if (strcmp(arg, "1") != 0)
+    char *end;
+    unsigned long n;
+
+    errno = 0;
+    n = strtoul(arg, &end, 10);
+    if (arg[0] < '0' || arg[0] > '9' || *end || errno || n < 1 || n > 64)
         return mica_error_set(err, EINVAL,
-                              "--cpus %s: only 1 vCPU is supported for now",
+                              "--cpus %s: expected a number of vCPUs from 1 to 64",
                               arg);
-    opts->cpus = 1;
+    opts->cpus = (unsigned)n;
     return 0;
 }
 
@@ -259,13 +277,10 @@ static int volume_check(const struct mica_options *opts, const char *arg,
 {
     size_t i;
 
-    if (rw)
-        return mica_error_set(err, ENOTSUP, VOLUME_MSG "read-write shares "
-                              "are not supported yet (mica's virtio-fs "
-                              "server is read-only); use :ro", arg);
+    (void)rw;
     if (host[0] == '\0')
         return mica_error_set(err, EINVAL, VOLUME_MSG "expected "
-                              "HOST[:GUEST][:ro]", arg);
+                              "HOST[:GUEST][:ro|:rw]", arg);
     if (guest && !volume_guest_ok(guest))
         return mica_error_set(err, EINVAL, VOLUME_MSG "the guest path must "
                               "be absolute, not /, without . or .. parts",
@@ -306,6 +321,7 @@ int options_volume_add(struct mica_options *opts, const char *arg,
             rc = mica_error_set(err, ENOMEM, "out of memory");
         } else {
             sh->host = real;
+            sh->rw = rw;
             real = NULL;
             opts->nr_shares++;
         }
@@ -336,6 +352,89 @@ static int options_workdir_set(struct mica_options *opts, const char *arg,
     return 0;
 }
 
+/* --root DIR: an existing directory, kept as its realpath. */
+static int options_root_set(struct mica_options *opts, const char *arg,
+                            struct mica_error *err)
+{
+    struct stat st;
+    char *real = realpath(arg, NULL);
+
+    if (real == NULL)
+        return mica_error_sys(err, errno, "--root %s", arg);
+    if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        free(real);
+        return mica_error_set(err, ENOTDIR, "--root %s: not a directory", arg);
+    }
+    free(opts->root);
+    opts->root = real;
+    return 0;
+}
+
+#define TIMEOUT_MAX_S 4294967295.0 /* about 136 years: bounds the ms count */
+
+int options_timeout_parse(const char *s, uint64_t *ms)
+{
+    double v, unit = 1;
+    char *end;
+
+    size_t digits = strspn(s, "0123456789.");
+    const char *dot = memchr(s, '.', digits);
+
+    /* plain decimals only: no sign, blanks, exponent, hex, inf or nan */
+    if (digits == 0 || (dot && memchr(dot + 1, '.', digits - (size_t)(dot + 1 - s))) ||
+        (digits == 1 && dot))
+        return -EINVAL;
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || end != s + digits)
+        return -ERANGE;
+    if (*end != '\0') {
+        if (end[1] != '\0')
+            return -EINVAL;
+        switch (*end) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: return -EINVAL;
+        }
+    }
+    v *= unit;
+    if (!(v >= 0) || v > TIMEOUT_MAX_S)
+        return -ERANGE;
+    *ms = (uint64_t)(v * 1000);
+    if ((double)*ms < v * 1000)
+        (*ms)++; /* 0.0001 s is 1 ms, not no timeout */
+    return 0;
+}
+
+static int options_timeout_set(struct mica_options *opts, const char *arg,
+                               struct mica_error *err)
+{
+    int rc = options_timeout_parse(arg, &opts->timeout_ms);
+
+    if (rc == -ERANGE)
+        return mica_error_set(err, ERANGE, "--timeout %s: at most %.0f "
+                              "seconds", arg, TIMEOUT_MAX_S);
+    if (rc < 0)
+        return mica_error_set(err, EINVAL, "--timeout %s: expected seconds "
+                              "such as 2, 0.5 or 1.5m (s, m, h, d)", arg);
+    return 0;
+}
+
+static int options_seccomp_set(struct mica_options *opts, const char *arg,
+                               struct mica_error *err)
+{
+    if (strcmp(arg, "on") == 0)
+        opts->seccomp_off = 0;
+    else if (strcmp(arg, "off") == 0)
+        opts->seccomp_off = 1;
+    else
+        return mica_error_set(err, EINVAL, "--seccomp %s: expected on or off",
+                              arg);
+    return 0;
+}
+
 static void options_defaults(struct mica_options *opts)
 {
     const char *qemu = getenv("MICA_QEMU");
@@ -360,12 +459,15 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case 'w': return options_workdir_set(opts, arg, err);
     case OPT_HOST_ROOT: opts->host_root = 1; return 0;
     case OPT_NO_HOST_ROOT: opts->host_root = 0; return 0;
+    case OPT_ROOT: return options_root_set(opts, arg, err);
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
     case OPT_KERNEL: opts->kernel_path = arg; return 0;
     case OPT_ENGINE: return options_engine_set(opts, arg, err);
     case OPT_PLATFORM: return options_platform_set(opts, arg, err);
     case OPT_CPUS: return options_cpus_set(opts, arg, err);
     case OPT_QEMU: opts->qemu_path = arg; return 0;
+    case OPT_TIMEOUT: return options_timeout_set(opts, arg, err);
+    case OPT_SECCOMP: return options_seccomp_set(opts, arg, err);
     case ':':
         return mica_error_set(err, EINVAL, "option '%s' needs a value", word);
     default:
@@ -401,6 +503,11 @@ int options_parse(struct mica_options *opts, int argc, char **argv,
         options_free(opts);
         return mica_error_set(err, EINVAL, "run: missing PROGRAM");
     }
+    if (opts->root && opts->host_root == 1) {
+        options_free(opts);
+        return mica_error_set(err, EINVAL, "--root and --host-root exclude "
+                              "each other: pick one root");
+    }
     if (opts->platform != MICA_PLATFORM_CHOICE_AUTO &&
         opts->engine == MICA_ENGINE_QEMU) {
         options_free(opts);
@@ -424,4 +531,6 @@ void options_free(struct mica_options *opts)
         free(opts->shares[i].guest);
     }
     opts->nr_shares = 0;
+    free(opts->root);
+    opts->root = NULL;
 }

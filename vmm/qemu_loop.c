@@ -5,8 +5,9 @@
  * request is answered whenever stdin becomes readable, whether the guest
  * rang 'P' and waits or rang 'K' and went on running (console.h). The run
  * ends when QEMU closes its stdout (it exited), on a forwarded signal, or
- * when the guest breaks the console protocol or mica's virtio-fs server's. SIGWINCH (-t only) sends
- * the new window size and goes on.
+ * when the guest breaks the console protocol or mica's virtio-fs server's,
+ * or when --timeout runs out (QEMU is killed and reaped). SIGWINCH (-t
+ * only) sends the new window size and goes on.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,11 +122,16 @@ int qemu_loop(struct qemu_vm *q, struct mica_error *err)
     engine_conmux_setup(&q->cm, q->cfg);
     for (;;) {
         qemu_pollfds(q, p);
-        n = poll(p, PFD_COUNT, q->cm.exited ? QEMU_EXIT_GRACE_MS : -1);
+        n = poll(p, PFD_COUNT, engine_poll_ms(q->cfg, q->cm.exited ?
+                                              QEMU_EXIT_GRACE_MS : -1));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return mica_error_sys(err, errno, "poll");
+        if (n == 0 && !q->cm.exited && !engine_deadline_passed(q->cfg))
+            continue; /* woke early: the clock is coarser than poll's */
+        if (n == 0 && !q->cm.exited)
+            q->timed_out = 1; /* --timeout: QEMU is killed below */
         if (n == 0 || !qemu_events(q, p, &eof))
             break;
     }

@@ -1,5 +1,9 @@
 /* mica VMM: start qemu-system-x86_64 for the QEMU engine.
  *
+ * In two steps: qemu_spawn forks a child that waits on a pipe, so mica
+ * can put itself in its seccomp sandbox before any guest code runs, then
+ * qemu_spawn_go lets the child exec QEMU.
+ *
  * Only the three memfds and the three stdio pipes reach QEMU: every other fd
  * is marked close-on-exec in the child. The child dies with mica
  * (PR_SET_PDEATHSIG). An exec failure is sent back as an errno over a
@@ -25,7 +29,7 @@
 struct qemu_argv {
     char *argv[QEMU_MAX_ARGS];
     int argc;
-    char mem[32], kernel[32], initrd[32], ram[96];
+    char mem[32], kernel[32], initrd[32], ram[96], smp[16];
 };
 
 static void qemu_arg(struct qemu_argv *a, const char *s)
@@ -38,8 +42,8 @@ static void qemu_arg(struct qemu_argv *a, const char *s)
 static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
 {
     static const char *const fixed[] = {
-        "-M", "microvm,x-option-roms=off,rtc=on,acpi=off,memory-backend=ram", "-accel", "tcg",
-        "-cpu", "max", "-smp", "1", "-nodefaults", "-no-user-config", "-no-reboot",
+        "-M", "microvm,x-option-roms=off,rtc=on,acpi=off,memory-backend=ram",
+        "-cpu", "max", "-nodefaults", "-no-user-config", "-no-reboot",
         "-display", "none", "-monitor", "none",
         "-chardev", "stdio,id=con0,signal=off", "-serial", "chardev:con0",
         "-device", "isa-debug-exit,iobase=0x501,iosize=2",
@@ -65,6 +69,13 @@ static void qemu_args_build(struct qemu_argv *a, const struct qemu_vm *q)
         qemu_arg(a, fixed[i]);
     qemu_arg(a, "-m");
     qemu_arg(a, a->mem);
+    snprintf(a->smp, sizeof(a->smp), "%u", q->cfg->opts->cpus ? q->cfg->opts->cpus : 1);
+    qemu_arg(a, "-smp");
+    qemu_arg(a, a->smp);
+    /* a host thread per vCPU: without it TCG runs them in turns, and a
+     * CPU spinning for the kernel lock burns the holder's turn */
+    qemu_arg(a, "-accel");
+    qemu_arg(a, q->cfg->opts->cpus > 1 ? "tcg,thread=multi" : "tcg");
     qemu_arg(a, "-object");
     qemu_arg(a, a->ram);
     qemu_arg(a, "-kernel");
@@ -126,35 +137,80 @@ static int qemu_exec_result(struct qemu_vm *q, int errfd,
                           q->cfg->opts->qemu_path);
 }
 
+/* In the child: wait for mica's word, then become QEMU. */
+static void qemu_child_exec(struct qemu_argv *a, int go_fd, int err_fd)
+{
+    char go = 0;
+    ssize_t n;
+    int e;
+
+    do
+        n = read(go_fd, &go, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1 || go != 'g')
+        _exit(125); /* mica gave up before the guest was to start */
+    execvp(a->argv[0], a->argv);
+    e = errno;
+    if (write(err_fd, &e, sizeof(e)) < 0)
+        _exit(127);
+    _exit(127);
+}
+
 int qemu_spawn(struct qemu_vm *q, struct mica_error *err)
 {
     struct qemu_argv a;
     pid_t parent = getpid();
-    int ep[2], e;
+    int ep[2], gp[2], e;
 
     qemu_args_build(&a, q);
     if (pipe2(ep, O_CLOEXEC) < 0)
         return mica_error_sys(err, errno, "pipe");
+    if (pipe2(gp, O_CLOEXEC) < 0) {
+        e = errno;
+        close(ep[0]);
+        close(ep[1]);
+        return mica_error_sys(err, e, "pipe");
+    }
     q->pid = fork();
     if (q->pid < 0) {
         e = errno;
         close(ep[0]);
         close(ep[1]);
+        close(gp[0]);
+        close(gp[1]);
         return mica_error_sys(err, e, "fork");
     }
     if (q->pid == 0) {
         close(ep[0]);
+        close(gp[1]);
         qemu_child_setup(q, parent);
-        execvp(a.argv[0], a.argv);
-        e = errno;
-        if (write(ep[1], &e, sizeof(e)) < 0)
-            _exit(127);
-        _exit(127);
+        qemu_child_exec(&a, gp[0], ep[1]);
     }
     close(ep[1]);
+    close(gp[0]);
     close(q->in_pipe[0]);
     close(q->out_pipe[1]);
     close(q->err_pipe[1]);
     q->in_pipe[0] = q->out_pipe[1] = q->err_pipe[1] = -1;
-    return qemu_exec_result(q, ep[0], err);
+    q->exec_fd = ep[0];
+    q->go_fd = gp[1];
+    return 0;
+}
+
+int qemu_spawn_go(struct qemu_vm *q, struct mica_error *err)
+{
+    ssize_t n;
+    int fd = q->exec_fd;
+
+    do
+        n = write(q->go_fd, "g", 1);
+    while (n < 0 && errno == EINTR);
+    close(q->go_fd);
+    q->go_fd = -1;
+    q->exec_fd = -1;
+    if (n != 1) {
+        close(fd);
+        return mica_error_sys(err, errno, "cannot start QEMU");
+    }
+    return qemu_exec_result(q, fd, err);
 }

@@ -33,6 +33,7 @@ static int run_build_cmdline(struct run *r, struct mica_error *err)
     spec.nr_shares = r->root.nr_shares;
     spec.cwd = r->opts->workdir ? r->opts->workdir : r->root.cwd;
     spec.tty = r->opts->tty;
+    spec.cpus = r->opts->cpus;
     if (spec.tty && term_winsize(0, &spec.rows, &spec.cols) < 0)
         spec.rows = spec.cols = 0; /* size unknown: the guest picks one */
     return cmdline_build(&spec, &r->cmdline, err);
@@ -53,10 +54,17 @@ static int run_check_fit(struct run *r, struct mica_error *err)
                           (unsigned long long)(r->opts->mem_size >> 20));
 }
 
-/* Shares (--volume, --host-root) tie the run to the QEMU engine. */
+/* Shares (--volume, --host-root, --root) and more than one vCPU tie the run to
+ * the QEMU engine. */
 static int run_needs_qemu(const struct mica_options *opts)
 {
-    return opts->nr_shares > 0 || opts->host_root == 1;
+    return opts->nr_shares > 0 || opts->host_root == 1 || opts->root || opts->cpus > 1;
+}
+
+static const char *run_qemu_reason(const struct mica_options *opts)
+{
+    return opts->root ? "--root" : opts->nr_shares ? "--volume"
+           : opts->host_root == 1 ? "--host-root" : "--cpus";
 }
 
 /* The engine run_choose_engine will pick, without its errors: the host
@@ -65,6 +73,8 @@ static int run_host_root_on(const struct mica_options *opts)
 {
     struct mica_error why;
 
+    if (opts->root)
+        return 0; /* the root is DIR */
     if (opts->host_root >= 0)
         return opts->host_root;
     if (opts->engine != MICA_ENGINE_AUTO)
@@ -89,8 +99,7 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
         (r->opts->engine == MICA_ENGINE_KVM ||
          r->opts->platform != MICA_PLATFORM_CHOICE_AUTO))
         return mica_error_set(err, ENOTSUP, "%s needs the qemu engine for "
-                              "now; use --engine qemu", r->opts->nr_shares ?
-                              "--volume" : "--host-root");
+                              "now; use --engine qemu", run_qemu_reason(r->opts));
     if (!run_needs_qemu(r->opts) && engine_kvm_probe(&why) == 0) {
         r->engine = MICA_ENGINE_KVM;
         return 0;
@@ -106,8 +115,10 @@ static int run_choose_engine(struct run *r, struct mica_error *err)
                               "--platform to use the QEMU engine", why.msg);
     r->engine = MICA_ENGINE_QEMU;
     if (run_needs_qemu(r->opts)) {
-        snprintf(r->notice, sizeof(r->notice), "host shares need the QEMU "
-                 "engine for now; using it (slow)");
+        snprintf(r->notice, sizeof(r->notice), "%s", r->opts->cpus > 1 &&
+                 !r->opts->nr_shares ? "more than one vCPU needs the QEMU engine for "
+                 "now; using it (slow)" : "host shares need the QEMU engine for now; "
+                 "using it (slow)");
         return 0;
     }
     snprintf(r->notice, sizeof(r->notice), "/dev/kvm not available (%s); "
@@ -143,6 +154,8 @@ static int run_build_initrd(struct run *r, struct mica_error *err)
 
     if (rc < 0)
         return rc;
+    if (r->opts->root) /* the program is in the root share */
+        return initramfs_build_root(&r->initrd, NULL, NULL, &r->root, err);
     if (on)
         return initramfs_build_root(&r->initrd, run_prog_shared(r) ? NULL :
                                     &r->prog, NULL, &r->root, err);
@@ -167,7 +180,8 @@ int run_prepare(struct run *r, const struct mica_options *opts,
     cpio_init(&r->initrd);
     if (opts->tty && (rc = term_check(0, err)) < 0)
         return rc;
-    rc = program_resolve(&r->prog, opts->prog_argv[0], err);
+    rc = opts->root ? program_resolve_in(&r->prog, opts->root, opts->prog_argv[0], err)
+                    : program_resolve(&r->prog, opts->prog_argv[0], err);
     if (rc == 0)
         rc = run_build_initrd(r, err);
     if (rc == 0)
@@ -192,8 +206,13 @@ int run_execute(struct run *r, int *status, struct mica_error *err)
         .cmdline = r->cmdline,
         .shares = r->root.shares,
         .nr_shares = r->root.nr_shares,
+        .timed_out = &r->timed_out,
     };
     int rc;
+
+    /* as timeout(1), the time counts from here, boot included */
+    if (r->opts->timeout_ms)
+        cfg.deadline_ms = engine_now_ms() + (int64_t)r->opts->timeout_ms;
 
     r->sigfd = engine_signals_open(&r->old_mask, r->opts->tty, err);
     if (r->sigfd < 0)

@@ -23,6 +23,7 @@ struct run {
     char notice[MICA_ERROR_MSG_MAX + 128];             /* for main to print, or "" */
     int sigfd;
     sigset_t old_mask;
+    int timed_out;                /* --timeout ended the run (status 124) */
 };
 
 /* Find and check the program, build the initramfs and the command line,

@@ -54,6 +54,11 @@ extern core_trap_fn trap_fn;
 /* sched.c */
 struct core_as;
 void sched_init(void);
+/* SMP (sched.c, for arch/x86_64/smp.c) */
+void *sched_cpu_prepare(unsigned id);
+__noreturn void sched_ap_idle(unsigned id);
+bool sched_cpu_idle(unsigned id);
+void sched_lock_taken(void);
 void sched_note_as(struct core_as *as);
 void sched_timer_interrupt(bool from_user);
 void sched_return_work(struct core_uregs *f);

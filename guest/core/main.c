@@ -137,6 +137,8 @@ __noreturn void core_start(void)
     fpu_init();
     sched_init();
     apic_init();
+    const char *cpus = cmdline_find(cmdline_copy, "mica.cpus=");
+    smp_boot(cpus ? (unsigned)strtoul(cpus, NULL, 10) : 1);
     dev_init();
     console_irq_init();
     fault_test(cmdline_copy);

@@ -1,4 +1,4 @@
-/* Tasks and the scheduler (core/sched.h), one CPU.
+/* Tasks and the scheduler (core/sched.h).
  *
  * Each task has a 16 KiB kernel stack with an unmapped guard page below
  * (paging.c: an overflow is a clean panic); its user context (struct core_uregs)
@@ -8,15 +8,20 @@
  * the address space. A new task's stack is built so that its first switch
  * "returns" into arch_task_first_entry, which leaves through its frame.
  *
- * Policy: one FIFO run queue; the running task is not on it. A task runs
- * until it sleeps, yields, or - in user mode only - its 10 ms slice ends
- * at a timer interrupt while others wait. The kernel never runs with
- * interrupts on, so nothing preempts it; with nothing to run the CPU
- * halts with interrupts on (idle) until a timer or input wakes something.
+ * Policy: one FIFO run queue shared by every CPU; a running task is not on
+ * it. A task runs until it sleeps, yields, or - in user mode only - its
+ * 10 ms slice ends at a timer interrupt while others wait. The kernel
+ * never runs with interrupts on, so nothing preempts it; with more than
+ * one CPU, the big kernel lock (arch/x86_64/smp.c) keeps kernel code on
+ * one CPU at a time, so the lists here need nothing more. With nothing to
+ * run a CPU switches to its idle task, which halts with interrupts on
+ * until a timer, input or another CPU (a task became runnable) wakes it.
+ * A CPU's "current" task and slice are per CPU (struct sched_cpu).
  *
- * Timers: one sorted list; the hardware timer is armed for the earliest
- * of the first deadline, the end of the slice (if others wait) and the
- * console input poll (while input is awaited). A dead task's stack is
+ * Timers: one sorted list; each CPU's hardware timer is armed for the
+ * earliest of the first deadline, the end of its slice (if others wait)
+ * and the console input poll (while input is awaited); whichever CPU's
+ * timer fires first runs the due timers. A dead task's stack is
  * freed by the task that runs after it.
  */
 #include "arch/x86_64/arch.h"
@@ -46,19 +51,34 @@ struct core_task {
     uint64_t user_fs, user_gs;
     enum task_state state;
     bool interrupted, interruptible, woken, timed_out;
+    bool running; /* on CPU `cpu` right now */
+    unsigned cpu;
     struct core_task *rq_next;
     struct core_timer sleep_timer;
     uint64_t run_start, runtime_ns, user_ticks, sys_ticks;
 };
 
+struct sched_cpu {
+    struct core_task *cur;
+    struct core_task *idle;
+    uint64_t slice_end;
+    bool need_resched;
+    volatile bool halted; /* in idle's halt, without the lock */
+};
+
 static struct core_task task0; /* the boot context becomes the first task */
-static struct core_task *current = &task0;
+static struct sched_cpu sched_cpus[CORE_MAX_CPUS] = {{.cur = &task0}};
 static struct core_task *rq_head, *rq_tail;
 static struct core_timer *timers;
-static uint64_t slice_end;
-static bool need_resched;
 static core_return_hook_fn return_hook;
 static core_switch_hook_fn switch_hook;
+static struct core_task *hooked; /* the task the switch hook last saw */
+
+static inline struct sched_cpu *sc(void)
+{
+    return &sched_cpus[this_cpu()->id];
+}
+#define current (sc()->cur)
 
 struct core_task *core_task_current(void) { return current; }
 void *core_task_data(const struct core_task *t) { return t->data; }
@@ -66,8 +86,60 @@ void core_task_set_data(struct core_task *t, void *data) { t->data = data; }
 void core_set_return_hook(core_return_hook_fn fn) { return_hook = fn; }
 void core_set_switch_hook(core_switch_hook_fn fn) { switch_hook = fn; }
 
+static __noreturn void idle_loop(void);
+
+/* The idle task of CPU id: a stack whose first switch starts idle_loop.
+ * Returns the stack (an AP starts on it directly), or NULL. */
+void *sched_cpu_prepare(unsigned id)
+{
+    struct core_task *t = core_zalloc(sizeof(*t));
+    if (!t || !(t->kstack = kstack_alloc())) {
+        core_free(t);
+        return NULL;
+    }
+    uint64_t *sp = (uint64_t *)(t->kstack + KSTACK_SIZE);
+    *--sp = (uint64_t)arch_idle_first_entry;
+    for (int i = 0; i < 6; i++) /* rbp rbx r12-r15 for arch_switch */
+        *--sp = 0;
+    t->ksp = (uint64_t)sp;
+    t->state = TASK_RUNNABLE;
+    sched_cpus[id].idle = t;
+    return t->kstack;
+}
+
+/* An AP, on its idle task's stack, holding the lock. */
+__noreturn void sched_ap_idle(unsigned id)
+{
+    struct sched_cpu *s = &sched_cpus[id];
+    s->cur = s->idle;
+    s->idle->running = true;
+    s->idle->cpu = id;
+    s->idle->run_start = core_time_monotonic_ns();
+    arch_set_kernel_stack((uint64_t)s->idle->kstack + KSTACK_SIZE);
+    idle_loop();
+}
+
+bool sched_cpu_idle(unsigned id)
+{
+    return sched_cpus[id].halted;
+}
+
+/* This CPU just took the big kernel lock: the services' idea of the
+ * current task may be another CPU's. */
+void sched_lock_taken(void)
+{
+    struct core_task *t = current;
+    if (t != hooked && t != sc()->idle && switch_hook) {
+        hooked = t;
+        switch_hook(t);
+    }
+}
+
 void sched_init(void)
 {
+    if (!sched_cpu_prepare(0))
+        core_panic("no memory for the idle task");
+    task0.running = true;
     /* the first task enters user mode on a guarded stack like the others
      * (boot code runs on kstack0 until then) */
     task0.kstack = kstack_alloc();
@@ -94,6 +166,7 @@ static void rq_push(struct core_task *t)
     else
         rq_head = t;
     rq_tail = t;
+    smp_kick_idle();
 }
 
 static struct core_task *rq_pop(void)
@@ -151,8 +224,8 @@ static void timer_program(uint64_t now)
     uint64_t next = UINT64_MAX;
     if (timers)
         next = timers->deadline_ns;
-    if (rq_head && slice_end < next)
-        next = slice_end;
+    if (rq_head && sc()->slice_end < next)
+        next = sc()->slice_end;
     if (console_input_needs_poll() && now + INPUT_POLL_NS < next)
         next = now + INPUT_POLL_NS;
     arch_timer_arm(next == UINT64_MAX ? 0 : next);
@@ -168,7 +241,7 @@ static void account(struct core_task *t, uint64_t now)
 
 static void task_free(struct core_task *t)
 {
-    kstack_free(t->kstack);
+    kstack_free(t->kstack); /* (smp: a shootdown of the kernel mapping) */
     fpu_free(t->fpu);
     if (t != &task0)
         core_free(t);
@@ -177,30 +250,40 @@ static void task_free(struct core_task *t)
 /* In the task that now runs, right after a switch from prev. */
 static void switch_finish(struct core_task *prev)
 {
+    prev->running = false;
     if (prev->state == TASK_DEAD)
         task_free(prev);
-    if (switch_hook)
+    if (switch_hook && current != sc()->idle) {
+        hooked = current;
         switch_hook(current);
+    }
 }
 
 static void switch_to(struct core_task *next)
 {
     struct core_task *prev = current;
+    struct core_task *idle = sc()->idle;
     uint64_t now = core_time_monotonic_ns();
 
     account(prev, now);
     next->run_start = now;
-    slice_end = now + SLICE_NS;
+    sc()->slice_end = now + SLICE_NS;
     if (next == prev) {
         timer_program(now);
         return;
     }
-    fpu_save(prev->fpu);
-    arch_user_bases_save(&prev->user_fs, &prev->user_gs);
-    fpu_restore(next->fpu);
-    arch_user_bases_load(next->user_fs, next->user_gs);
+    if (prev != idle) {
+        fpu_save(prev->fpu);
+        arch_user_bases_save(&prev->user_fs, &prev->user_gs);
+    }
+    if (next != idle) {
+        fpu_restore(next->fpu);
+        arch_user_bases_load(next->user_fs, next->user_gs);
+    }
     current = next;
-    if (next->as)
+    next->running = true;
+    next->cpu = this_cpu()->id;
+    if (next->as || next == idle) /* idle: the kernel's tables (smp.c) */
         core_as_activate(next->as);
     arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
     timer_program(now);
@@ -214,6 +297,7 @@ static void switch_to(struct core_task *next)
  * would only look every INPUT_POLL_NS. */
 static void idle_once(void)
 {
+    struct sched_cpu *s = sc();
     uint64_t now = core_time_monotonic_ns();
     timers_run(now);
     console_poll_input();
@@ -225,26 +309,39 @@ static void idle_once(void)
     if (rq_head)
         return;
     timer_program(core_time_monotonic_ns());
+    s->halted = true;
+    smp_idle_release();
     arch_idle_wait();
+    s->halted = false;
+    smp_kernel_enter();
 }
 
 /* Run the next task; the current one must already be on the run queue if
- * it is still runnable, or be sleeping or dead. */
+ * it is still runnable, or be sleeping or dead. With nothing to run, the
+ * idle task runs (and the current task's stack is free for another CPU
+ * to resume it on). */
 static void schedule(void)
 {
-    need_resched = false;
+    sc()->need_resched = false;
+    struct core_task *next = rq_pop();
+    switch_to(next ? next : sc()->idle);
+}
+
+static __noreturn void idle_loop(void)
+{
     for (;;) {
-        struct core_task *next = rq_pop();
-        if (next) {
-            switch_to(next);
-            return;
-        }
-        if (current->state == TASK_RUNNABLE) {
-            switch_to(current);
-            return;
-        }
-        idle_once();
+        if (rq_head)
+            schedule();
+        else
+            idle_once();
     }
+}
+
+/* cpu0's idle task's first run (arch_idle_first_entry). */
+__noreturn void sched_idle_started(struct core_task *prev)
+{
+    switch_finish(prev);
+    idle_loop();
 }
 
 void core_yield(void)
@@ -292,6 +389,7 @@ struct core_uregs *sched_task_started(struct core_task *prev)
     switch_finish(prev);
     struct core_uregs *f = (struct core_uregs *)(current->kstack + KSTACK_SIZE) - 1;
     sched_return_work(f);
+    smp_kernel_leave();
     return f;
 }
 
@@ -325,7 +423,7 @@ char core_task_state(const struct core_task *t)
 void core_task_times(const struct core_task *t, uint64_t *user_ns, uint64_t *sys_ns)
 {
     uint64_t run = t->runtime_ns;
-    if (t == current)
+    if (t->running)
         run += core_time_monotonic_ns() - t->run_start;
     uint64_t ticks = t->user_ticks + t->sys_ticks;
     uint64_t sys = ticks ? run / ticks * t->sys_ticks : 0;
@@ -455,6 +553,10 @@ void core_task_interrupt(struct core_task *t)
     if (t->state == TASK_SLEEPING && t->interruptible) {
         t->state = TASK_RUNNABLE;
         rq_push(t);
+    } else if (t->running && t->cpu != this_cpu()->id) {
+        /* in user mode on another CPU, maybe for a long time: make it
+         * enter the kernel and pass through the return hook */
+        smp_kick_cpu(t->cpu);
     }
 }
 
@@ -480,8 +582,8 @@ void sched_timer_interrupt(bool from_user)
         current->sys_ticks++;
     timers_run(now);
     console_poll_input();
-    if (rq_head && now >= slice_end)
-        need_resched = true;
+    if (rq_head && now >= sc()->slice_end)
+        sc()->need_resched = true;
     timer_program(now);
 }
 
@@ -496,19 +598,19 @@ void sched_after_interrupt(void)
 void sched_return_work(struct core_uregs *f)
 {
     for (int rounds = 0; rounds < 64; rounds++) {
-        if (need_resched) {
+        if (sc()->need_resched) {
             rq_push(current);
             schedule();
         }
         if (!current->interrupted || !return_hook)
             break;
         return_hook(f);
-        if (!current->interrupted && !need_resched)
+        if (!current->interrupted && !sc()->need_resched)
             break;
     }
 }
 
 bool sched_work_pending(void)
 {
-    return need_resched || current->interrupted;
+    return sc()->need_resched || current->interrupted;
 }

@@ -3,7 +3,8 @@
 # a static program that exits at once), mica's peak RSS, and, inside the
 # guest beside the host, a null syscall and a first-touch page fault.
 # Then console throughput (boot time taken off), and processes and pipes:
-# fork, fork + exec, pipe round trip and pipe throughput. A figure whose
+# fork, fork + exec, pipe round trip and pipe throughput, and an
+# epoll_wait wake-up round trip through eventfds. A figure whose
 # runs all failed (in mica, before the kernel has fork) shows as n/a.
 # BENCH_RUNS sets the number of start-up runs (default 20).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,7 @@ RUNS=${BENCH_RUNS:-20}
 DIR=${BENCH_DIR:-$(pwd)/tests/bench}
 case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
 for f in nop.musl nullsys.musl pagefault.musl io.musl rss fork.musl \
-    forkexec.musl pipelat.musl pipebw.musl; do
+    forkexec.musl pipelat.musl pipebw.musl epolllat.musl threads.musl; do
     [ -x "$DIR/$f" ] || skip "$DIR/$f not built (run: make bench)"
 done
 mica_setup
@@ -128,6 +129,24 @@ row "pipe round trip, 1 byte (us)" "$(inside host "$DIR/pipelat.musl" 10000)" \
     "$(inside mica "$DIR/pipelat.musl" 10000)"
 row "pipe, 64 MiB in 64 KiB (MiB/s)" "$(inside host "$DIR/pipebw.musl" 64)" \
     "$(inside mica "$DIR/pipebw.musl" 64)"
+row "epoll_wait wake-up via eventfd, round trip (us)" \
+    "$(inside host "$DIR/epolllat.musl" 10000)" "$(inside mica "$DIR/epolllat.musl" 10000)"
+# Threads.
+row "thread create + join (us)" "$(inside host "$DIR/threads.musl" create 1000)" \
+    "$(inside mica "$DIR/threads.musl" create 1000)"
+row "futex wake round trip (us)" "$(inside host "$DIR/threads.musl" futex 5000)" \
+    "$(inside mica "$DIR/threads.musl" futex 5000)"
+row "context switch, sched_yield (us)" "$(inside host "$DIR/threads.musl" yield 10000)" \
+    "$(inside mica "$DIR/threads.musl" yield 10000)"
+# The same two threads of arithmetic on one CPU and on two (host: taskset;
+# mica: --cpus): the speed-up is the ratio of the two rows.
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+    row "2 threads x 200M steps, 1 CPU (ms)" \
+        "$(inside host taskset -c 0 "$DIR/threads.musl" work 2 200)" \
+        "$(inside mica --cpus 1 "$DIR/threads.musl" work 2 200)"
+    row "2 threads x 200M steps, 2 CPUs (ms)" "$(inside host "$DIR/threads.musl" work 2 200)" \
+        "$(inside mica --cpus 2 "$DIR/threads.musl" work 2 200)"
+fi
 
 # Host files (mica's virtio-fs server, -V shares; the QEMU engine for now).
 # wall SIDE MICA-OPTS -- PROG [ARG...]: median wall ms of 5 runs (the mica

@@ -56,6 +56,26 @@ chmod +x "$WORK/empty"
 status_of "empty file" 126 1 "$WORK/empty"
 mkdir "$WORK/dir"
 status_of "directory" 126 1 "$WORK/dir"
+# patch BYTES (printf escapes) at OFFSET into a copy of the program
+patched() { # patched NAME OFFSET BYTES
+    cp "$PROG" "$WORK/$1"
+    printf "$3" | dd of="$WORK/$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+    chmod +x "$WORK/$1"
+}
+patched elf32 4 '\001' # EI_CLASS: ELFCLASS32
+status_of "32-bit ELF" 126 1 "$WORK/elf32"
+patched arm64 18 '\267\000' # e_machine: EM_AARCH64
+status_of "wrong architecture (aarch64)" 126 1 "$WORK/arm64"
+patched phoff 32 '\377\377\377\000' # e_phoff far past the end
+status_of "program headers past the end of the file" 126 1 "$WORK/phoff"
+printf '#!/nonexistent/interpreter\necho hi\n' >"$WORK/badinterp"
+chmod +x "$WORK/badinterp"
+status_of "script with a missing interpreter" 126 1 "$WORK/badinterp"
+grep -q "bad interpreter" "$WORK/err" || fail "  ... without 'bad interpreter'"
+printf '#!/bin/sh\necho hi\n' >"$WORK/script"
+chmod +x "$WORK/script"
+status_of "script (mica runs ELF programs only)" 126 1 "$WORK/script"
+grep -q "mica run /bin/sh " "$WORK/err" || fail "  ... without the way to run it"
 
 # mica's own errors.
 status_of "unknown option" 125 1 --no-such-option "$PROG" ret 0

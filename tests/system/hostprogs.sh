@@ -174,6 +174,32 @@ print(os.path.exists(d))
 print(sorted(os.listdir("in")))
 EOF'
 
+check "python3: threading, queue, ThreadPoolExecutor, Event, Timer" python3 -- '
+    python3 - <<EOF
+import concurrent.futures as cf, queue, threading
+q = queue.Queue()
+def work(i):
+    q.put(sum(range(i * 1000)))
+ts = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sorted(q.get() for _ in range(8)))
+with cf.ThreadPoolExecutor(4) as ex:
+    print(sum(ex.map(lambda x: x * x, range(100))))
+lock, n = threading.Lock(), [0]
+def add():
+    for _ in range(2000):
+        with lock:
+            n[0] += 1
+ts = [threading.Thread(target=add) for _ in range(4)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(n[0])
+ev = threading.Event()
+threading.Timer(0.05, ev.set).start()
+print(ev.wait(10), threading.active_count() >= 1)
+EOF'
+
 # ---- git ----
 check "git: init, commit, log" git -- '
     t=$(mktemp -d) || exit 9

@@ -113,7 +113,7 @@ expect "default root: the working directory is the host's, its files read back" 
     0 "$WORK/want" /dev/null "$BB" sh -c 'pwd; cat f.txt'
 cd "$HERE" || exit 99
 # The issue's make check: the host's make builds in the current directory,
-# and its outputs stay in the guest.
+# and its outputs stay in the guest, unless the directory is shared rw.
 if [ -x /usr/bin/make ]; then
     mkdir "$WORK/proj"
     printf 'all: out.txt\n\tcat out.txt\nout.txt: in.txt\n\ttr a-z A-Z <in.txt >out.txt\n' \
@@ -128,6 +128,16 @@ if [ -x /usr/bin/make ]; then
         fail "default root: make's output reached the host"
     else
         pass "default root: make's output stayed in the guest"
+    fi
+    # ... unless the directory is shared rw: then they land on the host
+    cd "$WORK/proj" || exit 99
+    expect "default root, -V DIR:DIR:rw: make builds in the current directory" 0 \
+        "$WORK/want" /dev/null -V "$WORK/proj:$WORK/proj:rw" /usr/bin/make
+    cd "$HERE" || exit 99
+    if [ "$(cat "$WORK/proj/out.txt" 2>/dev/null)" = "HELLO MAKE" ]; then
+        pass "-V DIR:DIR:rw: make's output is on the host"
+    else
+        fail "-V DIR:DIR:rw: make's output did not reach the host"
     fi
 fi
 printf '/srv/app\nmade\n' >"$WORK/want"
@@ -151,8 +161,6 @@ refused() { # refused NAME WANT_IN_MESSAGE mica-args...
         sed -n '1,5s/^/    mica stderr: /p' "$WORK/m.err"
     fi
 }
-refused "--volume :rw is refused, saying why" "read-write shares are not supported yet" \
-    -V "$D:/data:rw"
 refused "--volume of a missing directory" "No such file or directory" -V "$WORK/nope:/d"
 refused "--volume of a file" "is not a directory" -V "$D/a.txt:/d"
 refused "--volume with a relative guest path" "must be absolute" -V "$D:data"

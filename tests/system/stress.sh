@@ -39,4 +39,14 @@ done
 for seed in $STRESS_PROC_SEEDS; do
     survive "seed $seed: 4 children x 2000 random syscalls" 2000 "$seed" 4
 done
+
+# The same on two vCPUs (the QEMU engine only, for now).
+if [ "$ENGINE" = qemu ]; then
+    _opts=$ENGINE_OPTS
+    ENGINE_OPTS="$ENGINE_OPTS --cpus 2"
+    for seed in ${STRESS_SMP_SEEDS:-105 106}; do
+        survive "seed $seed, --cpus 2: 4 children x 2000 random syscalls" 2000 "$seed" 4
+    done
+    ENGINE_OPTS=$_opts
+fi
 finish

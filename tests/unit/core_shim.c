@@ -708,6 +708,11 @@ unsigned core_cpu_count(void)
     return 1;
 }
 
+unsigned core_cpu_current(void)
+{
+    return 0;
+}
+
 static core_syscall_fn syscall_fn;
 static core_fault_fn fault_fn;
 static core_trap_fn trap_fn;
@@ -765,10 +770,13 @@ const char *core_platform_name(void)
     return "host";
 }
 
-/* The current process is defined by abi/main.c, which most suites do not
- * link; a weak definition stands in (main.c's wins where it is linked). */
+/* The current process and thread are defined by abi/proc.c, which some
+ * suites do not link; weak definitions stand in (proc.c's win where it is
+ * linked). */
 struct process;
+struct thread;
 __attribute__((weak)) struct process *abi_proc;
+__attribute__((weak)) struct thread *abi_thread;
 
 /* ---- tasks, wait queues and timers: one task that nothing else wakes ----
  *
@@ -902,9 +910,17 @@ void core_yield(void)
 {
 }
 
+static struct core_timer *timer_last;
+
+struct core_timer *shim_timer_last(void)
+{
+    return timer_last;
+}
+
 void core_timer_start(struct core_timer *t, uint64_t deadline_ns,
                       void (*fn)(struct core_timer *t))
 {
+    timer_last = t;
     t->deadline_ns = deadline_ns;
     t->fn = fn;
     t->armed = true; /* never fires: tests call t->fn themselves */

@@ -348,18 +348,18 @@ START_TEST(test_poll_sleeps)
     shim_sleep_hook(NULL, NULL);
     /* ppoll: the temporary mask holds only for the call */
     uint64_t mask = 1ull << (SIGUSR1 - 1) | 1ull << (SIGKILL - 1);
-    abi_proc->sigmask = 1ull << (SIGUSR2 - 1);
+    abi_thread->sigmask = 1ull << (SIGUSR2 - 1);
     shim_signal_set_pending(false);
     struct __kernel_timespec ts = {0, 0};
     ck_assert_int_eq(sys_ppoll(U(&p), 1, U(&ts), U(&mask), 8), 0);
-    ck_assert_uint_eq(abi_proc->sigmask, 1ull << (SIGUSR2 - 1));
-    ck_assert(!abi_proc->restore_sigmask);
+    ck_assert_uint_eq(abi_thread->sigmask, 1ull << (SIGUSR2 - 1));
+    ck_assert(!abi_thread->restore_sigmask);
     /* interrupted: the temporary mask stays for delivery to restore */
     shim_signal_set_pending(true);
     ck_assert_int_eq(sys_ppoll(U(&p), 1, uaddr(0), U(&mask), 8), -ERESTARTNOHAND);
-    ck_assert_uint_eq(abi_proc->sigmask, 1ull << (SIGUSR1 - 1));
-    ck_assert(abi_proc->restore_sigmask);
-    ck_assert_uint_eq(abi_proc->saved_sigmask, 1ull << (SIGUSR2 - 1));
+    ck_assert_uint_eq(abi_thread->sigmask, 1ull << (SIGUSR1 - 1));
+    ck_assert(abi_thread->restore_sigmask);
+    ck_assert_uint_eq(abi_thread->saved_sigmask, 1ull << (SIGUSR2 - 1));
     shim_signal_set_pending(false);
 }
 END_TEST

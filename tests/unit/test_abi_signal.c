@@ -87,10 +87,10 @@ START_TEST(test_sigprocmask)
     ck_assert_uint_eq(old, BIT(SIGINT) | BIT(SIGUSR1));
     set = BIT(SIGINT);
     ck_assert_int_eq(sys_rt_sigprocmask(SIG_UNBLOCK, U(&set), uaddr(0), 8), 0);
-    ck_assert_uint_eq(abi_proc->sigmask, BIT(SIGUSR1));
+    ck_assert_uint_eq(abi_thread->sigmask, BIT(SIGUSR1));
     set = ~0ull;
     ck_assert_int_eq(sys_rt_sigprocmask(SIG_SETMASK, U(&set), uaddr(0), 8), 0);
-    ck_assert_uint_eq(abi_proc->sigmask, ~0ull & ~(BIT(SIGKILL) | BIT(SIGSTOP)));
+    ck_assert_uint_eq(abi_thread->sigmask, ~0ull & ~(BIT(SIGKILL) | BIT(SIGSTOP)));
     /* refused, and the mask is as it was */
     ck_assert_int_eq(sys_rt_sigprocmask(3, U(&set), uaddr(0), 8), -EINVAL);
     ck_assert_int_eq(sys_rt_sigprocmask(-1, U(&set), uaddr(0), 8), -EINVAL);
@@ -99,7 +99,7 @@ START_TEST(test_sigprocmask)
     ck_assert_int_eq(sys_rt_sigprocmask(SIG_BLOCK, uaddr(0x10), uaddr(0), 8), -EFAULT);
     set = 0;
     ck_assert_int_eq(sys_rt_sigprocmask(SIG_SETMASK, U(&set), uaddr(0x10), 8), -EFAULT);
-    ck_assert_uint_eq(abi_proc->sigmask, ~0ull & ~(BIT(SIGKILL) | BIT(SIGSTOP)));
+    ck_assert_uint_eq(abi_thread->sigmask, ~0ull & ~(BIT(SIGKILL) | BIT(SIGSTOP)));
     /* nothing pending, in any size up to a sigset */
     uint64_t pend = ~0ull;
     ck_assert_int_eq(sys_rt_sigpending(U(&pend), 8), 0);

@@ -112,6 +112,7 @@ START_TEST(test_build_words)
     s.nr_user_env = 2;
     s.term = "xterm";
     s.verbose = 1;
+    s.cpus = 4;
     mica_error_init(&e);
     ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
     check_word_chars(line);
@@ -133,6 +134,7 @@ START_TEST(test_build_words)
     ck_assert_str_eq(v, "FOO=bar baz");
     ck_assert(!word_value(line, MICA_CMDLINE_ENV, 4, v));
     ck_assert_ptr_nonnull(strstr(line, " mica.verbose"));
+    ck_assert_ptr_nonnull(strstr(line, " mica.cpus=4 "));
     ck_assert_ptr_nonnull(strstr(line, " mica.time=1234567890123"));
     memset(seed, 'a', 64);
     for (int i = 0; i < 64; i += 2)
@@ -152,7 +154,7 @@ START_TEST(test_mount_words)
     char *argv[] = { "p" };
     struct mica_share sh[2] = {
         { "/h/a", "/data", 0 },
-        { "/h/b", "/odd dir,with comma/%x", 1 },
+        { "/h/b", "/odd dir,with comma/%x", 1, 1 },
     };
     struct cmdline_spec s = spec_base(argv, 1);
     struct mica_error e;
@@ -168,7 +170,7 @@ START_TEST(test_mount_words)
     ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 0, v));
     ck_assert_str_eq(v, "mica0,ro,/data");
     ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 1, v));
-    ck_assert_str_eq(v, "mica1,ro,/odd dir,with comma/%x");
+    ck_assert_str_eq(v, "mica1,rw,/odd dir,with comma/%x");
     ck_assert(!word_value(line, MICA_CMDLINE_MOUNT, 2, v));
     ck_assert(word_value(line, MICA_CMDLINE_CWD, 0, v));
     ck_assert_str_eq(v, "/");
@@ -194,6 +196,7 @@ START_TEST(test_no_term_panic)
     ck_assert_int_eq(cmdline_build(&s, &line, &e), 0);
     ck_assert(!word_value(line, MICA_CMDLINE_ENV, 2, v));
     ck_assert_ptr_null(strstr(line, "mica.verbose"));
+    ck_assert_ptr_null(strstr(line, "mica.cpus")); /* one CPU: no word */
     ck_assert_ptr_nonnull(strstr(line, " mica.panic_test"));
     free(line);
 }

@@ -156,7 +156,26 @@ START_TEST(test_not_elf)
 {
     expect(put("text", "hello world\n", 12, 0755), 0,
            "not an ELF executable (text file?)");
-    expect(put("script", "#!/bin/sh\necho\n", 15, 0755), 0, "a script?");
+    expect(put("script", "#!/bin/sh\necho\n", 15, 0755), 0,
+           "a script, not an ELF program: run its interpreter (mica run "
+           "/bin/sh ");
+    expect(put("script2", "#! /bin/sh -e\necho\n", 19, 0755), 0,
+           "(mica run /bin/sh ");
+    expect(put("badinterp", "#!/nonexistent/sh\n", 18, 0755), 0,
+           "/badinterp: /nonexistent/sh: bad interpreter: No such file or "
+           "directory");
+    expect(put("nointerp", "#!\necho\n", 8, 0755), 0,
+           "without an interpreter");
+    {
+        char longline[400];
+
+        memset(longline, 'a', sizeof(longline));
+        longline[0] = '#';
+        longline[1] = '!';
+        longline[2] = '/';
+        expect(put("longline", longline, sizeof(longline), 0755), 0,
+               "#! line is too long");
+    }
     expect(put("empty", "", 0, 0755), 0, "empty file");
     expect(put("bin", "\x01\x02\x00\xff", 4, 0755), 0, "not an ELF executable");
 }

@@ -51,7 +51,7 @@ START_TEST(test_volume_forms)
     snprintf(a1, sizeof(a1), "%s", vol_link);
     snprintf(a2, sizeof(a2), "%s:/data", vol_dir);
     snprintf(a3, sizeof(a3), "%s:/ro:ro", vol_link);
-    snprintf(a4, sizeof(a4), "%s:/x/y", vol_dir);
+    snprintf(a4, sizeof(a4), "%s:/x/y:rw", vol_dir);
     ck_assert_int_eq(parse(&o, &e, argv), 0);
     ck_assert_uint_eq(o.nr_shares, 4);
     ck_assert_str_eq(o.shares[0].host, vol_dir);
@@ -60,6 +60,8 @@ START_TEST(test_volume_forms)
     ck_assert_str_eq(o.shares[2].host, vol_dir);
     ck_assert_str_eq(o.shares[2].guest, "/ro");
     ck_assert_str_eq(o.shares[3].guest, "/x/y");
+    ck_assert_int_eq(o.shares[2].rw, 0);
+    ck_assert_int_eq(o.shares[3].rw, 1);
     ck_assert_str_eq(o.prog_argv[0], "p");
     options_free(&o);
     vol_teardown();
@@ -83,8 +85,6 @@ START_TEST(test_volume_errors)
     char a[128];
 
     vol_setup();
-    snprintf(a, sizeof(a), "%s:/d:rw", vol_dir);
-    volume_fails(a, "read-write shares are not supported yet", ENOTSUP);
     snprintf(a, sizeof(a), "%s:rel", vol_dir);
     volume_fails(a, "must be absolute", EINVAL);
     snprintf(a, sizeof(a), "%s:/", vol_dir);
@@ -98,6 +98,30 @@ START_TEST(test_volume_errors)
     volume_fails(":/d", "expected HOST", EINVAL);
     volume_fails("/", "must be absolute", EINVAL);
     vol_teardown();
+}
+END_TEST
+
+START_TEST(test_root)
+{
+    struct mica_options o;
+    struct mica_error e;
+    char *ok[] = {"run", "--root", "/tmp/../tmp", "sh", NULL};
+    char *missing[] = {"run", "--root", "/nonexistent-mica-root", "sh", NULL};
+    char *file[] = {"run", "--root", "/etc/os-release", "sh", NULL};
+    char *both[] = {"run", "--root", "/tmp", "--host-root", "sh", NULL};
+
+    ck_assert_int_eq(parse(&o, &e, ok), 0);
+    ck_assert_str_eq(o.root, "/tmp");
+    options_free(&o);
+    ck_assert_ptr_null(o.root);
+    ck_assert_int_lt(parse(&o, &e, missing), 0);
+    ck_assert_int_eq(e.err, ENOENT);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--root /nonexistent-mica-root"));
+    ck_assert_int_lt(parse(&o, &e, file), 0);
+    ck_assert_int_eq(e.err, ENOTDIR);
+    ck_assert_ptr_nonnull(strstr(e.msg, "not a directory"));
+    ck_assert_int_lt(parse(&o, &e, both), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "exclude each other"));
 }
 END_TEST
 
@@ -366,6 +390,10 @@ START_TEST(test_engine_platform_cpus)
                    "--cpus", "1", "--kernel", "k.elf", "--qemu", "/q", "p", NULL };
     char *badeng[] = { "run", "--engine", "xen", "p", NULL };
     char *cpus[] = { "run", "--cpus", "2", "p", NULL };
+    char *cpus0[] = { "run", "--cpus", "0", "p", NULL };
+    char *cpus65[] = { "run", "--cpus", "65", "p", NULL };
+    char *cpusx[] = { "run", "--cpus", "2x", "p", NULL };
+    char *cpusneg[] = { "run", "--cpus", "-1", "p", NULL };
     char *mix[] = { "run", "--engine", "qemu", "--platform", "pvm", "p", NULL };
     struct mica_options o;
     struct mica_error e;
@@ -377,8 +405,14 @@ START_TEST(test_engine_platform_cpus)
     ck_assert_str_eq(o.qemu_path, "/q");
     options_free(&o);
     ck_assert_int_lt(parse(&o, &e, badeng), 0);
-    ck_assert_int_lt(parse(&o, &e, cpus), 0);
-    ck_assert_ptr_nonnull(strstr(e.msg, "only 1"));
+    ck_assert_int_eq(parse(&o, &e, cpus), 0);
+    ck_assert_uint_eq(o.cpus, 2);
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, cpus0), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "from 1 to 64"));
+    ck_assert_int_lt(parse(&o, &e, cpus65), 0);
+    ck_assert_int_lt(parse(&o, &e, cpusx), 0);
+    ck_assert_int_lt(parse(&o, &e, cpusneg), 0);
     ck_assert_int_lt(parse(&o, &e, mix), 0);
 }
 END_TEST
@@ -458,6 +492,80 @@ START_TEST(test_qemu_env)
 }
 END_TEST
 
+START_TEST(test_timeout_parse)
+{
+    uint64_t ms;
+
+    ck_assert_int_eq(options_timeout_parse("2", &ms), 0);
+    ck_assert_uint_eq(ms, 2000);
+    ck_assert_int_eq(options_timeout_parse("0.5", &ms), 0);
+    ck_assert_uint_eq(ms, 500);
+    ck_assert_int_eq(options_timeout_parse(".25s", &ms), 0);
+    ck_assert_uint_eq(ms, 250);
+    ck_assert_int_eq(options_timeout_parse("1.5m", &ms), 0);
+    ck_assert_uint_eq(ms, 90000);
+    ck_assert_int_eq(options_timeout_parse("2h", &ms), 0);
+    ck_assert_uint_eq(ms, 7200000);
+    ck_assert_int_eq(options_timeout_parse("1d", &ms), 0);
+    ck_assert_uint_eq(ms, 86400000);
+    ck_assert_int_eq(options_timeout_parse("0.0001", &ms), 0);
+    ck_assert_uint_eq(ms, 1); /* rounded up: still a timeout */
+    ck_assert_int_eq(options_timeout_parse("0", &ms), 0);
+    ck_assert_uint_eq(ms, 0); /* as timeout(1): no timeout */
+    ck_assert_int_lt(options_timeout_parse("", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("-1", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse(" 1", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("inf", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("nan", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("2x", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("2ss", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("0x10", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("1e3", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse("1.2.3", &ms), 0);
+    ck_assert_int_lt(options_timeout_parse(".", &ms), 0);
+    ck_assert_int_eq(options_timeout_parse("5000000000", &ms), -ERANGE);
+    ck_assert_int_eq(options_timeout_parse("4294967295", &ms), 0);
+    ck_assert_uint_eq(ms, 4294967295000ull);
+}
+END_TEST
+
+START_TEST(test_timeout_seccomp_options)
+{
+    char *argv[] = { "run", "--timeout", "1.5", "--seccomp=off", "p", NULL };
+    char *on[] = { "run", "--seccomp", "off", "--seccomp=on", "p", NULL };
+    char *bad[] = { "run", "--timeout", "soon", "p", NULL };
+    char *neg[] = { "run", "--timeout=-3", "p", NULL };
+    char *sbad[] = { "run", "--seccomp=maybe", "p", NULL };
+    char *snone[] = { "run", "--seccomp", NULL };
+    char *def[] = { "run", "p", NULL };
+    struct mica_options o;
+    struct mica_error e;
+
+    ck_assert_int_eq(parse(&o, &e, def), 0);
+    ck_assert_uint_eq(o.timeout_ms, 0);
+    ck_assert_int_eq(o.seccomp_off, 0);
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, argv), 0);
+    ck_assert_uint_eq(o.timeout_ms, 1500);
+    ck_assert_int_eq(o.seccomp_off, 1);
+    ck_assert_str_eq(o.prog_argv[0], "p");
+    options_free(&o);
+    ck_assert_int_eq(parse(&o, &e, on), 0);
+    ck_assert_int_eq(o.seccomp_off, 0); /* the last one wins */
+    options_free(&o);
+    ck_assert_int_lt(parse(&o, &e, bad), 0);
+    ck_assert_str_eq(e.msg, "--timeout soon: expected seconds such as 2, "
+                     "0.5 or 1.5m (s, m, h, d)");
+    ck_assert_int_eq(e.status, 125);
+    ck_assert_int_lt(parse(&o, &e, neg), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--timeout -3"));
+    ck_assert_int_lt(parse(&o, &e, sbad), 0);
+    ck_assert_str_eq(e.msg, "--seccomp maybe: expected on or off");
+    ck_assert_int_lt(parse(&o, &e, snone), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "needs a value"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("options");
@@ -476,9 +584,12 @@ int main(void)
     tcase_add_test(tc, test_volume_forms);
     tcase_add_test(tc, test_volume_errors);
     tcase_add_test(tc, test_workdir);
+    tcase_add_test(tc, test_root);
     tcase_add_test(tc, test_volume_limits);
     tcase_add_test(tc, test_host_root_options);
     tcase_add_test(tc, test_host_root_build);
+    tcase_add_test(tc, test_timeout_parse);
+    tcase_add_test(tc, test_timeout_seccomp_options);
     suite_add_tcase(s, tc);
     return check_run(s);
 }

@@ -67,6 +67,7 @@ void core_fpu_reset(void);
  * the outer host's table). */
 void core_cpu_id(uint32_t leaf, uint32_t sub, uint32_t out[4]);
 uint64_t core_cpu_hwcap(void);
-unsigned core_cpu_count(void);
+unsigned core_cpu_count(void);   /* CPUs online */
+unsigned core_cpu_current(void); /* the CPU this runs on, 0 .. count - 1 */
 
 #endif

@@ -9,6 +9,8 @@
  *     deadlines past the 32-bit count fire early and are re-armed.
  * The xAPIC page is mapped uncached at MMIO_VA (paging.c).
  * The timer is armed for the scheduler's next event only (tickless).
+ * Each CPU has its own local APIC (its own timer); IPIs go through the
+ * interrupt command register (ICR).
  */
 #include "arch.h"
 #include "../../core_int.h"
@@ -17,7 +19,13 @@
 
 #define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
+#define APIC_ID 0x20
 #define APIC_EOI 0xb0
+#define APIC_ICR_LO 0x300
+#define APIC_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
+#define ICR_INIT 0x4500u    /* INIT, level assert */
+#define ICR_STARTUP 0x4600u /* SIPI, vector = start page */
 #define APIC_SVR 0xf0
 #define APIC_LVT_TIMER 0x320
 #define APIC_TIMER_INIT 0x380
@@ -29,7 +37,6 @@
 static bool x2apic, tsc_deadline;
 static volatile uint32_t *mmio;
 static uint64_t ticks_per_ms;
-static uint64_t armed; /* the deadline the hardware holds, 0: none */
 
 static void apic_write(uint32_t reg, uint32_t v)
 {
@@ -61,12 +68,8 @@ static void calibrate(void)
         core_panic("the APIC timer does not count");
 }
 
-void apic_init(void)
+static void apic_enable(void)
 {
-    uint32_t r[4];
-    arch_cpuid(1, 0, r);
-    x2apic = arch_pvm || (r[2] >> 21) & 1;
-    tsc_deadline = arch_pvm || (r[2] >> 24) & 1;
     uint64_t base = rdmsr(MSR_APIC_BASE);
     if (x2apic) {
         arch_wrmsr(MSR_APIC_BASE, base | (1u << 11) | (1u << 10));
@@ -78,6 +81,15 @@ void apic_init(void)
         mmio = mmio_virt(APIC_DEFAULT_PA);
     }
     apic_write(APIC_SVR, 0x100 | SPURIOUS_VECTOR);
+}
+
+void apic_init(void)
+{
+    uint32_t r[4];
+    arch_cpuid(1, 0, r);
+    x2apic = arch_pvm || (r[2] >> 21) & 1;
+    tsc_deadline = arch_pvm || (r[2] >> 24) & 1;
+    apic_enable();
     if (tsc_deadline) {
         apic_write(APIC_LVT_TIMER, TIMER_VECTOR | LVT_TSC_DEADLINE);
     } else {
@@ -86,11 +98,61 @@ void apic_init(void)
     }
 }
 
+/* An AP: the same mode as the BSP's, calibrated already. */
+void apic_init_ap(void)
+{
+    apic_enable();
+    apic_write(APIC_LVT_TIMER, TIMER_VECTOR | (tsc_deadline ? LVT_TSC_DEADLINE : 0));
+}
+
+uint32_t apic_id(void)
+{
+    if (x2apic)
+        return (uint32_t)rdmsr(0x802);
+    return apic_read(APIC_ID) >> 24;
+}
+
+static void icr_send(uint32_t dest, uint32_t lo)
+{
+    if (x2apic) {
+        arch_wrmsr(0x830, ((uint64_t)dest << 32) | lo);
+        return;
+    }
+    apic_write(APIC_ICR_HI, dest << 24);
+    apic_write(APIC_ICR_LO, lo);
+    while (apic_read(APIC_ICR_LO) & ICR_PENDING)
+        cpu_relax();
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+    icr_send(dest, vector); /* fixed delivery, physical destination */
+}
+
+static void delay_us(uint64_t us)
+{
+    uint64_t end = core_time_monotonic_ns() + us * 1000;
+    while (core_time_monotonic_ns() < end)
+        cpu_relax();
+}
+
+/* The universal start-up: INIT, then two STARTUPs at the page start_pa. */
+void apic_send_init_sipi(uint32_t dest, uint64_t start_pa)
+{
+    icr_send(dest, ICR_INIT);
+    delay_us(10000);
+    for (int i = 0; i < 2; i++) {
+        icr_send(dest, ICR_STARTUP | (uint32_t)(start_pa >> 12));
+        delay_us(200);
+    }
+}
+
 void arch_timer_arm(uint64_t deadline_ns)
 {
-    if (deadline_ns == armed)
+    struct cpu *c = this_cpu();
+    if (deadline_ns == c->timer_armed)
         return;
-    armed = deadline_ns;
+    c->timer_armed = deadline_ns;
     if (tsc_deadline) {
         arch_wrmsr(MSR_TSC_DEADLINE, deadline_ns ? time_ns_to_tsc(deadline_ns) : 0);
         return;
@@ -107,7 +169,7 @@ void arch_timer_arm(uint64_t deadline_ns)
 
 void arch_timer_eoi(void)
 {
-    armed = 0; /* one-shot: the hardware holds nothing now */
+    this_cpu()->timer_armed = 0; /* one-shot: the hardware holds nothing now */
     apic_write(APIC_EOI, 0);
 }
 

@@ -37,6 +37,7 @@ struct tss {
 
 /* Per-CPU data, at %gs:0 in the kernel. The first fields are used by the
  * entry code (asm_offsets.h). */
+struct core_as;
 struct cpu {
     struct cpu *self;
     uint64_t kstack_top;
@@ -44,7 +45,15 @@ struct cpu {
     volatile uint8_t *vif; /* PVM: this CPU's VIF page */
     uint64_t user_fs;
     uint64_t user_gs;
-    uint32_t id;
+    uint32_t id;          /* 0 .. smp_cpus - 1 */
+    uint32_t apic_id;
+    uint64_t entry_stack_top, df_stack_top; /* TSS RSP0 and IST1 */
+    struct core_as *as;   /* the address space loaded (NULL: the kernel's) */
+    uint64_t timer_armed; /* the deadline the local APIC holds, 0: none */
+    /* SMP (smp.c): the big kernel lock, and TLB shootdowns */
+    bool bkl_held;
+    volatile uint32_t in_user;       /* running user code (or about to) */
+    volatile uint32_t flush_pending; /* flush the TLB before user code */
     uint64_t gdt[16] __attribute__((aligned(16)));
     struct tss tss __attribute__((aligned(16)));
 };
@@ -133,6 +142,7 @@ void arch_cpu_init(struct cpu *c, uint64_t kstack_top);
 void arch_pvm_early(void);
 void arch_ring0_cpu_features(void);
 void paging_init(uint64_t ram_end);
+uint64_t paging_kernel_root(void); /* the kernel's own page tables */
 void traps_init(void);
 
 static inline void *phys_to_virt(uint64_t pa)
@@ -160,7 +170,7 @@ bool kstack_guard_hit(uint64_t addr);
 /* Tasks (cpu.c, fpu.c, apic.c, entry.S) */
 struct core_task;
 struct core_task *arch_switch(struct core_task *prev, uint64_t *prev_sp, uint64_t next_sp);
-extern char arch_task_first_entry[];
+extern char arch_task_first_entry[], arch_idle_first_entry[];
 void arch_set_kernel_stack(uint64_t top);
 void arch_user_bases_save(uint64_t *fs, uint64_t *gs);
 void arch_user_bases_load(uint64_t fs, uint64_t gs);
@@ -176,10 +186,16 @@ void fpu_init(void);
  * only the 2 MiB pages paging_map_mmio() was asked for at boot. */
 #define MMIO_VA 0xffffffffc0000000ul
 #define TIMER_VECTOR 0xec
+#define RESCHED_VECTOR 0xfc /* IPI: wake an idle CPU, or look at the run queue */
+#define TLB_VECTOR 0xfd     /* IPI: flush the TLB (flush_pending) */
 #define SPURIOUS_VECTOR 0xff
 #define IRQ_VECTOR_BASE 0x30 /* device interrupts: IOAPIC pin n at 0x30 + n */
 #define IOAPIC_MAX_PINS 24
 void apic_init(void);
+void apic_init_ap(void);
+uint32_t apic_id(void);
+void apic_send_ipi(uint32_t apic_id, uint8_t vector);
+void apic_send_init_sipi(uint32_t apic_id, uint64_t start_pa);
 void apic_eoi(void);
 void arch_timer_arm(uint64_t deadline_ns);
 void arch_timer_eoi(void);
@@ -194,6 +210,24 @@ int ioapic_route(unsigned gsi);
 void ioapic_mask(unsigned gsi);
 /* Idle: enable interrupts, wait for one, disable them again. */
 void arch_idle_wait(void);
+
+/* SMP (smp.c). With one CPU every call here is a no-op. */
+#define CORE_MAX_CPUS 64
+extern unsigned smp_cpus;            /* CPUs online */
+extern struct cpu *smp_cpu[CORE_MAX_CPUS];
+void smp_boot(unsigned wanted);      /* start the other CPUs (ring 0 only) */
+/* The big kernel lock: held by a CPU while it runs kernel code, except in
+ * idle's halt. Entry from user takes it, the way back releases it. */
+void smp_kernel_enter(void);         /* take it (no-op if held) */
+void smp_kernel_leave(void);         /* back to user mode: release it */
+void smp_idle_release(void);         /* about to halt: release it */
+/* Other CPUs with `as` loaded (NULL: every CPU, for kernel mappings)
+ * flush their TLB before they next run user code. */
+void smp_tlb_shootdown(struct core_as *as);
+void smp_ipi_tlb(void);              /* the TLB_VECTOR handler */
+void smp_kick_idle(void);            /* a task became runnable */
+void smp_kick_cpu(unsigned id);      /* enter the kernel (signals, exit) */
+extern char ap_trampoline[], ap_trampoline_end[];
 
 /* Entry code symbols (entry.S) */
 extern char idt_stubs[];

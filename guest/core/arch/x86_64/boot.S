@@ -90,6 +90,7 @@ boot_gdt:
     .quad 0x00af9a000000ffff        /* 0x10: kernel code, 64-bit */
     .quad 0x00cf92000000ffff        /* 0x18: kernel data */
 boot_gdt_end:
+    .globl boot_gdtr
 boot_gdtr:
     .word boot_gdt_end - boot_gdt - 1
     .long PHYS(boot_gdt)
@@ -97,6 +98,7 @@ boot_gdtr:
     /* PVH boot page tables: identity and -2 GiB windows over 0..1 GiB. */
     .section .data.pagetables, "aw"
     .align 4096
+    .globl boot_pml4
 boot_pml4:
     .quad PHYS(boot_pdpt_low) + 3
     .fill 510, 8, 0

@@ -63,8 +63,12 @@ void arch_cpu_init(struct cpu *c, uint64_t kstack_top)
      * kernel stack (entry.S). On PVM in KPTI mode RSP0 and every IST must
      * be upper-half addresses mapped in the user root too: the entry area
      * (kernel.ld, paging.c). */
-    c->tss.rsp[0] = (uint64_t)entry_stack0_top;
-    c->tss.ist[0] = (uint64_t)df_stack_top;
+    if (c == &cpu0) {
+        c->entry_stack_top = (uint64_t)entry_stack0_top;
+        c->df_stack_top = (uint64_t)df_stack_top;
+    }
+    c->tss.rsp[0] = c->entry_stack_top;
+    c->tss.ist[0] = c->df_stack_top;
     c->tss.iomap_base = sizeof(c->tss);
     gdt_init(c);
     if (c == &cpu0)
@@ -106,7 +110,12 @@ uint64_t core_cpu_hwcap(void)
 
 unsigned core_cpu_count(void)
 {
-    return 1;
+    return smp_cpus;
+}
+
+unsigned core_cpu_current(void)
+{
+    return this_cpu()->id;
 }
 
 void core_set_user_fs(uint64_t base)
@@ -156,6 +165,7 @@ __noreturn void core_user_enter(const struct core_uregs *regs)
     f->rflags = (regs->rflags & 0x40dd5) | 0x202;
     f->core_vector = 0;
     f->orig_rax = (uint64_t)-1;
+    smp_kernel_leave();
     arch_return_to_user(f);
 }
 

@@ -211,3 +211,10 @@ arch_task_first_entry:
     call sched_task_started         /* returns the user frame */
     mov %rax, %rsp
     jmp frame_return
+
+/* An idle task's first switch "returns" here (sched.c). */
+    .globl arch_idle_first_entry
+arch_idle_first_entry:
+    mov %rax, %rdi
+    call sched_idle_started         /* never returns */
+    ud2

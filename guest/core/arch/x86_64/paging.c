@@ -27,7 +27,12 @@ struct core_as {
 };
 
 static uint64_t kernel_root_pa;
-static struct core_as *current_as;
+#define current_as (this_cpu()->as)
+
+uint64_t paging_kernel_root(void)
+{
+    return kernel_root_pa;
+}
 
 static uint64_t kflags(void)
 {
@@ -167,6 +172,7 @@ void kstack_free(void *stack)
             arch_flush_tlb_one(base + off);
         }
     }
+    smp_tlb_shootdown(NULL); /* other CPUs may still map the old pages */
     kstack_used[i / 64] &= ~(1ull << (i % 64));
 }
 
@@ -271,10 +277,13 @@ static uint64_t pte_make(void *page, unsigned prot)
     return e;
 }
 
+/* A mapping of as changed at va: flush it here, and on the other CPUs
+ * that run as (smp.c). */
 static void flush_if_current(struct core_as *as, uint64_t va)
 {
     if (as == current_as)
         arch_flush_tlb_one(va);
+    smp_tlb_shootdown(as);
 }
 
 static bool va_ok(uaddr_t va)
@@ -402,6 +411,8 @@ static void range_run(struct range_op *op, uaddr_t start, uaddr_t end)
     range_walk(op, pt_virt(op->as->root_pa), 3, 0, start.addr, end.addr);
     if (op->as == current_as && op->changed > RANGE_FLUSH_ONE_MAX)
         arch_flush_tlb_all();
+    if (op->changed && !op->visit)
+        smp_tlb_shootdown(op->as);
 }
 
 void core_as_unmap_range(struct core_as *as, uaddr_t start, uaddr_t end,

@@ -102,6 +102,10 @@ extern char pvm_idle_window[], pvm_idle_window_end[];
 
 static void interrupt(struct core_uregs *f, uint64_t vec)
 {
+    if (vec == RESCHED_VECTOR) { /* woken from idle: it looks at the queue */
+        apic_eoi();
+        return;
+    }
     if (arch_pvm && !(f->cs & 3) && f->rip >= (uint64_t)pvm_idle_window &&
         f->rip < (uint64_t)pvm_idle_window_end)
         f->rip = (uint64_t)pvm_idle_window_end; /* do not halt after it */
@@ -119,6 +123,12 @@ void arch_trap_dispatch(struct core_uregs *f)
     uint64_t vec = f->core_vector, err = f->orig_rax;
     uint64_t addr = vec == 14 ? arch_fault_address() : 0;
 
+    if (vec == TLB_VECTOR) { /* no lock: the sender holds it and waits */
+        smp_ipi_tlb();
+        return;
+    }
+    smp_kernel_enter(); /* (kernel-mode events: already held, or idle's halt) */
+
     f->orig_rax = (uint64_t)-1;
     if (vec >= 32)
         interrupt(f, vec);
@@ -132,14 +142,18 @@ void arch_trap_dispatch(struct core_uregs *f)
         panic_frame(f, "kernel stack overflow (guard page at %#lx)", arch_fault_address());
     else
         panic_frame(f, "kernel %s (vector %lu, error %#lx)", vector_name(vec), vec, err);
-    if (f->cs & 3)
+    if (f->cs & 3) {
         return_to_user(f);
+        smp_kernel_leave();
+    }
 }
 
 void arch_syscall_dispatch(struct core_uregs *f)
 {
+    smp_kernel_enter();
     if (unlikely(!syscall_fn))
         panic_frame(f, "syscall %lu before the ABI registered", f->orig_rax);
     f->rax = (uint64_t)syscall_fn(f);
     return_to_user(f);
+    smp_kernel_leave();
 }

@@ -36,6 +36,7 @@ struct file;
 struct mount;
 struct statfs;
 struct sbuf;
+struct iovec;
 struct core_waitq;
 /* What a file's poll op hands its wait queues to: poll/select's table
  * adds a task waiter per queue (poll.c), epoll's a callback waiter
@@ -71,6 +72,10 @@ struct file_ops {
     int (*open)(struct file *f) __must_check;
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
+    /* readv/writev as one operation (a socket's datagram is the whole
+     * vector), given the checked iovec array; NULL: one read or write
+     * per element. */
+    ssize_t (*rw_vec)(struct file *f, bool write, const struct iovec *iov, int cnt);
     /* fsync/fdatasync: push what the file's filesystem holds (NULL:
      * nothing to push). 0 or -errno. */
     int (*fsync)(struct file *f, bool datasync) __must_check;

@@ -17,6 +17,7 @@
 #include <asm/poll.h>
 #include <asm/sockios.h>
 #include <linux/signal.h>
+#include <linux/uio.h>
 
 #define POLLRDHUP 0x2000
 
@@ -230,6 +231,32 @@ static ssize_t usock_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *
     return usock_send(f->priv, f, &u, NULL, NULL, 0);
 }
 
+/* readv and writev: one receive or send over the whole vector. */
+static ssize_t usock_rw_vec(struct file *f, bool write, const struct iovec *iov, int cnt)
+{
+    struct uvec *v = core_malloc((size_t)cnt * sizeof(*v) + 1);
+    if (!v)
+        return -ENOMEM;
+    uint64_t total = 0;
+    for (int i = 0; i < cnt; i++) {
+        v[i] = (struct uvec){(uint64_t)(uintptr_t)iov[i].iov_base, iov[i].iov_len};
+        if (v[i].len > (uint64_t)USOCK_MAX_RW - total)
+            v[i].len = (uint64_t)USOCK_MAX_RW - total;
+        total += v[i].len;
+    }
+    struct uio u = {.iov = v, .cnt = (unsigned long)cnt, .total = total};
+    ssize_t ret;
+    if (write) {
+        ret = usock_send(f->priv, f, &u, NULL, NULL, 0);
+    } else {
+        struct urecv r = {0};
+        ret = usock_recv(f->priv, f, &u, 0, &r);
+        urecv_drop(&r);
+    }
+    core_free(v);
+    return ret;
+}
+
 static unsigned usock_poll(struct file *f, struct poll_table *pt)
 {
     struct usock *s = f->priv;
@@ -303,6 +330,7 @@ const struct file_ops usock_ops = {
     .ioctl = usock_ioctl,
     .poll = usock_poll,
     .release = usock_release,
+    .rw_vec = usock_rw_vec,
     .seekable = false,
 };
 
@@ -414,6 +442,12 @@ long sys_socket(int domain, int type, int protocol)
 long sys_socketpair(int domain, int type, int protocol, uaddr_t u_sv)
 {
     int base;
+    if (type & ~(SOCK_TYPE_MASK | SOCK_CLOEXEC | SOCK_NONBLOCK))
+        return -EINVAL;
+    /* Linux writes the descriptors out before it looks at the family */
+    int none[2] = {-1, -1};
+    if (core_copy_to_user(u_sv, none, sizeof(none)))
+        return -EFAULT;
     long ret = usock_check_args(domain, type, protocol, &base);
     if (ret)
         return ret;

@@ -133,23 +133,26 @@ static long connect_stream(struct usock *s, struct file *f, const struct usock_a
     }
 }
 
+/* Linux's order: the descriptor, the address, then whether it is a
+ * socket at all. */
 long sys_connect(int fd, uaddr_t u_addr, int len)
 {
     int err;
+    char raw[USOCK_ADDR_MAX];
+    if (!fd_get(fd))
+        return -EBADF;
+    err = usock_addr_copy(u_addr, len, raw);
+    if (err)
+        return err;
     struct usock *s = usock_from_fd(fd, &err);
     if (!s)
         return err;
     struct usock_addr a;
-    if (s->type == SOCK_DGRAM && len >= 2) {
-        uint16_t family;
-        if (core_copy_from_user(&family, u_addr, sizeof(family)))
-            return -EFAULT;
-        if (family == AF_UNSPEC) {
-            a.sa.sun_family = AF_UNSPEC;
-            return connect_dgram(s, &a);
-        }
+    if (s->type == SOCK_DGRAM && len >= 2 && raw[0] == AF_UNSPEC && raw[1] == 0) {
+        a.sa.sun_family = AF_UNSPEC;
+        return connect_dgram(s, &a);
     }
-    err = usock_addr_from_user(u_addr, len, &a);
+    err = usock_addr_parse(raw, len, &a);
     if (err)
         return err;
     if (a.len == sizeof(a.sa.sun_family))

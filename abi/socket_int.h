@@ -47,6 +47,7 @@
 #define MSG_NOSIGNAL 0x4000
 #define MSG_WAITFORONE 0x10000
 #define MSG_CMSG_CLOEXEC 0x40000000
+#define MSG_CMSG_COMPAT 0x80000000u /* 32-bit callers only: EINVAL here */
 
 #define SCM_RIGHTS 1
 #define SCM_CREDENTIALS 2
@@ -64,6 +65,7 @@
 #define USOCK_BUF_MAX 212992     /* net.core.[rw]mem_max */
 #define USOCK_MIN_SNDBUF 4608
 #define USOCK_MIN_RCVBUF 2304
+#define USOCK_MAX_RW 0x7ffff000 /* MAX_RW_COUNT: the most one call moves */
 #define USOCK_OPTMEM_MAX 20480 /* the largest control buffer sendmsg takes */
 #define USOCK_SKB_MAX_HEAD 3776   /* a page less the skb's shared info */
 #define USOCK_SKB_FRAGS 32768     /* page fragments of one stream skb */
@@ -188,7 +190,12 @@ void umsg_free(struct umsg *m);
 uint32_t usock_truesize(size_t len, bool stream);
 bool usock_writable(const struct usock *s);
 
-/* socket_name.c */
+/* socket_name.c: an address as Linux takes it: the length checked
+ * against sockaddr_storage and the bytes copied (EINVAL, EFAULT), then
+ * checked as a sockaddr_un (EINVAL). */
+#define USOCK_ADDR_MAX 128
+int usock_addr_copy(uaddr_t u_addr, int len, char raw[USOCK_ADDR_MAX]) __must_check;
+int usock_addr_parse(const char *raw, int len, struct usock_addr *a) __must_check;
 int usock_addr_from_user(uaddr_t u_addr, int len, struct usock_addr *a) __must_check;
 int usock_bind_addr(struct usock *s, const struct usock_addr *a) __must_check;
 int usock_autobind(struct usock *s) __must_check;

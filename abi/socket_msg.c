@@ -301,10 +301,10 @@ static int recv_wait(struct usock *s, bool nonblock, uint64_t deadline)
 static long recv_dgram(struct usock *s, struct uio *u, int flags, bool nonblock,
                        struct urecv *r)
 {
-    if (flags & MSG_OOB)
-        return -EOPNOTSUPP;
     if (s->type == SOCK_SEQPACKET && s->state != US_CONNECTED)
         return -ENOTCONN;
+    if (flags & MSG_OOB)
+        return -EOPNOTSUPP;
     uint64_t deadline = usock_deadline(s->rcvtimeo);
     while (!s->head) {
         int w = recv_wait(s, nonblock, deadline);

@@ -24,13 +24,19 @@ static bool addr_abstract(const struct usock_addr *a)
     return a->len > sizeof(a->sa.sun_family) && a->sa.sun_path[0] == 0;
 }
 
-int usock_addr_from_user(uaddr_t u_addr, int len, struct usock_addr *a)
+int usock_addr_copy(uaddr_t u_addr, int len, char raw[USOCK_ADDR_MAX])
+{
+    if (len < 0 || len > USOCK_ADDR_MAX)
+        return -EINVAL;
+    return len && core_copy_from_user(raw, u_addr, (size_t)len) ? -EFAULT : 0;
+}
+
+int usock_addr_parse(const char *raw, int len, struct usock_addr *a)
 {
     if (len < (int)sizeof(a->sa.sun_family) || len > (int)sizeof(a->sa))
         return -EINVAL;
     memset(a, 0, sizeof(*a));
-    if (core_copy_from_user(&a->sa, u_addr, (size_t)len))
-        return -EFAULT;
+    memcpy(&a->sa, raw, (size_t)len);
     if (a->sa.sun_family != AF_UNIX)
         return -EINVAL;
     a->len = (uint32_t)len;
@@ -45,6 +51,13 @@ int usock_addr_from_user(uaddr_t u_addr, int len, struct usock_addr *a)
         a->len = (uint32_t)(sizeof(a->sa.sun_family) + n + 1);
     }
     return 0;
+}
+
+int usock_addr_from_user(uaddr_t u_addr, int len, struct usock_addr *a)
+{
+    char raw[USOCK_ADDR_MAX];
+    int err = usock_addr_copy(u_addr, len, raw);
+    return err ? err : usock_addr_parse(raw, len, a);
 }
 
 /* Abstract names are kept apart by socket type, as Linux hashes them. */

@@ -126,6 +126,8 @@ long sys_setsockopt(int fd, int level, int name, uaddr_t u_val, int len)
 {
     int err;
     struct usock *s = usock_from_fd(fd, &err);
+    if (s && len < 0)
+        return -EINVAL;
     return s ? usock_setsockopt(s, level, name, u_val, len) : err;
 }
 

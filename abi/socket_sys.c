@@ -8,7 +8,6 @@
 #include "socket_int.h"
 #include "sys.h"
 
-#define SOCKADDR_STORAGE 128
 #define MAX_RW_COUNT (0x7fffffffl & ~(long)(CORE_PAGE_SIZE - 1))
 
 struct u_mmsghdr {
@@ -34,21 +33,31 @@ static void send_args_release(struct send_args *a)
     core_free(a->vec);
 }
 
+/* Linux's order: the name (length, then bytes), the iovec array, the
+ * control buffer; a name is parsed only where the type uses it. */
 static int send_args_import(struct usock *s, const struct u_msghdr *mh, struct send_args *a)
 {
     memset(a, 0, sizeof(*a));
-    if (mh->namelen < 0 || mh->namelen > SOCKADDR_STORAGE)
+    int namelen = mh->namelen;
+    if (namelen < 0)
         return -EINVAL;
-    if (mh->controllen > USOCK_OPTMEM_MAX)
-        return -ENOBUFS;
-    int err = uio_import(&a->u, mh->iov, mh->iovlen, &a->vec);
+    if (namelen > USOCK_ADDR_MAX)
+        namelen = USOCK_ADDR_MAX;
+    char raw[USOCK_ADDR_MAX];
+    int err = 0;
+    if (mh->name && namelen) {
+        a->named = true;
+        err = usock_addr_copy(uaddr(mh->name), namelen, raw);
+        if (!err && s->type == SOCK_DGRAM)
+            err = usock_addr_parse(raw, namelen, &a->to);
+        if (err)
+            return err;
+    }
+    err = uio_import(&a->u, mh->iov, mh->iovlen, &a->vec);
     if (err)
         return err;
-    if (mh->name && mh->namelen) {
-        a->named = true;
-        if (s->type == SOCK_DGRAM) /* the others never look at it */
-            err = usock_addr_from_user(uaddr(mh->name), mh->namelen, &a->to);
-    }
+    if (mh->controllen > USOCK_OPTMEM_MAX)
+        err = -ENOBUFS;
     if (!err)
         err = scm_from_user(mh, &a->scm);
     if (err)
@@ -85,7 +94,9 @@ static struct usock *single_buffer(int fd, uaddr_t u_buf, size_t len, struct uio
         return NULL;
     if (len > MAX_RW_COUNT)
         len = MAX_RW_COUNT;
-    if (!core_user_range_ok(u_buf, len)) {
+    /* only the top is checked here, as access_ok does; the copy finds
+     * any hole */
+    if (u_buf.addr + len < u_buf.addr || u_buf.addr + len > CORE_USER_END) {
         *err = -EFAULT;
         return NULL;
     }
@@ -105,12 +116,15 @@ long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, in
     struct usock_addr to;
     static const struct usock_addr ignored; /* streams: only "named" counts */
     const struct usock_addr *top = NULL;
-    if (u_addr.addr && alen) {
-        if (alen < 0 || alen > SOCKADDR_STORAGE)
-            return -EINVAL;
-        top = &ignored;
-        if (s->type == SOCK_DGRAM) {
-            err = usock_addr_from_user(u_addr, alen, &to);
+    if (u_addr.addr) {
+        char raw[USOCK_ADDR_MAX];
+        err = usock_addr_copy(u_addr, alen, raw);
+        if (err)
+            return err;
+        if (alen)
+            top = &ignored;
+        if (alen && s->type == SOCK_DGRAM) {
+            err = usock_addr_parse(raw, alen, &to);
             if (err)
                 return err;
             top = &to;
@@ -121,6 +135,8 @@ long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, in
 
 long sys_sendmsg(int fd, uaddr_t u_msg, int flags)
 {
+    if ((unsigned)flags & MSG_CMSG_COMPAT)
+        return -EINVAL;
     struct u_msghdr mh;
     if (core_copy_from_user(&mh, u_msg, sizeof(mh)))
         return -EFAULT;
@@ -163,6 +179,8 @@ static long recv_one(int fd, uaddr_t u_msg, struct u_msghdr *mh, int flags)
     struct usock *s = usock_from_fd(fd, &err);
     if (!s)
         return err;
+    if (mh->namelen < 0)
+        return -EINVAL;
     struct uio u;
     struct uvec *vec;
     err = uio_import(&u, mh->iov, mh->iovlen, &vec);
@@ -191,6 +209,8 @@ static long recv_one(int fd, uaddr_t u_msg, struct u_msghdr *mh, int flags)
 
 long sys_recvmsg(int fd, uaddr_t u_msg, int flags)
 {
+    if ((unsigned)flags & MSG_CMSG_COMPAT)
+        return -EINVAL;
     struct u_msghdr mh;
     if (core_copy_from_user(&mh, u_msg, sizeof(mh)))
         return -EFAULT;
@@ -202,6 +222,8 @@ long sys_recvmsg(int fd, uaddr_t u_msg, int flags)
 static long mmsg_loop(int fd, uaddr_t u_vec, unsigned vlen, int flags, bool recv)
 {
     int err;
+    if ((unsigned)flags & MSG_CMSG_COMPAT)
+        return -EINVAL;
     if (!usock_from_fd(fd, &err))
         return err;
     if (vlen > 1024)
@@ -229,9 +251,18 @@ static long mmsg_loop(int fd, uaddr_t u_vec, unsigned vlen, int flags, bool recv
     return done ? (long)done : ret;
 }
 
-/* The timeout is not kept: a blocking recvmmsg waits for each message
- * as recvmsg would (MSG_WAITFORONE: only for the first). */
+/* The timeout is checked but not kept: a blocking recvmmsg waits for
+ * each message as recvmsg would (MSG_WAITFORONE: only for the first). */
 long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_timeout)
 {
+    if ((unsigned)flags & MSG_CMSG_COMPAT)
+        return -EINVAL;
+    if (u_timeout.addr) {
+        int64_t ts[2];
+        if (core_copy_from_user(ts, u_timeout, sizeof(ts)))
+            return -EFAULT;
+        if (!abi_time_ok(ts[0], ts[1]))
+            return -EINVAL;
+    }
     return mmsg_loop(fd, u_vec, vlen, flags, true);
 }

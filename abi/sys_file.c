@@ -315,6 +315,11 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
     ret = iov_import(u_iov, iovcnt, &iov);
     if (ret)
         return ret;
+    if (f->ops->rw_vec && off == -1) {
+        ret = f->ops->rw_vec(f, write, iov, iovcnt);
+        core_free(iov);
+        return ret;
+    }
     uint64_t dummy = 0, pos = (uint64_t)off;
     uint64_t *pp = off != -1 ? &pos : f->ops->seekable ? &f->pos : &dummy;
     file_get(f);

@@ -3,6 +3,7 @@
  * names, connect rules, the receive queue limit, seqpacket connections
  * and EOF, recvmmsg/sendmmsg, and poll states. */
 #include "unix.h"
+#include <sys/uio.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -57,6 +58,15 @@ static void pair(int type, const char *name)
     SHOW(recvmsg(sv[1], &mh, 0));
     printf("msg_flags %#x\n", mh.msg_flags);
     SHOW(recv(sv[1], buf, 10, MSG_DONTWAIT));
+    /* writev sends one message; readv reads one into its pieces */
+    struct iovec wv[3] = {{"ab", 2}, {"cde", 3}, {"f", 1}};
+    SHOW(writev(sv[0], wv, 3));
+    SHOW(write(sv[0], "next", 4));
+    char r1[4] = {0}, r2[8] = {0};
+    struct iovec rv[2] = {{r1, 4}, {r2, 8}};
+    SHOW(readv(sv[1], rv, 2));
+    printf("readv \"%.4s\" \"%s\"\n", r1, r2);
+    SHOW(read(sv[1], r2, 8));
     /* a message bigger than the send buffer */
     SHOW(send(sv[0], buf, 250000, 0));
     int v = 10000;

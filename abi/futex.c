@@ -121,19 +121,28 @@ static void waiter_wake(struct futex_waiter *w)
     core_wake_all(&w->q);
 }
 
-/* Wake up to n waiters on k whose bitset meets bits; how many. */
+/* Wake up to n waiters on k whose bitset meets bits; how many. As on
+ * Linux, the count is checked after a wake-up, so n <= 0 still wakes one
+ * (FUTEX_WAKE and WAKE_OP with 0 wake a waiter if there is one). */
 static int wake_key(const struct futex_key *k, int n, uint32_t bits)
 {
     int woken = 0;
     struct futex_waiter *w = buckets[bucket_of(k)], *next;
-    for (; w && woken < n; w = next) {
+    for (; w; w = next) {
         next = w->next;
         if (key_eq(&w->key, k) && (w->bitset & bits)) {
             waiter_wake(w);
-            woken++;
+            if (++woken >= n)
+                break;
         }
     }
     return woken;
+}
+
+/* REQUEUE's own wake-ups: up to n exactly (0 wakes none). */
+static int wake_key_max(const struct futex_key *k, int n)
+{
+    return n > 0 ? wake_key(k, n, FUTEX_BITSET_MATCH_ANY) : 0;
 }
 
 /* Queue on k, sleep until woken, the deadline or a signal. */
@@ -230,7 +239,7 @@ static long requeue(uaddr_t u1, uaddr_t u2, int n1, int n2, bool private_, bool 
         if (cur != val3)
             return -EAGAIN;
     }
-    long done = wake_key(&k1, n1, FUTEX_BITSET_MATCH_ANY);
+    long done = wake_key_max(&k1, n1);
     int moved = 0;
     struct futex_waiter *w = buckets[bucket_of(&k1)], *next;
     for (; w && moved < n2; w = next) {

@@ -538,20 +538,22 @@ void signal_deliver(struct core_uregs *r)
             thread_exit(p->group_exit_status);
     }
     int sig = next_signal();
-    if (!sig) {
-        syscall_restart(r, NULL);
-        if (t->restore_sigmask) {
-            t->sigmask = t->saved_sigmask;
-            t->restore_sigmask = false;
-        }
-        core_task_clear_interrupt(t->task);
+    if (sig)
+        deliver_one(sig, r);
+    if (next_signal() || p->exiting) {
+        core_task_interrupt(t->task); /* the hook runs again for the next */
         return;
     }
-    deliver_one(sig, r);
-    if (next_signal() || p->exiting)
-        core_task_interrupt(t->task);
-    else
-        core_task_clear_interrupt(t->task);
+    /* Nothing more to deliver. If no handler ran (nothing was pending, or
+     * the signal was ignored or stopped the process), an interrupted
+     * syscall restarts or fails with EINTR now, and sigsuspend's mask goes
+     * back; after a handler's frame both were done already. */
+    syscall_restart(r, NULL);
+    if (t->restore_sigmask) {
+        t->sigmask = t->saved_sigmask;
+        t->restore_sigmask = false;
+    }
+    core_task_clear_interrupt(t->task);
 }
 
 long sys_rt_sigreturn(struct core_uregs *r)

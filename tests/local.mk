@@ -72,7 +72,7 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/threads.musl tests/abi/futex.musl tests/abi/epoll_threads.musl \
 	tests/abi/smp.musl tests/abi/execat.musl tests/abi/unix_stream.musl \
 	tests/abi/unix_dgram.musl tests/abi/unix_scm.musl tests/abi/unix_echo.musl \
-	tests/abi/shm_sem.musl
+	tests/abi/shm_sem.musl tests/abi/unix_epoll_echo.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -86,7 +86,7 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/epoll_threads.glibc \
 	tests/abi/smp.glibc tests/abi/execat.glibc tests/abi/unix_stream.glibc \
 	tests/abi/unix_dgram.glibc tests/abi/unix_scm.glibc tests/abi/unix_echo.glibc \
-	tests/abi/shm_sem.glibc tests/abi/shares.glibc
+	tests/abi/shm_sem.glibc tests/abi/shares.glibc tests/abi/unix_epoll_echo.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -103,7 +103,7 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/threads.c tests/abi/futex.c tests/abi/epoll_threads.c \
 	tests/abi/smp.c tests/abi/execat.c tests/abi/unix_stream.c \
 	tests/abi/unix_dgram.c tests/abi/unix_scm.c tests/abi/unix_echo.c \
-	tests/abi/shm_sem.c tests/abi/shares.c
+	tests/abi/shm_sem.c tests/abi/shares.c tests/abi/unix_epoll_echo.c
 ABI_DEPS = $(srcdir)/tests/abi/abi.h $(srcdir)/tests/abi/unix.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
@@ -151,6 +151,10 @@ tests/abi/shm_sem.musl: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
 tests/abi/shm_sem.glibc: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
+tests/abi/unix_epoll_echo.musl: $(srcdir)/tests/abi/unix_epoll_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_epoll_echo.c
+tests/abi/unix_epoll_echo.glibc: $(srcdir)/tests/abi/unix_epoll_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_epoll_echo.c
 tests/abi/shares.glibc: $(srcdir)/tests/abi/shares.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shares.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)

@@ -63,6 +63,38 @@ static pid_t spawn_loop(int *release)
     return pid;
 }
 
+/* The child's state letter in /proc/PID/stat. */
+static char proc_state(pid_t pid)
+{
+    char path[64], buf[256];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return '?';
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Stopped and continued while it sleeps in read(): the read restarts and
+ * ends as it would have (0 at EOF), it does not return an error. */
+static void stop_in_read(void)
+{
+    int rel;
+    pid_t pid = spawn_loop(&rel);
+    for (int i = 0; i < 1000 && proc_state(pid) != 'S'; i++)
+        usleep(1000);
+    usleep(10000); /* asleep in read, not on the way there */
+    SHOW(kill(pid, SIGSTOP));
+    WAIT("stopped in read", pid, WUNTRACED);
+    SHOW(kill(pid, SIGCONT));
+    WAIT("continued in read", pid, WCONTINUED);
+    close(rel);
+    WAIT("read restarted and saw EOF", pid, 0);
+}
+
 static void stop_continue(void)
 {
     int rel;
@@ -291,6 +323,7 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGCHLD, SIG_DFL);
     stop_continue();
+    stop_in_read();
     held_while_stopped();
     sigchld_stops();
     tstp();

@@ -80,6 +80,7 @@ check unix_dgram $N yes
 check unix_scm $N yes
 check unix_echo $N yes
 check unix_echo $N yes epoll
+check unix_epoll_echo $N yes
 check shm_sem $N yes
 # Dynamically linked (glibc): the loader, libc and libm come from the host.
 VARIANTS=dyn check dyn_hello $N yes one

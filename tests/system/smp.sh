@@ -13,7 +13,7 @@ mica_setup
 [ "$ENGINE" = qemu ] || skip "--cpus 2 needs the QEMU engine for now"
 ENGINE_OPTS="$ENGINE_OPTS --cpus 2"
 
-for prog in smp threads futex; do
+for prog in smp threads futex unix_epoll_echo; do
     for v in musl glibc; do
         compare "$prog.$v --cpus 2" /dev/null yes "$ABI_DIR/$prog.$v"
     done

@@ -283,7 +283,10 @@ static void switch_to(struct core_task *next)
     current = next;
     next->running = true;
     next->cpu = this_cpu()->id;
-    if (next->as || next == idle) /* idle: the kernel's tables (smp.c) */
+    /* idle, with other CPUs: the kernel's own tables, so no CPU halts on a
+     * space another frees (smp.c); with one, keeping the last space saves
+     * two CR3 loads (hypercalls on PVM) per idle period */
+    if (next->as || (next == idle && smp_cpus > 1))
         core_as_activate(next->as);
     arch_set_kernel_stack((uint64_t)next->kstack + KSTACK_SIZE);
     timer_program(now);

@@ -1,9 +1,11 @@
-/* libFuzzer target: the console rings (devices/console_ring.c) and the
- * record demultiplexer behind them (vmm/conmux.c).
+/* libFuzzer target: the console rings (devices/console_ring.c), the
+ * QEMU engine's COM1 tokenizer beside them (vmm/qemu_ring.c) and the
+ * record demultiplexer behind both (vmm/conmux.c).
  *
  * The input plays the guest kernel: it sets the shared ring indices to
  * anything, writes bytes into the out ring, and lets the host drain it
- * into conmux_feed (records of any type and length), answer stdin
+ * into conmux_feed (records of any type and length), sends COM1 bytes
+ * (doorbells and early framed records, mixed), answer stdin
  * requests into the in ring (from /dev/zero) and push window sizes.
  * Checked beyond "no crash": a drain never hands on more than a ring's
  * worth, a reported exit status is 0..255, and once the demuxer has
@@ -18,13 +20,14 @@
 
 #include "conmux.h"
 #include "console_ring.h"
+#include "qemu_ring.h"
 
 struct harness {
     struct conmux cm;
     size_t drained;
 };
 
-static struct console_ring ring;
+static struct qemu_ring qr; /* qr.cr: the rings' host state */
 static struct mica_console_rings *shared;
 static int null_fd = -1, zero_fd = -1;
 
@@ -34,12 +37,6 @@ static int sink(void *opaque, const uint8_t *buf, size_t len)
 
     h->drained += len;
     return conmux_feed(&h->cm, buf, len);
-}
-
-static int send_in(void *opaque, const void *rec, size_t len)
-{
-    (void)opaque;
-    return console_ring_push(&ring, rec, len);
 }
 
 static uint32_t take32(const uint8_t **p, size_t *n)
@@ -71,8 +68,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     shared->out.cons = take32(&data, &size);
     shared->out.prod = shared->out.cons;
     shared->in.prod = shared->in.cons = take32(&data, &size);
-    console_ring_init(&ring, shared);
-    conmux_init(&h.cm, 1, send_in, NULL);
+    memset(&qr, 0, sizeof(qr));
+    qr.rx_doorbell = -1;
+    console_ring_init(&qr.cr, shared);
+    conmux_init(&h.cm, 1, qemu_ring_send, &qr);
     h.cm.out_fd = h.cm.err_fd = null_fd;
     h.cm.in_fd = zero_fd;
     h.cm.host_crlf = size && (data[0] & 1);
@@ -81,6 +80,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         size--;
         was_failed = h.cm.failed;
+        if (op >= 0xf8) { /* COM1 bytes: doorbells, or a framed record */
+            len = size ? *data++ : 0;
+            size -= size ? 1 : 0;
+            len = len < size ? len : (uint32_t)size;
+            qemu_ring_uart_feed(&qr, &h.cm, data, len);
+            data += len;
+            size -= len;
+            continue;
+        }
         switch (op % 6) {
         case 0: /* the guest writes a record's bytes and publishes them */
             len = op >> 3;
@@ -101,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 3:
             h.drained = 0;
-            console_ring_drain(&ring, sink, &h);
+            console_ring_drain(&qr.cr, sink, &h);
             if (h.drained > MICA_RING_SIZE)
                 abort();
             break;

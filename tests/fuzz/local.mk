@@ -33,7 +33,7 @@ tests/fuzz/fuzz_vhost_user: $(srcdir)/tests/fuzz/fuzz_vhost_user.c \
 	$(AM_V_CCLD)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 tests/fuzz/fuzz_console: $(srcdir)/tests/fuzz/fuzz_console.c \
 		$(srcdir)/devices/console_ring.c $(srcdir)/vmm/conmux.c \
-		$(srcdir)/vmm/error.c
+		$(srcdir)/vmm/qemu_ring.c $(srcdir)/vmm/error.c
 	$(AM_V_CCLD)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 
 fuzz: $(FUZZ_TARGETS) tests/fuzz/mkseeds

@@ -242,6 +242,11 @@ static void seeds_console(const char *dir)
     addn(&b, 4, 1); /* answer the stdin request */
     addn(&b, 2, 1); /* the guest consumes it */
     addn(&b, 5, 1); /* a window size */
+    addn(&b, 0xf8, 1); /* COM1: a doorbell, a framed record, a pull */
+    addn(&b, 2 + sizeof(out), 1);
+    addn(&b, 'K', 1);
+    add(&b, out, sizeof(out));
+    addn(&b, 'P', 1);
     addn(&b, 66, 1);
     add(&b, ex, sizeof(ex));
     addn(&b, 3, 1);

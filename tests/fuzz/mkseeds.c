@@ -103,16 +103,30 @@ static void vu_msg(struct buf *b, unsigned ctl, uint32_t req, const void *p,
     add(b, p, size);
 }
 
+struct vu_mem { uint32_t n, pad; uint64_t gpa, size, uva, off; };
+struct vu_state { uint32_t index, num; };
+struct vu_addr { uint32_t index, flags; uint64_t desc, used, avail, log; };
+
+/* One region (a memfd), ring 0 of 8 at addr, kicked. */
+static void vu_ring_up(struct buf *b, const struct vu_mem *mem,
+                       const struct vu_state *st, const struct vu_addr *addr)
+{
+    uint64_t zero = 0;
+
+    vu_msg(b, 0x15, 5, mem, sizeof(*mem)); /* SET_MEM_TABLE, 1 memfd */
+    vu_msg(b, 0, 8, st, sizeof(*st));      /* SET_VRING_NUM */
+    vu_msg(b, 0, 9, addr, sizeof(*addr));  /* SET_VRING_ADDR */
+    vu_msg(b, 1, 12, &zero, 8);            /* SET_VRING_KICK */
+}
+
 static void seeds_vhost_user(const char *dir)
 {
     static struct buf b;
     static uint8_t ram[0x100];
     const uint64_t uva = 0x7f0000000000ull;
-    struct { uint32_t n, pad; uint64_t gpa, size, uva, off; } mem = {
-        1, 0, 0x1000, 0x10000, uva, 0 };
-    struct { uint32_t index, num; } st = { 0, 8 };
-    struct { uint32_t index, flags; uint64_t desc, used, avail, log; } addr = {
-        0, 0, uva, uva + 0x100, uva + 0x80, 0 };
+    struct vu_mem mem = { 1, 0, 0x1000, 0x10000, uva, 0 };
+    struct vu_state st = { 0, 8 };
+    struct vu_addr addr = { 0, 0, uva, uva + 0x100, uva + 0x80, 0 };
     uint64_t zero = 0, feat = 1ull << 32;
 
     b.n = 0;
@@ -139,10 +153,7 @@ static void seeds_vhost_user(const char *dir)
     mem.off = 0x81;
     mem.size = 0x8000;
     b.n = 0;
-    vu_msg(&b, 0x15, 5, &mem, sizeof(mem));
-    vu_msg(&b, 0, 8, &st, sizeof(st));
-    vu_msg(&b, 0, 9, &addr, sizeof(addr));
-    vu_msg(&b, 1, 12, &zero, 8);
+    vu_ring_up(&b, &mem, &st, &addr);
     save(dir, "vhost_user", "regress-odd-mmap-offset", &b);
     mem.off = 0;
     mem.size = 0x100000; /* the memfd has 0x10000 bytes */
@@ -150,10 +161,7 @@ static void seeds_vhost_user(const char *dir)
     addr.avail = uva + 0x80080;
     addr.used = uva + 0x80100;
     b.n = 0;
-    vu_msg(&b, 0x15, 5, &mem, sizeof(mem));
-    vu_msg(&b, 0, 8, &st, sizeof(st));
-    vu_msg(&b, 0, 9, &addr, sizeof(addr));
-    vu_msg(&b, 1, 12, &zero, 8);
+    vu_ring_up(&b, &mem, &st, &addr);
     save(dir, "vhost_user", "regress-region-past-file", &b);
 }
 

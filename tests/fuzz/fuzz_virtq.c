@@ -82,7 +82,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vq.last_avail = (uint16_t)take(&in, 2);
     vq.used_idx = (uint16_t)take(&in, 2);
     for (i = 0; i < m.n; i++) {
-        m.r[i].gpa = take(&in, 8);
+        /* page-aligned, as every gmem region is (vhost_user.c checks;
+         * KVM memory slots must be), so aligned rings are aligned in host
+         * memory too; the ring addresses themselves are anything */
+        m.r[i].gpa = take(&in, 8) & ~0xfffull;
         m.r[i].size = REGION_SIZE >> (take(&in, 1) % 4);
         m.r[i].host = calloc(1, m.r[i].size);
         if (m.r[i].host == NULL)

@@ -24,8 +24,8 @@
 
 #define ABI_PATH_MAX PATH_MAX /* 4096, including the NUL */
 #define ABI_NAME_MAX NAME_MAX /* 255 */
-#define ABI_NR_OPEN 1024       /* fd table size (RLIMIT_NOFILE soft) */
-#define ABI_NR_OPEN_HARD 4096
+#define ABI_NR_OPEN 1024       /* RLIMIT_NOFILE soft, by default */
+#define ABI_NR_OPEN_HARD 4096  /* RLIMIT_NOFILE hard, and the fd table size */
 #define ABI_SYMLOOP_MAX 40
 #define ABI_NSIG 64
 
@@ -35,11 +35,23 @@ struct inode;
 struct file;
 struct mount;
 struct statfs;
-struct poll_table; /* poll/select's: files add their wait queues to it */
+struct sbuf;
 struct core_waitq;
+/* What a file's poll op hands its wait queues to: poll/select's table
+ * adds a task waiter per queue (poll.c), epoll's a callback waiter
+ * (epoll.c). Each kind embeds one and supplies `queue`. */
+struct poll_table {
+    void (*queue)(struct poll_table *pt, struct core_waitq *q);
+};
 /* poll.c: a poll op calls this for each queue woken when its readiness
- * may change; the table keeps the file and a waiter (pt NULL: nothing). */
+ * may change (pt NULL: nothing). */
 void poll_wait(struct poll_table *pt, struct core_waitq *q);
+/* Wake q saying which events may have appeared (POLLIN after a write...):
+ * epoll items interested in none of them stay asleep, as Linux's wake-up
+ * keys do. core_wake_all is the same with no key (anything may have). */
+void poll_wake(struct core_waitq *q, unsigned key);
+/* The key of the wake-up being delivered (0: none), for callbacks. */
+unsigned poll_wake_key(void);
 /* pipe.c: a new pipe's read and write ends (flags: O_NONBLOCK, O_DIRECT);
  * F_GETPIPE_SZ/F_SETPIPE_SZ on a file (-EBADF if not a pipe). */
 int pipe_new(uint32_t flags, struct file **rd, struct file **wr) __must_check;
@@ -59,7 +71,34 @@ struct file_ops {
     int (*open)(struct file *f) __must_check;
     /* The last reference to an open file is gone (pipes count ends). */
     void (*release)(struct file *f);
+    /* fsync/fdatasync: push what the file's filesystem holds (NULL:
+     * nothing to push). 0 or -errno. */
+    int (*fsync)(struct file *f, bool datasync) __must_check;
+    /* fallocate for files whose data tmpfs does not keep (NULL: ENODEV). */
+    int (*fallocate)(struct file *f, int mode, uint64_t off, uint64_t len) __must_check;
     bool seekable;
+    /* An anonymous-inode kind (anon_file_new): its "[eventfd]" name;
+     * lseek on one succeeds and changes nothing, as Linux's noop_llseek. */
+    const char *anon_name;
+    /* Lines of its own for /proc/PID/fdinfo/N (struct sbuf: procfs.c). */
+    void (*fdinfo)(struct file *f, struct sbuf *s);
+};
+
+/* An attribute change for inode_ops setattr: what `valid` names. */
+#define VFS_SET_MODE 1u
+#define VFS_SET_UID 2u
+#define VFS_SET_GID 4u
+#define VFS_SET_SIZE 8u
+#define VFS_SET_ATIME 16u      /* to atime_ns */
+#define VFS_SET_MTIME 32u      /* to mtime_ns */
+#define VFS_SET_ATIME_NOW 64u
+#define VFS_SET_MTIME_NOW 128u
+struct vfs_setattr {
+    unsigned valid;
+    uint32_t mode, uid, gid;
+    uint64_t size;
+    int64_t atime_ns, mtime_ns;
+    struct file *file; /* the open file it came through (ftruncate), or NULL */
 };
 
 /* A filesystem instance: what stat and statfs tell about it. */
@@ -122,6 +161,11 @@ struct inode_ops {
      * in *pg, borrowed (core_page_get it before anything can sleep), or
      * NULL past the end of the file. May sleep. 0 or -errno. */
     int (*data_page)(struct inode *ino, uint64_t idx, void **pg) __must_check;
+    /* Files read through data_page: may the kernel read ino for someone
+     * who opens it read-only? 0 or -errno (virtio-fs: the server's answer
+     * to OPEN), so an overlay can refuse the open instead of failing
+     * the reads. */
+    int (*open_check)(struct inode *ino) __must_check;
     /* Directories: a name is gone from dir's entries (unlink, rmdir,
      * rename away), so what lies below it must stay hidden. */
     void (*name_removed)(struct inode *dir, const char *name, size_t len);
@@ -131,7 +175,29 @@ struct inode_ops {
     /* Directories that keep their names in dir.head as tmpfs does, so
      * names can be made and removed in them (overlay directories). */
     bool keeps_names;
+    /* Filesystems whose server keeps the names (virtio-fs shares mounted
+     * rw). The caller has checked the names, the mount and the types as
+     * Linux does first; the server answers the rest (ENOTEMPTY...).
+     * mknod: name in dir as a regular file (*opened: the open state for
+     * the file being opened, flags its open flags), a directory, a FIFO,
+     * or a symlink to target; the new inode, referenced, in *out. */
+    int (*mknod)(struct inode *dir, const char *name, size_t len, uint32_t mode,
+                 uint32_t flags, const char *target, struct inode **out,
+                 void **opened) __must_check;
+    int (*link)(struct inode *ino, struct inode *dir, const char *name,
+                size_t len) __must_check;
+    int (*remove)(struct inode *dir, const char *name, size_t len,
+                  struct inode *child, bool isdir) __must_check;
+    int (*rename)(struct inode *odir, const char *oname, size_t olen,
+                  struct inode *ndir, const char *nname, size_t nlen,
+                  unsigned flags) __must_check;
+    /* chmod, truncate, utimensat on such a filesystem's inodes. */
+    int (*setattr)(struct inode *ino, const struct vfs_setattr *a) __must_check;
 };
+
+/* Change ino's attributes through its filesystem: -ENOSYS when it has
+ * no setattr op (tmpfs, whose callers change the inode themselves). */
+int vfs_setattr(struct inode *ino, const struct vfs_setattr *a) __must_check;
 
 struct dentry {
     struct dentry *next;
@@ -181,6 +247,11 @@ void inode_drop_link(struct inode *ino);
 static inline bool inode_is_dir(const struct inode *i) { return S_ISDIR(i->mode); }
 static inline bool inode_is_reg(const struct inode *i) { return S_ISREG(i->mode); }
 static inline bool inode_is_lnk(const struct inode *i) { return S_ISLNK(i->mode); }
+/* dir's names are kept by its filesystem's server (the mknod op). */
+static inline bool inode_fs_names(const struct inode *dir)
+{
+    return S_ISDIR(dir->mode) && dir->iops && dir->iops->mknod;
+}
 /* A regular file whose data tmpfs keeps (not a generated /proc file). */
 static inline bool inode_is_tmpfs_reg(const struct inode *i)
 {
@@ -357,6 +428,7 @@ struct lookup {
     char last[ABI_NAME_MAX + 1];
     size_t last_len;
     bool trailing_slash;
+    void *opened; /* open O_CREAT: the new file's open state (mknod op) */
 };
 
 /* Resolve `path` relative to dirfd (AT_FDCWD or an fd); fills *lk. */
@@ -385,6 +457,7 @@ struct file {
     const struct file_ops *ops;
     int stream; /* console: CORE_STDOUT or CORE_STDERR for writes */
     void *priv; /* the file kind's own state (a pipe end's pipe) */
+    struct epitem *epitems; /* epoll items watching this file (epoll.c) */
 };
 
 #define FILE_READABLE(f) (((f)->flags & O_ACCMODE) != O_WRONLY)
@@ -392,8 +465,8 @@ struct file {
 
 struct fd_table {
     uint32_t refs; /* processes sharing it (CLONE_FILES) */
-    struct file *files[ABI_NR_OPEN];
-    uint64_t cloexec[ABI_NR_OPEN / 64];
+    struct file *files[ABI_NR_OPEN_HARD];
+    uint64_t cloexec[ABI_NR_OPEN_HARD / 64];
 };
 
 struct fd_table *fd_table_new(void) __must_check;
@@ -408,9 +481,27 @@ struct file *fd_get(int fd); /* borrowed reference, or NULL */
 int fd_install(struct file *f, int minfd, bool cloexec) __must_check;
 int fd_install_at(struct file *f, int fd, bool cloexec) __must_check;
 int fd_close(int fd) __must_check;
+int fd_install_pair(struct file *a, struct file *b, bool cloexec, uaddr_t u_fds) __must_check;
 bool fd_cloexec(int fd);
 void fd_set_cloexec(int fd, bool on);
 void fd_close_on_exec(void);
+
+/* A file of an anonymous kind (eventfd, epoll...): one shared inode,
+ * these ops and priv, flags as open's (anon.c). NULL: no memory. */
+struct file *anon_file_new(const struct file_ops *ops, uint32_t flags,
+                           void *priv) __must_check;
+/* The same, read-write, installed at the lowest free fd (flags: O_NONBLOCK,
+ * O_CLOEXEC): the fd or -errno. priv is the file's from then on: on any
+ * failure ops->release frees it (with a stand-in file if none was made). */
+int anon_fd_new(const struct file_ops *ops, void *priv, int flags) __must_check;
+/* One wait of a blocking read or write on f for q: 0 when woken (look
+ * again), -EAGAIN if f is O_NONBLOCK, -ERESTARTSYS for a signal. */
+int anon_wait(struct file *f, struct core_waitq *q) __must_check;
+/* The last reference to f is going: epoll forgets it (epoll.c). */
+struct epitem;
+void epoll_file_gone(struct file *f);
+/* q is about to be freed: epoll items hooked on it let go (epoll.c). */
+void epoll_waitq_gone(struct core_waitq *q);
 
 /* The console as a character-device-like file kind (console_file.c). */
 struct inode *console_inode(void);

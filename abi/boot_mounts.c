@@ -6,7 +6,10 @@
  * overlay of an earlier share), the virtio-fs device TAG is mounted there
  * read-only and, for MODE "ro", a private overlay is stacked on top of it
  * (overlay_mount over the virtio-fs root), so the program may change what
- * it sees while the host's files are never written. /proc/mounts shows
+ * it sees while the host's files are never written. MODE "rw" mounts the
+ * share read-write and alone: changes go to the host (the server allows
+ * them only for shares made writable). A share at "/" (mica run --root)
+ * covers the boot root; /dev, /proc and /tmp are mounted again on it. /proc/mounts shows
  * both layers, as Linux would for the same two mount(2) calls.
  */
 #include "abi_int.h"
@@ -60,14 +63,14 @@ int boot_mkdir_p(const char *path)
     return err;
 }
 
-/* Mount virtio-fs tag on the directory at path, read-only. */
-static int boot_mount_virtiofs(const char *tag, const char *path)
+/* Mount virtio-fs tag on the directory at path. */
+static int boot_mount_virtiofs(const char *tag, const char *path, bool rw)
 {
     struct lookup lk;
     int err = vfs_lookup_in(vfs_root, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lk);
     if (err)
         return err;
-    err = vfs_mount(lk.inode, tag, "virtiofs", MS_RDONLY, NULL);
+    err = vfs_mount(lk.inode, tag, "virtiofs", rw ? 0 : MS_RDONLY, NULL);
     lookup_release(&lk);
     return err;
 }
@@ -84,6 +87,42 @@ static int boot_mount_overlay(const char *path)
     return err;
 }
 
+/* Mount a new filesystem of type on the directory at path (made if
+ * missing); its root in *root if asked for. */
+static int boot_mount_new(const char *path, const char *type, unsigned long flags,
+                          const char *data, struct inode **root)
+{
+    struct lookup lk;
+    int err = boot_mkdir_p(path);
+    if (!err)
+        err = vfs_lookup_in(vfs_root, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lk);
+    if (err)
+        return err;
+    err = vfs_mount(lk.inode, type, type, flags, data);
+    if (!err && root)
+        *root = mount_cross(lk.inode);
+    lookup_release(&lk);
+    return err;
+}
+
+/* A share mounted on "/" (mica run --root) hides the boot root's /dev,
+ * /proc and /tmp: they are made again on top of it, in its overlay, as a
+ * container runtime does. */
+static int boot_root_extras(void)
+{
+    struct inode *dev = NULL;
+    int err = boot_mount_new("/dev", "tmpfs", MS_NOSUID, "mode=755", &dev);
+    if (!err)
+        err = devfs_populate(dev);
+    if (!err)
+        err = boot_mount_new("/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", NULL);
+    if (!err)
+        err = boot_mount_new("/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, NULL);
+    if (!err)
+        err = boot_mount_new("/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777", NULL);
+    return err;
+}
+
 int boot_mount(const char *spec, const char **what)
 {
     const char *c1 = strchr(spec, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
@@ -91,8 +130,11 @@ int boot_mount(const char *spec, const char **what)
     *what = "malformed mount";
     if (!c2 || c1 == spec || (size_t)(c1 - spec) >= sizeof(tag) || c2[1] != '/')
         return -EINVAL;
-    if ((size_t)(c2 - c1 - 1) != strlen(MICA_CMDLINE_MOUNT_RO) ||
-        memcmp(c1 + 1, MICA_CMDLINE_MOUNT_RO, (size_t)(c2 - c1 - 1)) != 0)
+    size_t mlen = (size_t)(c2 - c1 - 1);
+    bool rw = mlen == strlen(MICA_CMDLINE_MOUNT_RW) &&
+              !memcmp(c1 + 1, MICA_CMDLINE_MOUNT_RW, mlen);
+    if (!rw && (mlen != strlen(MICA_CMDLINE_MOUNT_RO) ||
+                memcmp(c1 + 1, MICA_CMDLINE_MOUNT_RO, mlen) != 0))
         return -EINVAL;
     memcpy(tag, spec, (size_t)(c1 - spec));
     tag[c1 - spec] = 0;
@@ -101,11 +143,15 @@ int boot_mount(const char *spec, const char **what)
     int err = boot_mkdir_p(path);
     if (!err) {
         *what = "cannot mount the host share";
-        err = boot_mount_virtiofs(tag, path);
+        err = boot_mount_virtiofs(tag, path, rw);
     }
-    if (!err) {
+    if (!err && !rw) {
         *what = "cannot mount an overlay on the host share";
         err = boot_mount_overlay(path);
+    }
+    if (!err && !strcmp(path, "/")) {
+        *what = "cannot make /dev, /proc and /tmp on the new root";
+        err = boot_root_extras();
     }
     return err;
 }

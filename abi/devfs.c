@@ -31,15 +31,9 @@ static ssize_t mem_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
     return f->inode->rdev_minor == MINOR_FULL ? -ENOSPC : (ssize_t)len;
 }
 
-static unsigned mem_poll(struct file *f, struct poll_table *pt)
-{
-    return 0x1 | 0x4; /* POLLIN | POLLOUT */
-}
-
 const struct file_ops null_ops = {
     .read = mem_read,
     .write = mem_write,
-    .poll = mem_poll,
     .seekable = true,
 };
 
@@ -62,7 +56,6 @@ static ssize_t random_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *
 static const struct file_ops random_ops = {
     .read = random_read,
     .write = mem_write, /* mixing in is accepted and ignored */
-    .poll = mem_poll,
     .seekable = true,
 };
 

@@ -15,28 +15,41 @@
 #define MAX_ARG_STRLEN (32 * CORE_PAGE_SIZE)
 #define MAX_ARG_TOTAL (MM_STACK_SIZE / 4)
 
+/* May ino be executed? 0, or -errno with *why. */
+static int exec_check(struct inode *ino, const char **why)
+{
+    /* the mode as the filesystem has it now (virtio-fs: the server's) */
+    int err = vfs_getattr(ino);
+    if (err) {
+        *why = "cannot read the file's attributes";
+        return err;
+    }
+    *why = "Permission denied";
+    if (S_ISDIR(ino->mode) || !inode_has_data(ino) || !(ino->mode & 0111))
+        return -EACCES;
+    return 0;
+}
+
+static const char *lookup_why(int err)
+{
+    return err == -ENOENT ? "No such file or directory"
+         : err == -ENOTDIR ? "Not a directory"
+         : err == -ELOOP ? "Too many levels of symbolic links"
+         : err == -ENAMETOOLONG ? "File name too long" : "cannot resolve path";
+}
+
 static int exec_resolve(const char *path, struct inode **out, const char **why)
 {
     struct lookup lk;
     int err = vfs_lookup_at(AT_FDCWD, path, LOOKUP_FOLLOW, &lk);
     if (err) {
-        *why = err == -ENOENT ? "No such file or directory"
-             : err == -ENOTDIR ? "Not a directory"
-             : err == -ELOOP ? "Too many levels of symbolic links"
-             : err == -ENAMETOOLONG ? "File name too long" : "cannot resolve path";
+        *why = lookup_why(err);
         return err;
     }
-    /* the mode as the filesystem has it now (virtio-fs: the server's) */
-    err = vfs_getattr(lk.inode);
+    err = exec_check(lk.inode, why);
     if (err) {
-        *why = "cannot read the file's attributes";
         lookup_release(&lk);
         return err;
-    }
-    *why = "Permission denied";
-    if (S_ISDIR(lk.inode->mode) || !inode_has_data(lk.inode) || !(lk.inode->mode & 0111)) {
-        lookup_release(&lk);
-        return -EACCES;
     }
     *out = lk.inode; /* keeps the reference */
     return 0;
@@ -96,16 +109,15 @@ static int exec_script(const char *path, const char *execfn, const char *interp,
     return err;
 }
 
-static int exec_depth(const char *path, const char *execfn, const struct exec_strings *s,
-                      struct core_uregs *regs, const char **why, int depth)
+/* Run ino (referenced; the reference is the callee's), found as path. */
+static int exec_inode(struct inode *ino, const char *path, const char *execfn,
+                      const struct exec_strings *s, struct core_uregs *regs, const char **why,
+                      int depth)
 {
-    struct inode *ino = NULL;
     struct elf_image img;
     char interp[256], arg[256];
     uint64_t rsp;
-    int err = exec_resolve(path, &ino, why);
-    if (err)
-        return err;
+    int err;
     int kind = script_parse(ino, interp, sizeof(interp), arg, sizeof(arg));
     if (kind) {
         inode_put(ino);
@@ -146,24 +158,46 @@ out:
     return err;
 }
 
+static int exec_depth(const char *path, const char *execfn, const struct exec_strings *s,
+                      struct core_uregs *regs, const char **why, int depth)
+{
+    struct inode *ino = NULL;
+    int err = exec_resolve(path, &ino, why);
+    if (err)
+        return err;
+    return exec_inode(ino, path, execfn, s, regs, why, depth);
+}
+
+/* Run path, or ino when it is given (execveat: path is then its name).
+ * An empty argv gets "" as argv[0], as Linux does since 5.18. */
+static int exec_start(struct inode *ino, const char *path, const struct exec_strings *s,
+                      struct core_uregs *regs, const char **why)
+{
+    struct exec_strings ns = *s;
+    if (!s->argc) {
+        *why = "out of memory";
+        ns.buf = core_malloc(s->len + 1);
+        if (!ns.buf) {
+            if (ino)
+                inode_put(ino);
+            return -ENOMEM;
+        }
+        ns.buf[0] = 0;
+        memcpy(ns.buf + 1, s->buf, s->len);
+        ns.len = s->len + 1;
+        ns.argc = 1;
+    }
+    int err = ino ? exec_inode(ino, path, path, &ns, regs, why, 0)
+                  : exec_depth(path, path, &ns, regs, why, 0);
+    if (ns.buf != s->buf)
+        core_free(ns.buf);
+    return err;
+}
+
 int exec_image(const char *path, const struct exec_strings *s,
                struct core_uregs *regs, const char **why)
 {
-    if (s->argc)
-        return exec_depth(path, path, s, regs, why, 0);
-    /* An empty argv gets "" as argv[0], as Linux does since 5.18. */
-    struct exec_strings ns = *s;
-    *why = "out of memory";
-    ns.buf = core_malloc(s->len + 1);
-    if (!ns.buf)
-        return -ENOMEM;
-    ns.buf[0] = 0;
-    memcpy(ns.buf + 1, s->buf, s->len);
-    ns.len = s->len + 1;
-    ns.argc = 1;
-    int err = exec_depth(path, path, &ns, regs, why, 0);
-    core_free(ns.buf);
-    return err;
+    return exec_start(NULL, path, s, regs, why);
 }
 
 /* Append the NULL-terminated user array of strings at u_vec to s. */
@@ -211,29 +245,93 @@ static long strings_from_user(struct exec_strings *s, uaddr_t u_vec, size_t *cou
     return ret;
 }
 
-long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_uregs *regs)
+/* execveat's file: the path from dirfd (or dirfd's own file with
+ * AT_EMPTY_PATH and ""), and the name the new program sees as AT_EXECFN
+ * and a script's interpreter as its argument: "/dev/fd/N/path" or
+ * "/dev/fd/N", as Linux's. A path execve could take is left to it. */
+static long execat_resolve(int dirfd, char **path, int flags, struct inode **out)
+{
+    const char *why;
+    struct lookup lk;
+    long err;
+    *out = NULL;
+    if (!**path) {
+        if (!(flags & AT_EMPTY_PATH))
+            return -ENOENT;
+        struct file *f = dirfd == AT_FDCWD ? NULL : fd_get(dirfd);
+        if (!f || !f->inode)
+            return -EBADF;
+        lk.inode = f->inode;
+        inode_get(lk.inode);
+    } else if (!(flags & AT_SYMLINK_NOFOLLOW) && (**path == '/' || dirfd == AT_FDCWD)) {
+        return 0;
+    } else if ((err = vfs_lookup_at(dirfd, *path,
+                                    flags & AT_SYMLINK_NOFOLLOW ? 0 : LOOKUP_FOLLOW, &lk))) {
+        return err;
+    } else if (inode_is_lnk(lk.inode)) {
+        lookup_release(&lk);
+        return -ELOOP;
+    }
+    if ((err = exec_check(lk.inode, &why))) {
+        inode_put(lk.inode);
+        return err;
+    }
+    size_t n = strlen(*path) + 32;
+    char *name = core_malloc(n);
+    if (!name) {
+        inode_put(lk.inode);
+        return -ENOMEM;
+    }
+    if (**path == '/' || (dirfd == AT_FDCWD && **path))
+        strlcpy(name, *path, n);
+    else if (**path)
+        snprintf(name, n, "/dev/fd/%d/%s", dirfd, *path);
+    else
+        snprintf(name, n, "/dev/fd/%d", dirfd);
+    core_free(*path);
+    *path = name;
+    *out = lk.inode;
+    return 0;
+}
+
+static long execve_common(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp,
+                          int flags, struct core_uregs *regs)
 {
     struct exec_strings s = {0};
+    struct inode *ino = NULL;
     char *path = NULL;
     const char *why;
     long ret = path_from_user(u_path, &path);
     if (ret < 0)
         return ret;
+    ret = 0;
+    if (dirfd != AT_FDCWD || flags)
+        ret = execat_resolve(dirfd, &path, flags, &ino);
     size_t cap = 0;
-    ret = strings_from_user(&s, u_argv, &s.argc, &cap);
+    if (!ret)
+        ret = strings_from_user(&s, u_argv, &s.argc, &cap);
     if (!ret)
         ret = strings_from_user(&s, u_envp, &s.envc, &cap);
-    if (!ret)
-        ret = exec_image(path, &s, regs, &why);
+    if (!ret) {
+        ret = exec_start(ino, path, &s, regs, &why);
+        ino = NULL; /* exec_start's now */
+    }
+    if (ino)
+        inode_put(ino);
     core_free(s.buf);
     core_free(path);
     return ret;
 }
 
+long sys_execve(uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp, struct core_uregs *regs)
+{
+    return execve_common(AT_FDCWD, u_path, u_argv, u_envp, 0, regs);
+}
+
 long sys_execveat(int dirfd, uaddr_t u_path, uaddr_t u_argv, uaddr_t u_envp,
                   int flags, struct core_uregs *regs)
 {
-    if (dirfd != AT_FDCWD || flags)
-        return -EINVAL; /* only the execve form for now */
-    return sys_execve(u_path, u_argv, u_envp, regs);
+    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    return execve_common(dirfd, u_path, u_argv, u_envp, flags, regs);
 }

@@ -83,6 +83,7 @@ static __noreturn void process_end(int wait_status)
     core_timer_cancel(&p->itimer_real);
     fd_table_put(p->fds);
     p->fds = NULL;
+    signalfd_proc_exit(p);
     inode_put(p->cwd);
     p->cwd = NULL;
     if (p->exe)

@@ -2,8 +2,9 @@
  *
  * A struct file is one open (offset, status flags); descriptors made by
  * dup share it and its reference count. The table is a fixed array of
- * ABI_NR_OPEN slots with a bitmap of FD_CLOEXEC; new descriptors take the
- * lowest free slot at or above the one asked for.
+ * ABI_NR_OPEN_HARD slots (the most RLIMIT_NOFILE can be raised to) with a
+ * bitmap of FD_CLOEXEC; new descriptors take the lowest free slot at or
+ * above the one asked for, below the soft limit.
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -35,6 +36,8 @@ void file_put(struct file *f)
     CORE_BUG_ON(f->refs == 0);
     if (--f->refs)
         return;
+    if (f->epitems) /* before release: the items hook the file's queues */
+        epoll_file_gone(f);
     if (f->ops && f->ops->release)
         f->ops->release(f);
     inode_put(f->inode);
@@ -54,7 +57,7 @@ struct fd_table *fd_table_copy(const struct fd_table *from)
     struct fd_table *t = fd_table_new();
     if (!t)
         return NULL;
-    for (int fd = 0; fd < ABI_NR_OPEN; fd++) {
+    for (int fd = 0; fd < ABI_NR_OPEN_HARD; fd++) {
         t->files[fd] = from->files[fd];
         if (t->files[fd])
             file_get(t->files[fd]);
@@ -67,14 +70,14 @@ void fd_table_put(struct fd_table *t)
 {
     if (!t || --t->refs)
         return;
-    for (int fd = 0; fd < ABI_NR_OPEN; fd++)
+    for (int fd = 0; fd < ABI_NR_OPEN_HARD; fd++)
         file_put(t->files[fd]);
     core_free(t);
 }
 
 struct file *fd_get(int fd)
 {
-    if (fd < 0 || fd >= ABI_NR_OPEN)
+    if (fd < 0 || fd >= ABI_NR_OPEN_HARD)
         return NULL;
     return abi_proc->fds->files[fd];
 }
@@ -96,7 +99,7 @@ void fd_set_cloexec(int fd, bool on)
 static uint64_t fd_limit(void)
 {
     uint64_t lim = abi_proc->rlim[RLIMIT_NOFILE].rlim_cur;
-    return lim < ABI_NR_OPEN ? lim : ABI_NR_OPEN;
+    return lim < ABI_NR_OPEN_HARD ? lim : ABI_NR_OPEN_HARD;
 }
 
 /* Takes over the caller's reference to f on success. */
@@ -140,7 +143,7 @@ int fd_close(int fd)
 
 void fd_close_on_exec(void)
 {
-    for (int fd = 0; fd < ABI_NR_OPEN; fd++)
+    for (int fd = 0; fd < ABI_NR_OPEN_HARD; fd++)
         if (abi_proc->fds->files[fd] && fd_cloexec(fd) && fd_close(fd))
             CORE_BUG_ON(1);
 }
@@ -151,7 +154,7 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
         return -EINVAL;
     if (first > last)
         return -EINVAL;
-    for (uint64_t fd = first; fd <= last && fd < ABI_NR_OPEN; fd++) {
+    for (uint64_t fd = first; fd <= last && fd < ABI_NR_OPEN_HARD; fd++) {
         if (!abi_proc->fds->files[fd])
             continue;
         if (flags & CLOSE_RANGE_CLOEXEC)
@@ -160,4 +163,30 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags)
             CORE_BUG_ON(1);
     }
     return 0; /* one process: the table is never shared, UNSHARE is a no-op */
+}
+
+/* pipe2 and socketpair: install a and b (taking both references) and
+ * write their numbers to u_fds. On failure neither stays installed. */
+int fd_install_pair(struct file *a, struct file *b, bool cloexec, uaddr_t u_fds)
+{
+    int fds[2];
+    int ret = fds[0] = fd_install(a, 0, cloexec);
+    if (ret < 0) {
+        file_put(a);
+        file_put(b);
+        return ret;
+    }
+    ret = fds[1] = fd_install(b, 0, cloexec);
+    if (ret < 0) {
+        file_put(b);
+    } else if (core_copy_to_user(u_fds, fds, sizeof(fds))) {
+        if (fd_close(fds[1]))
+            CORE_BUG_ON(1);
+        ret = -EFAULT;
+    } else {
+        return 0;
+    }
+    if (fd_close(fds[0]))
+        CORE_BUG_ON(1);
+    return ret;
 }

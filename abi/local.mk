@@ -22,6 +22,7 @@ ABI_SRCS = \
 	abi/procfs_sys.c \
 	abi/virtiofs.c \
 	abi/virtiofs_io.c \
+	abi/virtiofs_write.c \
 	abi/initramfs.c \
 	abi/fd.c \
 	abi/console_file.c \
@@ -32,7 +33,21 @@ ABI_SRCS = \
 	abi/sys_file.c \
 	abi/sys_fd.c \
 	abi/pipe.c \
+	abi/socket.c \
+	abi/socket_name.c \
+	abi/socket_conn.c \
+	abi/socket_msg.c \
+	abi/socket_sys.c \
+	abi/socket_cmsg.c \
+	abi/socket_opt.c \
+	abi/socket_gc.c \
 	abi/poll.c \
+	abi/anon.c \
+	abi/epoll.c \
+	abi/epoll_wait.c \
+	abi/eventfd.c \
+	abi/timerfd.c \
+	abi/signalfd.c \
 	abi/sys_dir.c \
 	abi/sys_stat.c \
 	abi/exec.c \
@@ -49,4 +64,4 @@ ABI_SRCS = \
 	abi/sys_xattr.c \
 	abi/sys_copy.c
 
-EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h abi/procfs_int.h abi/virtiofs_int.h
+EXTRA_DIST += $(ABI_SRCS) abi/abi_int.h abi/sys.h abi/proc.h abi/ldisc.h abi/ldisc_int.h abi/procfs_int.h abi/virtiofs_int.h abi/socket_int.h

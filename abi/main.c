@@ -169,8 +169,8 @@ static void fs_init(const char *cwd, const struct exec_strings *mounts)
     if (vfs_init_late())
         core_panic("out of memory creating /tmp and /dev");
     fs_mount_shares(mounts);
-    abi_proc->cwd = vfs_root;
-    inode_get(vfs_root);
+    abi_proc->cwd = mount_cross(vfs_root); /* a share may cover "/" */
+    inode_get(abi_proc->cwd);
     if (cwd && *cwd) {
         struct lookup lk;
         /* made when missing (mica run -w), in the private root or overlay */

@@ -8,7 +8,7 @@
  * The table itself, in mount order, is what /proc/mounts lists.
  *
  * Filesystems: "tmpfs" (a new, empty instance per mount), "proc",
- * "virtiofs" (the source is the device's tag; read-only for now) and
+ * "virtiofs" (the source is the device's tag) and
  * "overlay" (-o lowerdir=DIR: a writable in-memory view of DIR that
  * never writes to it; overlay.c).
  * The root filesystem ("rootfs") is mounted at boot and cannot be
@@ -164,7 +164,6 @@ int vfs_mount(struct inode *point, const char *source, const char *type,
         root = virtiofs_new_root(source, &err);
         if (!root)
             return err;
-        flags |= MS_RDONLY; /* no write paths yet */
     } else if (strcmp(type, "overlay") == 0) {
         struct inode *lower = NULL;
         int err = overlay_opts(data, &lower);

@@ -327,14 +327,18 @@ static ssize_t ovl_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
     return err ? err : tmpfs_reg_ops.write(f, u_buf, len, pos);
 }
 
-static unsigned ovl_poll(struct file *f, struct poll_table *pt)
-{
-    return tmpfs_reg_ops.poll(f, pt);
-}
-
+/* Reading opens nothing here (reads go to the lower file through the
+ * kernel's handle), but the lower filesystem may refuse (a host file the
+ * server may not read): say so at open, as Linux's overlayfs does. */
 static int ovl_open(struct file *f)
 {
-    return FILE_WRITABLE(f) ? overlay_copy_up(f->inode) : 0;
+    if (FILE_WRITABLE(f))
+        return overlay_copy_up(f->inode);
+    struct ovl_node *on = node_of(f->inode);
+    struct inode *lower = f->inode->iops == &ovl_reg_iops && on ? on->lower : NULL;
+    if (lower && lower->iops && lower->iops->open_check && !(f->flags & O_PATH))
+        return lower->iops->open_check(lower);
+    return 0;
 }
 
 static void ovl_evict(struct inode *ino)
@@ -383,7 +387,6 @@ static const struct inode_ops ovl_reg_iops = {
 static const struct file_ops ovl_reg_ops = {
     .read = ovl_read,
     .write = ovl_write,
-    .poll = ovl_poll,
     .open = ovl_open,
     .seekable = true,
 };

@@ -123,12 +123,12 @@ static ssize_t pipe_write(struct file *f, uaddr_t u_buf, size_t len, uint64_t *p
         n = -ERESTARTSYS;
         if (signal_pending())
             break;
-        core_wake_all(&p->rd_wait); /* let readers drain what is there */
+        poll_wake(&p->rd_wait, POLLIN | POLLRDNORM); /* let readers drain it */
         if (core_wait(&p->wr_wait, 0, true) == -EINTR)
             break;
     }
     if (done) {
-        core_wake_all(&p->rd_wait);
+        poll_wake(&p->rd_wait, POLLIN | POLLRDNORM);
         inode_touch(f->inode, true, true);
     }
     return done ? (ssize_t)done : n;
@@ -176,7 +176,7 @@ static ssize_t pipe_read(struct file *f, uaddr_t u_buf, size_t len, uint64_t *po
             break;
     }
     if (ret > 0) {
-        core_wake_all(&p->wr_wait);
+        poll_wake(&p->wr_wait, POLLOUT | POLLWRNORM);
         f->inode->atime_ns = core_time_realtime_ns();
     }
     return ret;
@@ -288,7 +288,6 @@ fail:
 long sys_pipe2(uaddr_t u_fds, int flags)
 {
     struct file *r, *w;
-    int fds[2];
     if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_EXCL))
         return -EINVAL;
     if (flags & O_EXCL) /* O_NOTIFICATION_PIPE: no watch queues here */
@@ -296,25 +295,7 @@ long sys_pipe2(uaddr_t u_fds, int flags)
     long ret = pipe_new((uint32_t)flags, &r, &w);
     if (ret)
         return ret;
-    ret = fds[0] = fd_install(r, 0, flags & O_CLOEXEC);
-    if (ret < 0) {
-        file_put(r);
-        file_put(w);
-        return ret;
-    }
-    ret = fds[1] = fd_install(w, 0, flags & O_CLOEXEC);
-    if (ret < 0) {
-        file_put(w);
-    } else if (core_copy_to_user(u_fds, fds, sizeof(fds))) {
-        if (fd_close(fds[1]))
-            CORE_BUG_ON(1);
-        ret = -EFAULT;
-    } else {
-        return 0;
-    }
-    if (fd_close(fds[0]))
-        CORE_BUG_ON(1);
-    return ret;
+    return fd_install_pair(r, w, flags & O_CLOEXEC, u_fds);
 }
 
 long sys_pipe(uaddr_t u_fds)

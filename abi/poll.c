@@ -44,7 +44,9 @@ struct poll_chunk {
     struct poll_entry e[POLL_CHUNK];
 };
 
-struct poll_table {
+/* poll/select's table: a task waiter per queue, each keeping its file. */
+struct poll_set {
+    struct poll_table pt; /* first: what poll ops see */
     struct file *file; /* the file being polled */
     int error;         /* -ENOMEM: a waiter could not be added */
     unsigned n;        /* used of inline_e */
@@ -52,7 +54,7 @@ struct poll_table {
     struct poll_entry inline_e[POLL_INLINE];
 };
 
-static struct poll_entry *poll_entry_new(struct poll_table *pt)
+static struct poll_entry *poll_entry_new(struct poll_set *pt)
 {
     if (pt->n < POLL_INLINE)
         return &pt->inline_e[pt->n++];
@@ -70,7 +72,30 @@ static struct poll_entry *poll_entry_new(struct poll_table *pt)
 
 void poll_wait(struct poll_table *pt, struct core_waitq *q)
 {
-    if (!pt || !pt->file)
+    if (pt)
+        pt->queue(pt, q);
+}
+
+static unsigned wake_key;
+
+/* Kernel code is not preempted: the key holds for this wake-up only. */
+void poll_wake(struct core_waitq *q, unsigned key)
+{
+    unsigned outer = wake_key;
+    wake_key = key;
+    core_wake_all(q);
+    wake_key = outer;
+}
+
+unsigned poll_wake_key(void)
+{
+    return wake_key;
+}
+
+static void poll_set_queue(struct poll_table *table, struct core_waitq *q)
+{
+    struct poll_set *pt = (struct poll_set *)table;
+    if (!pt->file)
         return;
     struct poll_entry *e = poll_entry_new(pt);
     if (!e) {
@@ -85,7 +110,7 @@ void poll_wait(struct poll_table *pt, struct core_waitq *q)
 }
 
 /* Remove every waiter first, then drop the files (which may free queues). */
-static void poll_table_release(struct poll_table *pt)
+static void poll_set_release(struct poll_set *pt)
 {
     for (unsigned i = 0; i < pt->n; i++)
         core_waiter_remove(pt->inline_e[i].q, &pt->inline_e[i].w);
@@ -109,7 +134,7 @@ static unsigned file_poll(struct file *f, struct poll_table *pt)
     if (!f->ops->poll)
         return POLL_DEFAULT;
     if (pt)
-        pt->file = f;
+        ((struct poll_set *)pt)->file = f;
     return f->ops->poll(f, pt);
 }
 
@@ -177,8 +202,8 @@ typedef long (*poll_scan_fn)(void *ctx, struct poll_table *pt);
 
 static long poll_run(poll_scan_fn scan, void *ctx, const struct poll_time *t)
 {
-    struct poll_table pt = {0};
-    struct poll_table *reg = t->zero ? NULL : &pt;
+    struct poll_set pt = {.pt.queue = poll_set_queue};
+    struct poll_table *reg = t->zero ? NULL : &pt.pt;
     bool last = t->zero, interrupted = false;
     long ret;
     for (;;) {
@@ -194,7 +219,7 @@ static long poll_run(poll_scan_fn scan, void *ctx, const struct poll_time *t)
         last = err == -ETIMEDOUT;
         interrupted = err == -EINTR;
     }
-    poll_table_release(&pt);
+    poll_set_release(&pt);
     return ret;
 }
 
@@ -244,7 +269,7 @@ static long poll_scan(void *ctx, struct poll_table *pt)
 
 static long do_poll(uaddr_t u_fds, unsigned nfds, const struct poll_time *t)
 {
-    if (nfds > abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || nfds > ABI_NR_OPEN)
+    if (nfds > abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || nfds > ABI_NR_OPEN_HARD)
         return -EINVAL;
     struct poll_ctx c = {core_malloc(nfds * sizeof(struct pollfd) + 1), nfds};
     if (!c.pfd)
@@ -287,7 +312,7 @@ long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask,
 
 /* ---- select ---- */
 
-#define SEL_WORDS (ABI_NR_OPEN / 64)
+#define SEL_WORDS (ABI_NR_OPEN_HARD / 64)
 
 struct select_ctx {
     int nfds;
@@ -353,7 +378,11 @@ static long do_select(int nfds, uaddr_t u_in, uaddr_t u_out, uaddr_t u_ex,
     struct select_ctx *c = core_zalloc(sizeof(*c));
     if (!c)
         return -ENOMEM;
-    c->nfds = nfds > ABI_NR_OPEN ? ABI_NR_OPEN : nfds;
+    /* Linux reads no further than its fd table's size; here the table is
+     * as big as the soft limit lets it be used */
+    uint64_t max = abi_proc->rlim[RLIMIT_NOFILE].rlim_cur;
+    max = CORE_ALIGN_UP(max < ABI_NR_OPEN_HARD ? max : ABI_NR_OPEN_HARD, 64);
+    c->nfds = (uint64_t)nfds > max ? (int)max : nfds;
     size_t bytes = CORE_ALIGN_UP((size_t)c->nfds, 64) / 8;
     long ret = select_copy_in(c, u_in, u_out, u_ex, bytes);
     if (!ret)

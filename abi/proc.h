@@ -133,6 +133,7 @@ struct process {
     int stop_signal;          /* the signal that stopped it */
     struct core_timer itimer_real; /* alarm/ITIMER_REAL */
     uint64_t itimer_real_interval_ns;
+    struct core_waitq signalfd_wait; /* woken by each signal sent to it */
 };
 
 extern struct process *abi_proc;  /* the current process */
@@ -202,6 +203,8 @@ void signal_info_fill(uint8_t *out, const struct sig_info *si);
 bool signal_pgrp_orphaned(int pgid);
 /* To every process in group pgid; -ESRCH if none. */
 int signal_send_pgrp(int pgid, int sig);
+/* p is exiting: epoll items watching its signalfds let go (signalfd.c). */
+void signalfd_proc_exit(struct process *p);
 /* Send SIGSEGV/SIGBUS... for a fault to the current process. */
 void signal_force(int sig, int code, uint64_t addr);
 /* Deliver pending signals before returning to user (the core's hook). */

@@ -210,7 +210,7 @@ static int name_num(const char *name, size_t len)
 
 static struct file *proc_fd(struct process *p, int fd)
 {
-    if (!p || !p->fds || fd < 0 || fd >= ABI_NR_OPEN)
+    if (!p || !p->fds || fd < 0 || fd >= ABI_NR_OPEN_HARD)
         return NULL;
     return p->fds->files[fd];
 }
@@ -230,8 +230,15 @@ static struct inode *procfs_lookup(struct inode *dir, const char *name, size_t l
     if (k < 0)
         return NULL;
     if (n->ent->dyn == PDYN_PIDS) {
+        /* /proc/TID of a thread is there too, though not listed */
         struct process *c = proc_find(k);
+        struct thread *t = c ? NULL : thread_find(k);
+        c = t ? t->proc : c;
         return c ? pnode_get(dir, n->ent->dyn_child, c, -1) : NULL;
+    }
+    if (n->ent->dyn == PDYN_TIDS) {
+        struct thread *t = thread_find(k);
+        return t && t->proc == p ? pnode_get(dir, n->ent->dyn_child, p, k) : NULL;
     }
     if (n->ent->dyn == PDYN_FDS && proc_fd(p, k))
         return pnode_get(dir, n->ent->dyn_child, p, k);
@@ -247,9 +254,13 @@ static int dyn_next(const struct pnode *n, struct process *p, uint64_t from)
             if ((uint64_t)c->pid >= from && (best < 0 || c->pid < best))
                 best = c->pid;
     } else if (n->ent->dyn == PDYN_FDS) {
-        for (uint64_t fd = from; fd < ABI_NR_OPEN; fd++)
+        for (uint64_t fd = from; fd < ABI_NR_OPEN_HARD; fd++)
             if (proc_fd(p, (int)fd))
                 return (int)fd;
+    } else if (n->ent->dyn == PDYN_TIDS && p) {
+        for (struct thread *t = p->threads; t; t = t->next)
+            if ((uint64_t)t->tid >= from && (best < 0 || t->tid < best))
+                best = t->tid;
     }
     return best;
 }
@@ -277,7 +288,7 @@ static void procfs_iterate(struct inode *dir, struct dir_ctx *ctx)
         char name[16];
         int len = snprintf(name, sizeof(name), "%d", k);
         int pid = n->ent->dyn == PDYN_PIDS ? k : n->pid;
-        int fd = n->ent->dyn == PDYN_FDS ? k : -1;
+        int fd = n->ent->dyn == PDYN_PIDS ? -1 : k;
         if (!dir_emit(ctx, name, (size_t)len, pnode_ino(dc, pid, fd), dc->mode,
                       DYN_BASE + (uint64_t)k + 1))
             return;
@@ -371,14 +382,8 @@ static void pfile_release(struct file *f)
     f->priv = NULL;
 }
 
-static unsigned pfile_poll(struct file *f, struct poll_table *pt)
-{
-    return 0x1; /* POLLIN */
-}
-
 static const struct file_ops procfs_file_ops = {
     .read = pfile_read,
-    .poll = pfile_poll,
     .release = pfile_release,
     .seekable = true,
 };

@@ -23,7 +23,7 @@ struct pentry {
     long (*text)(struct process *p, const struct pnode *n, char *buf, size_t size);
 };
 
-enum { PDYN_NONE, PDYN_PIDS, PDYN_FDS };
+enum { PDYN_NONE, PDYN_PIDS, PDYN_FDS, PDYN_TIDS };
 
 /* A live /proc inode: what it shows and for whom. */
 struct pnode {
@@ -34,7 +34,7 @@ struct pnode {
     const struct pentry *ent;
     int pid;                    /* 0: not a process's entry */
     uint64_t start_ns;          /* with pid: which process (pids wrap) */
-    int fd;                     /* fd/N and fdinfo/N; else -1 */
+    int fd;                     /* fd/N and fdinfo/N, task/TID; else -1 */
     char name[16];
 };
 

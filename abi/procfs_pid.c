@@ -134,7 +134,7 @@ static int show_stat(struct process *p, const struct pnode *n, struct sbuf *s)
 static int fd_count(const struct process *p)
 {
     int n = 0;
-    for (int fd = 0; p->fds && fd < ABI_NR_OPEN; fd++)
+    for (int fd = 0; p->fds && fd < ABI_NR_OPEN_HARD; fd++)
         n += p->fds->files[fd] != NULL;
     return n;
 }
@@ -267,13 +267,15 @@ static int show_mounts(struct process *p, const struct pnode *n, struct sbuf *s)
 
 static int show_fdinfo(struct process *p, const struct pnode *n, struct sbuf *s)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     bool cloexec = (p->fds->cloexec[n->fd / 64] >> (n->fd % 64)) & 1;
     sbuf_printf(s, "pos:\t%llu\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n",
                 (unsigned long long)f->pos, f->flags | (cloexec ? O_CLOEXEC : 0),
                 (unsigned long long)f->inode->ino);
+    if (f->ops && f->ops->fdinfo)
+        f->ops->fdinfo(f, s);
     return 0;
 }
 
@@ -347,7 +349,7 @@ static long text_root(struct process *p, const struct pnode *n, char *buf, size_
 
 static int link_fd(struct process *p, const struct pnode *n, struct link_target *t)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     t->inode = f->inode;
@@ -357,7 +359,7 @@ static int link_fd(struct process *p, const struct pnode *n, struct link_target 
 
 static long text_fd(struct process *p, const struct pnode *n, char *buf, size_t size)
 {
-    struct file *f = p->fds && n->fd < ABI_NR_OPEN ? p->fds->files[n->fd] : NULL;
+    struct file *f = p->fds && n->fd < ABI_NR_OPEN_HARD ? p->fds->files[n->fd] : NULL;
     if (!f)
         return -ENOENT;
     char *tmp = core_malloc(ABI_PATH_MAX);
@@ -381,22 +383,38 @@ const struct pentry procfs_fdinfo_entry = {
 #define PFILE(n, m, i, fn) {.name = n, .mode = S_IFREG | (m), .id = i, .show = fn}
 #define PLINK(n, i, l, t) {.name = n, .mode = S_IFLNK | 0777, .id = i, .link = l, .text = t}
 
+/* What /proc/PID and /proc/PID/task/TID hold (a thread's view is its
+ * process's for now). */
+#define PID_ENTRIES \
+    {.name = "fd", .mode = S_IFDIR | 0500, .id = 3, .dyn = PDYN_FDS, \
+     .dyn_child = &procfs_fd_entry}, \
+    {.name = "fdinfo", .mode = S_IFDIR | 0500, .id = 4, .dyn = PDYN_FDS, \
+     .dyn_child = &procfs_fdinfo_entry}, \
+    PFILE("environ", 0400, 11, show_environ), \
+    PLINK("cwd", 16, link_cwd, text_cwd), \
+    PLINK("root", 17, link_root, text_root), \
+    PLINK("exe", 15, link_exe, text_exe), \
+    PFILE("mounts", 0444, 14, show_mounts), \
+    PFILE("maps", 0444, 13, show_maps), \
+    PFILE("stat", 0444, 7, show_stat), \
+    PFILE("statm", 0444, 9, show_statm), \
+    PFILE("status", 0444, 8, show_status), \
+    PFILE("cmdline", 0444, 10, show_cmdline), \
+    PFILE("comm", 0644, 12, show_comm)
+
+static const struct pentry procfs_tid_entries[] = {
+    PID_ENTRIES,
+    {0},
+};
+
+static const struct pentry procfs_tid_dir_entry = {
+    .name = "", .mode = S_IFDIR | 0555, .id = 19, .children = procfs_tid_entries,
+};
+
 const struct pentry procfs_pid_entries[] = {
-    {.name = "fd", .mode = S_IFDIR | 0500, .id = 3, .dyn = PDYN_FDS,
-     .dyn_child = &procfs_fd_entry},
-    {.name = "fdinfo", .mode = S_IFDIR | 0500, .id = 4, .dyn = PDYN_FDS,
-     .dyn_child = &procfs_fdinfo_entry},
-    PFILE("environ", 0400, 11, show_environ),
-    PLINK("cwd", 16, link_cwd, text_cwd),
-    PLINK("root", 17, link_root, text_root),
-    PLINK("exe", 15, link_exe, text_exe),
-    PFILE("mounts", 0444, 14, show_mounts),
-    PFILE("maps", 0444, 13, show_maps),
-    PFILE("stat", 0444, 7, show_stat),
-    PFILE("statm", 0444, 9, show_statm),
-    PFILE("status", 0444, 8, show_status),
-    PFILE("cmdline", 0444, 10, show_cmdline),
-    PFILE("comm", 0644, 12, show_comm),
+    PID_ENTRIES,
+    {.name = "task", .mode = S_IFDIR | 0555, .id = 18, .dyn = PDYN_TIDS,
+     .dyn_child = &procfs_tid_dir_entry},
     {0},
 };
 

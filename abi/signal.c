@@ -205,6 +205,7 @@ int signal_send_thread(struct thread *t, int sig, const struct sig_info *info)
     t->pending |= SIGBIT(sig);
     if (!blocked || (t->sigwait_set & SIGBIT(sig)))
         core_task_interrupt(t->task);
+    core_wake_all(&p->signalfd_wait); /* signalfd readers and pollers */
     return 0;
 }
 
@@ -232,6 +233,7 @@ int signal_send(struct process *p, int sig, const struct sig_info *info)
         core_task_interrupt(target->task);
     else if (sig == SIGKILL)
         interrupt_all(p);
+    core_wake_all(&p->signalfd_wait); /* signalfd readers and pollers */
     return 0;
 }
 

@@ -14,6 +14,42 @@ long sys_close_range(unsigned first, unsigned last, unsigned flags);
 /* pipe.c */
 long sys_pipe(uaddr_t u_fds);
 long sys_pipe2(uaddr_t u_fds, int flags);
+/* epoll.c, epoll_wait.c */
+long sys_epoll_create(int size);
+long sys_epoll_create1(int flags);
+long sys_epoll_ctl(int epfd, int op, int fd, uaddr_t u_event);
+long sys_epoll_wait(int epfd, uaddr_t u_events, int max, int timeout_ms);
+long sys_epoll_pwait(int epfd, uaddr_t u_events, int max, int timeout_ms, uaddr_t u_mask, size_t size);
+long sys_epoll_pwait2(int epfd, uaddr_t u_events, int max, uaddr_t u_ts, uaddr_t u_mask, size_t size);
+/* eventfd.c */
+long sys_eventfd(unsigned initval);
+long sys_eventfd2(unsigned initval, int flags);
+/* timerfd.c */
+long sys_timerfd_create(int clock, int flags);
+long sys_timerfd_settime(int fd, int flags, uaddr_t u_new, uaddr_t u_old);
+long sys_timerfd_gettime(int fd, uaddr_t u_cur);
+/* signalfd.c */
+long sys_signalfd(int fd, uaddr_t u_mask, size_t size);
+long sys_signalfd4(int fd, uaddr_t u_mask, size_t size, int flags);
+/* socket.c, socket_conn.c, socket_sys.c, socket_opt.c */
+long sys_socket(int domain, int type, int protocol);
+long sys_socketpair(int domain, int type, int protocol, uaddr_t u_sv);
+long sys_bind(int fd, uaddr_t u_addr, int len);
+long sys_listen(int fd, int backlog);
+long sys_connect(int fd, uaddr_t u_addr, int len);
+long sys_accept(int fd, uaddr_t u_addr, uaddr_t u_len);
+long sys_accept4(int fd, uaddr_t u_addr, uaddr_t u_len, int flags);
+long sys_getsockname(int fd, uaddr_t u_addr, uaddr_t u_len);
+long sys_getpeername(int fd, uaddr_t u_addr, uaddr_t u_len);
+long sys_shutdown(int fd, int how);
+long sys_sendto(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, int alen);
+long sys_recvfrom(int fd, uaddr_t u_buf, size_t len, int flags, uaddr_t u_addr, uaddr_t u_alen);
+long sys_sendmsg(int fd, uaddr_t u_msg, int flags);
+long sys_recvmsg(int fd, uaddr_t u_msg, int flags);
+long sys_sendmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags);
+long sys_recvmmsg(int fd, uaddr_t u_vec, unsigned vlen, int flags, uaddr_t u_timeout);
+long sys_setsockopt(int fd, int level, int name, uaddr_t u_val, int len);
+long sys_getsockopt(int fd, int level, int name, uaddr_t u_val, uaddr_t u_len);
 /* poll.c */
 long sys_poll(uaddr_t u_fds, unsigned nfds, int timeout_ms);
 long sys_ppoll(uaddr_t u_fds, unsigned nfds, uaddr_t u_tsp, uaddr_t u_mask, size_t sigsetsize);

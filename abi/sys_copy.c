@@ -39,8 +39,10 @@ static long copy_loop(struct file *in, uint64_t *in_pos, struct file *out, size_
     while (done < count) {
         size_t n = count - done < COPY_CHUNK ? count - done : COPY_CHUNK;
         ssize_t r = vfs_read_kernel(in->inode, *in_pos, buf, n);
-        if (r <= 0)
+        if (r <= 0) { /* the end, or a read error (EIO...), never taken for the end */
+            err = r;
             break;
+        }
         ssize_t w = sink_write(out, buf, (size_t)r);
         if (w < 0) {
             err = w;
@@ -157,6 +159,9 @@ long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
         return -EINVAL;
     if (S_ISDIR(f->inode->mode))
         return -EISDIR;
+    if (f->ops->fallocate)
+        return off > INT64_MAX - len ? -EFBIG
+                                     : f->ops->fallocate(f, mode, (uint64_t)off, (uint64_t)len);
     if (!inode_is_tmpfs_reg(f->inode))
         return -ENODEV;
     if (mode & ~FALLOC_FL_KEEP_SIZE)

@@ -37,7 +37,20 @@ static long dir_check(struct inode *dir, long synthetic)
 {
     if (mount_readonly(dir)) /* first: a read-only virtio-fs is EROFS, as Linux */
         return -EROFS;
-    return inode_is_tmpfs_dir(dir) ? 0 : synthetic;
+    return inode_is_tmpfs_dir(dir) || inode_fs_names(dir) ? 0 : synthetic;
+}
+
+/* Make lk's last name in a directory whose server keeps the names. */
+static long fs_make(struct lookup *lk, uint32_t mode, const char *target)
+{
+    struct inode *ino;
+    long err = lk->parent->nlink == 0 ? -ENOENT : dir_check(lk->parent, -ENOENT);
+    if (!err)
+        err = lk->parent->iops->mknod(lk->parent, lk->last, lk->last_len, mode, 0,
+                                      target, &ino, NULL);
+    if (!err)
+        inode_put(ino);
+    return err;
 }
 
 /* A name left dir: a layer below it must not show it again (overlay). */
@@ -79,6 +92,10 @@ long sys_mkdirat(int dirfd, uaddr_t u_path, uint32_t mode)
         ret = -EEXIST;
         goto out;
     }
+    if (inode_fs_names(lk.parent)) {
+        ret = fs_make(&lk, S_IFDIR | (mode & 07777 & ~abi_proc->umask), NULL);
+        goto out;
+    }
     struct inode *d = inode_new(S_IFDIR | (mode & 07777 & ~abi_proc->umask));
     ret = d ? make_node(&lk, d) : -ENOMEM;
 out:
@@ -89,6 +106,17 @@ out:
 long sys_mkdir(uaddr_t u_path, uint32_t mode)
 {
     return sys_mkdirat(AT_FDCWD, u_path, mode);
+}
+
+/* unlink or rmdir where the server keeps the names: it checks emptiness. */
+static long fs_remove(struct lookup *lk, bool dir)
+{
+    struct inode *c = lk->inode;
+    long err = lk->parent->iops->remove(lk->parent, lk->last, lk->last_len, c, dir);
+    if (err)
+        return err;
+    c->nlink = dir || c->nlink == 0 ? 0 : c->nlink - 1;
+    return 0; /* lookup_release drops the last reference */
 }
 
 static long remove_entry(struct lookup *lk, bool dir)
@@ -107,6 +135,12 @@ static long remove_entry(struct lookup *lk, bool dir)
             return -ENOENT;
         if (!S_ISDIR(c->mode))
             return -ENOTDIR;
+        if (c->covered)
+            return -EBUSY;
+        if (mount_readonly(lk->parent))
+            return -EROFS;
+        if (inode_fs_names(lk->parent))
+            return fs_remove(lk, true);
         if (!inode_is_tmpfs_dir(c))
             return -EPERM;
         long err = dir_fill(c);
@@ -123,6 +157,8 @@ static long remove_entry(struct lookup *lk, bool dir)
             return -EISDIR;
         if (lk->trailing_slash)
             return -ENOTDIR;
+        if (inode_fs_names(lk->parent) && !mount_readonly(lk->parent))
+            return fs_remove(lk, false);
     }
     long err = dir_check(lk->parent, -EPERM);
     if (err)
@@ -171,6 +207,8 @@ static bool is_ancestor(struct inode *anc, struct inode *d)
     return false;
 }
 
+/* Linux's checks, in its order; where the server keeps the names it
+ * checks the types and emptiness itself. 1: the same file, nothing to do. */
 static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
 {
     if (o->last_len == 0 || is_dot(o) || n->last_len == 0 || is_dot(n))
@@ -180,11 +218,11 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
         return -ENOENT;
     if (!S_ISDIR(src->mode) && (o->trailing_slash || n->trailing_slash))
         return -ENOTDIR;
-    if (n->parent->nlink == 0)
+    if (n->parent->nlink == 0 || ((flags & RENAME_EXCHANGE) && !dst))
         return -ENOENT;
     if (dst && (flags & RENAME_NOREPLACE))
         return -EEXIST;
-    if (src->mnt_root || (dst && dst->mnt_root))
+    if (src->mnt_root || src->covered || (dst && (dst->mnt_root || dst->covered)))
         return -EBUSY;
     if (o->parent->sb != n->parent->sb)
         return -EXDEV;
@@ -197,6 +235,11 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
         return 1; /* same file: nothing to do */
     if (S_ISDIR(src->mode) && is_ancestor(src, n->parent))
         return -EINVAL;
+    if (dst && S_ISDIR(dst->mode) && (flags & RENAME_EXCHANGE) &&
+        is_ancestor(dst, o->parent))
+        return -EINVAL;
+    if (inode_fs_names(o->parent))
+        return 0;
     if (dst && S_ISDIR(src->mode) && !S_ISDIR(dst->mode))
         return -ENOTDIR;
     if (dst && !S_ISDIR(src->mode) && S_ISDIR(dst->mode))
@@ -208,19 +251,43 @@ static long rename_check(struct lookup *o, struct lookup *n, unsigned flags)
     return 0;
 }
 
+/* rename where the server keeps the names, after rename_check. */
+static long fs_rename(struct lookup *o, struct lookup *n, unsigned flags)
+{
+    struct inode *src = o->inode, *dst = n->inode;
+    long err = o->parent->iops->rename(o->parent, o->last, o->last_len, n->parent,
+                                       n->last, n->last_len, flags);
+    if (err)
+        return err;
+    if (S_ISDIR(src->mode))
+        src->dir.parent = n->parent;
+    if (dst && (flags & RENAME_EXCHANGE)) {
+        if (S_ISDIR(dst->mode))
+            dst->dir.parent = o->parent;
+    } else if (dst) {
+        dst->nlink = S_ISDIR(dst->mode) || dst->nlink == 0 ? 0 : dst->nlink - 1;
+    }
+    return 0;
+}
+
 long sys_renameat2(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
                    unsigned flags)
 {
     struct lookup o, n;
     memset(&n, 0, sizeof(n));
-    if (flags & ~RENAME_NOREPLACE)
-        return -EINVAL; /* RENAME_EXCHANGE / WHITEOUT: not yet */
+    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) ||
+        (flags & RENAME_NOREPLACE && flags & RENAME_EXCHANGE))
+        return -EINVAL; /* RENAME_WHITEOUT: not supported */
     long ret = parent_lookup(olddirfd, u_old, &o);
     if (!ret)
         ret = parent_lookup(newdirfd, u_new, &n);
+    if (!ret && (flags & RENAME_EXCHANGE) && !inode_fs_names(o.parent))
+        ret = -EINVAL; /* tmpfs: not yet */
     if (!ret)
         ret = rename_check(&o, &n, flags);
-    if (ret)
+    if (!ret && inode_fs_names(o.parent))
+        ret = fs_rename(&o, &n, flags);
+    if (ret || inode_fs_names(o.parent))
         goto out;
     struct inode *src = o.inode, *dst = n.inode;
     ret = tmpfs_dir_link(n.parent, n.last, n.last_len, src);
@@ -286,6 +353,8 @@ long sys_linkat(int olddirfd, uaddr_t u_old, int newdirfd, uaddr_t u_new,
         ret = -EXDEV;
     else if ((ret = dir_check(n.parent, -ENOENT)))
         ;
+    else if (inode_fs_names(n.parent))
+        ret = n.parent->iops->link(o.inode, n.parent, n.last, n.last_len);
     else
         ret = tmpfs_dir_link(n.parent, n.last, n.last_len, o.inode);
     if (!ret) {
@@ -316,6 +385,10 @@ long sys_symlinkat(uaddr_t u_target, int newdirfd, uaddr_t u_path)
         goto out;
     if (lk.inode || lk.last_len == 0 || is_dot(&lk)) {
         ret = -EEXIST;
+        goto out;
+    }
+    if (inode_fs_names(lk.parent)) {
+        ret = fs_make(&lk, S_IFLNK | 0777, target);
         goto out;
     }
     struct inode *ln = inode_new(S_IFLNK | 0777);

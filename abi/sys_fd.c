@@ -107,7 +107,7 @@ static long fcntl_setfl(struct file *f, uint32_t arg)
 
 static long fcntl_dupfd(struct file *f, uint64_t arg, bool cloexec)
 {
-    if (arg >= abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || arg >= ABI_NR_OPEN)
+    if (arg >= abi_proc->rlim[RLIMIT_NOFILE].rlim_cur || arg >= ABI_NR_OPEN_HARD)
         return -EINVAL;
     file_get(f);
     long ret = fd_install(f, (int)arg, cloexec);
@@ -204,7 +204,11 @@ static long do_truncate(struct inode *ino, int64_t len)
 {
     if (S_ISDIR(ino->mode))
         return -EISDIR;
-    long err = overlay_copy_up(ino); /* a file still on an overlay's lower layer */
+    struct vfs_setattr a = {.valid = VFS_SET_SIZE, .size = (uint64_t)len};
+    long err = vfs_setattr(ino, &a);
+    if (err != -ENOSYS)
+        return err;
+    err = overlay_copy_up(ino); /* a file still on an overlay's lower layer */
     if (err)
         return err;
     if (!inode_is_tmpfs_reg(ino))
@@ -219,7 +223,13 @@ long sys_ftruncate(int fd, int64_t len)
     struct file *f = fd_get(fd);
     if (!f || (f->flags & O_PATH))
         return -EBADF;
-    if (!inode_is_tmpfs_reg(f->inode) || !FILE_WRITABLE(f))
+    if (!FILE_WRITABLE(f))
+        return -EINVAL;
+    struct vfs_setattr a = {.valid = VFS_SET_SIZE, .size = (uint64_t)len, .file = f};
+    long err = S_ISREG(f->inode->mode) ? vfs_setattr(f->inode, &a) : -ENOSYS;
+    if (err != -ENOSYS)
+        return err;
+    if (!inode_is_tmpfs_reg(f->inode))
         return -EINVAL;
     return tmpfs_truncate(f->inode, (uint64_t)len);
 }
@@ -240,14 +250,24 @@ long sys_truncate(uaddr_t u_path, int64_t len)
     return ret;
 }
 
+static long do_fsync(int fd, bool datasync)
+{
+    struct file *f = fd_get(fd);
+    if (!f)
+        return -EBADF;
+    if (f->flags & O_PATH)
+        return -EBADF;
+    return f->ops->fsync ? f->ops->fsync(f, datasync) : 0; /* tmpfs: nothing to push */
+}
+
 long sys_fsync(int fd)
 {
-    return fd_get(fd) ? 0 : -EBADF; /* tmpfs: nothing to write back */
+    return do_fsync(fd, false);
 }
 
 long sys_fdatasync(int fd)
 {
-    return sys_fsync(fd);
+    return do_fsync(fd, true);
 }
 
 long sys_sync(void)

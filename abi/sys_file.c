@@ -20,6 +20,10 @@ static int open_create(struct lookup *lk, int flags, uint32_t mode)
         return -EISDIR;
     if (lk->parent->nlink && mount_readonly(lk->parent))
         return -EROFS; /* a read-only virtio-fs too, as Linux */
+    if (lk->parent->nlink && inode_fs_names(lk->parent))
+        return lk->parent->iops->mknod(lk->parent, lk->last, lk->last_len,
+                                       S_IFREG | (mode & 07777 & ~abi_proc->umask),
+                                       (uint32_t)flags, NULL, &lk->inode, &lk->opened);
     if (lk->parent->nlink == 0 || !inode_is_tmpfs_dir(lk->parent))
         return -ENOENT; /* as Linux in /proc */
     struct inode *ino = inode_new(S_IFREG | (mode & 07777 & ~abi_proc->umask));
@@ -142,8 +146,19 @@ long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
         ret = -ENOMEM;
         goto out;
     }
-    if (!(flags & O_PATH) && f->ops->open) {
+    if (lk.opened) { /* made and opened in one step (FUSE CREATE) */
+        f->priv = lk.opened;
+        lk.opened = NULL;
+    } else if (!(flags & O_PATH) && f->ops->open) {
         ret = f->ops->open(f);
+        if (ret)
+            goto out;
+    }
+    bool fs_trunc = lk.inode->iops && lk.inode->iops->setattr;
+    if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(lk.inode->mode) && fs_trunc) {
+        /* O_RDONLY | O_TRUNC truncates too, as Linux: then not through f */
+        struct vfs_setattr a = {.valid = VFS_SET_SIZE, .file = FILE_WRITABLE(f) ? f : NULL};
+        ret = vfs_setattr(lk.inode, &a);
         if (ret)
             goto out;
     }
@@ -151,10 +166,14 @@ long sys_openat(int dirfd, uaddr_t u_path, int flags, uint32_t mode)
     if (ret < 0)
         goto out;
     f = NULL;
-    if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(lk.inode->mode) &&
+    if ((flags & O_TRUNC) && !(flags & O_PATH) && S_ISREG(lk.inode->mode) && !fs_trunc &&
         lk.inode->size && tmpfs_truncate(lk.inode, 0))
         CORE_BUG_ON(1); /* shrinking cannot fail */
 out:
+    if (lk.opened && lk.inode->fops->release) { /* made, never given a file */
+        struct file tmp = {.inode = lk.inode, .priv = lk.opened, .flags = (uint32_t)flags};
+        lk.inode->fops->release(&tmp);
+    }
     file_put(f);
     lookup_release(&lk);
     core_free(path);
@@ -211,7 +230,10 @@ static long do_rw(int fd, bool write, uaddr_t u_buf, size_t len)
     if (ret)
         return ret;
     uint64_t dummy = 0;
-    return rw_one(f, write, u_buf, len, f->ops->seekable ? &f->pos : &dummy);
+    file_get(f); /* a blocking read may outlive another thread's close */
+    ret = rw_one(f, write, u_buf, len, f->ops->seekable ? &f->pos : &dummy);
+    file_put(f);
+    return ret;
 }
 
 long sys_read(int fd, uaddr_t u_buf, size_t count)
@@ -235,7 +257,10 @@ static long do_prw(int fd, bool write, uaddr_t u_buf, size_t len, int64_t off)
     if (off < 0)
         return -EINVAL;
     uint64_t pos = (uint64_t)off;
-    return rw_one(f, write, u_buf, len, &pos);
+    file_get(f);
+    ret = rw_one(f, write, u_buf, len, &pos);
+    file_put(f);
+    return ret;
 }
 
 long sys_pread64(int fd, uaddr_t u_buf, size_t count, int64_t off)
@@ -292,6 +317,7 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
         return ret;
     uint64_t dummy = 0, pos = (uint64_t)off;
     uint64_t *pp = off != -1 ? &pos : f->ops->seekable ? &f->pos : &dummy;
+    file_get(f);
     for (int i = 0; i < iovcnt; i++) {
         uint64_t room = MAX_RW_COUNT - (uint64_t)ret;
         size_t len = iov[i].iov_len < room ? iov[i].iov_len : room;
@@ -304,6 +330,7 @@ static long do_rwv(int fd, bool write, uaddr_t u_iov, int iovcnt, int64_t off)
         if ((size_t)n < iov[i].iov_len) /* short: stop, as Linux does */
             break;
     }
+    file_put(f);
     core_free(iov);
     return ret;
 }
@@ -333,6 +360,8 @@ long sys_lseek(int fd, int64_t off, unsigned whence)
     struct file *f = fd_get(fd);
     if (!f)
         return -EBADF;
+    if (f->ops->anon_name)
+        return (long)f->pos;
     if (!f->ops->seekable || (f->flags & O_PATH))
         return f->flags & O_PATH ? -EBADF : -ESPIPE;
     int64_t base, size = (int64_t)f->inode->size;

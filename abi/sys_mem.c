@@ -55,6 +55,8 @@ static long mmap_check_file(int fd, unsigned prot, unsigned type, struct inode *
     if (!FILE_READABLE(f))
         return -EACCES;
     bool may_write = FILE_WRITABLE(f) && !f->inode->iops;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && FILE_WRITABLE(f) && f->inode->iops)
+        return -ENODEV; /* a writable share's file: shared writes are not kept */
     if (type != MAP_PRIVATE && (prot & PROT_WRITE) && !may_write)
         return -EACCES;
     if (type != MAP_PRIVATE && !may_write)

@@ -228,6 +228,10 @@ long sys_access(uaddr_t u_path, int mode)
 
 static long set_mode(struct inode *i, uint32_t mode)
 {
+    struct vfs_setattr a = {.valid = VFS_SET_MODE, .mode = mode & 07777};
+    long err = vfs_setattr(i, &a);
+    if (err != -ENOSYS)
+        return err;
     i->mode = (i->mode & S_IFMT) | (mode & 07777);
     inode_touch(i, false, true);
     return 0;
@@ -256,6 +260,11 @@ long sys_fchmod(int fd, uint32_t mode)
 
 static long set_owner(struct inode *i, uint32_t uid, uint32_t gid)
 {
+    struct vfs_setattr a = {.uid = uid, .gid = gid};
+    a.valid = (uid != (uint32_t)-1 ? VFS_SET_UID : 0) | (gid != (uint32_t)-1 ? VFS_SET_GID : 0);
+    long err = a.valid ? vfs_setattr(i, &a) : -ENOSYS;
+    if (err != -ENOSYS)
+        return err;
     if (uid != (uint32_t)-1)
         i->uid = uid;
     if (gid != (uint32_t)-1)
@@ -316,6 +325,24 @@ static uint64_t time_new(const struct __kernel_timespec *t, uint64_t now, uint64
     return (uint64_t)(t->tv_sec * 1000000000 + t->tv_nsec);
 }
 
+/* utimensat on a filesystem that keeps the times (virtio-fs). */
+static long set_times_fs(struct inode *i, const struct __kernel_timespec *ts)
+{
+    struct vfs_setattr a = {0};
+    for (int k = 0; k < 2; k++) {
+        if (ts[k].tv_nsec == UTIME_OMIT)
+            continue;
+        a.valid |= ts[k].tv_nsec == UTIME_NOW ? (k ? VFS_SET_MTIME_NOW : VFS_SET_ATIME_NOW)
+                                              : (k ? VFS_SET_MTIME : VFS_SET_ATIME);
+        int64_t ns = (int64_t)time_new(&ts[k], 0, 0);
+        if (k)
+            a.mtime_ns = ns;
+        else
+            a.atime_ns = ns;
+    }
+    return vfs_setattr(i, &a);
+}
+
 /* Linux's order: the times are read first, and both UTIME_OMIT is done
  * before anything else is looked at. A NULL path with a real descriptor
  * is futimens (no flags allowed, no O_PATH); with AT_FDCWD it is a path
@@ -350,7 +377,9 @@ long sys_utimensat(int dirfd, uaddr_t u_path, uaddr_t u_times, int flags)
     }
     if (!ret && !(time_ok(&ts[0]) && time_ok(&ts[1])))
         ret = -EINVAL;
-    if (!ret) {
+    if (!ret && lk.inode->iops && lk.inode->iops->setattr) {
+        ret = set_times_fs(lk.inode, ts);
+    } else if (!ret) {
         uint64_t now = core_time_realtime_ns();
         lk.inode->atime_ns = time_new(&ts[0], now, lk.inode->atime_ns);
         lk.inode->mtime_ns = time_new(&ts[1], now, lk.inode->mtime_ns);

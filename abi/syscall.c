@@ -5,7 +5,7 @@
  * their types (user pointers become uaddr_t) and calls the handler
  * sys_<name>. Numbers without an entry, or out of range, return ENOSYS;
  * the first time each one is seen it is reported by name (mica -v).
- * Deliberately absent for now (ENOSYS): rseq (glibc falls back), sockets.
+ * Deliberately absent for now (ENOSYS): rseq (glibc falls back).
  */
 #include "abi_int.h"
 #include "sys.h"
@@ -46,6 +46,20 @@ W(creat) { return sys_creat(uaddr(A0), (uint32_t)A1); }
 W(dup) { return sys_dup((int)A0); }
 W(dup2) { return sys_dup2((int)A0, (int)A1); }
 W(dup3) { return sys_dup3((int)A0, (int)A1, (int)A2); }
+W(epoll_create) { return sys_epoll_create((int)A0); }
+W(epoll_create1) { return sys_epoll_create1((int)A0); }
+W(epoll_ctl) { return sys_epoll_ctl((int)A0, (int)A1, (int)A2, uaddr(A3)); }
+W(epoll_pwait)
+{
+    return sys_epoll_pwait((int)A0, uaddr(A1), (int)A2, (int)A3, uaddr(A4), (size_t)A5);
+}
+W(epoll_pwait2)
+{
+    return sys_epoll_pwait2((int)A0, uaddr(A1), (int)A2, uaddr(A3), uaddr(A4), (size_t)A5);
+}
+W(epoll_wait) { return sys_epoll_wait((int)A0, uaddr(A1), (int)A2, (int)A3); }
+W(eventfd) { return sys_eventfd((unsigned)A0); }
+W(eventfd2) { return sys_eventfd2((unsigned)A0, (int)A1); }
 W(execve) { return sys_execve(uaddr(A0), uaddr(A1), uaddr(A2), r); }
 W(execveat) { return sys_execveat((int)A0, uaddr(A1), uaddr(A2), uaddr(A3), (int)A4, r); }
 W(exit) { return sys_exit((int)A0); }
@@ -181,6 +195,8 @@ W(setsid) { return sys_setsid(); }
 W(setuid) { return sys_setuid((uint32_t)A0); }
 W(setxattr) { return sys_setxattr(uaddr(A0), uaddr(A1), uaddr(A2), (size_t)A3, (int)A4); }
 W(sigaltstack) { return sys_sigaltstack(uaddr(A0), uaddr(A1), r->rsp); }
+W(signalfd) { return sys_signalfd((int)A0, uaddr(A1), (size_t)A2); }
+W(signalfd4) { return sys_signalfd4((int)A0, uaddr(A1), (size_t)A2, (int)A3); }
 W(stat) { return sys_stat(uaddr(A0), uaddr(A1)); }
 W(statfs) { return sys_statfs(uaddr(A0), uaddr(A1)); }
 W(statx) { return sys_statx((int)A0, uaddr(A1), (int)A2, (unsigned)A3, uaddr(A4)); }
@@ -190,6 +206,12 @@ W(sync) { return sys_sync(); }
 W(sysinfo) { return sys_sysinfo(uaddr(A0)); }
 W(tgkill) { return sys_tgkill((int)A0, (int)A1, (int)A2); }
 W(time) { return sys_time(uaddr(A0)); }
+W(timerfd_create) { return sys_timerfd_create((int)A0, (int)A1); }
+W(timerfd_gettime) { return sys_timerfd_gettime((int)A0, uaddr(A1)); }
+W(timerfd_settime)
+{
+    return sys_timerfd_settime((int)A0, (int)A1, uaddr(A2), uaddr(A3));
+}
 W(times) { return sys_times(uaddr(A0)); }
 W(tkill) { return sys_tkill((int)A0, (int)A1); }
 W(truncate) { return sys_truncate(uaddr(A0), (int64_t)A1); }
@@ -214,6 +236,24 @@ W(pause) { return sys_pause(); }
 W(alarm) { return sys_alarm((unsigned)A0); }
 W(getitimer) { return sys_getitimer((int)A0, uaddr(A1)); }
 W(setitimer) { return sys_setitimer((int)A0, uaddr(A1), uaddr(A2)); }
+W(socket) { return sys_socket((int)A0, (int)A1, (int)A2); }
+W(socketpair) { return sys_socketpair((int)A0, (int)A1, (int)A2, uaddr(A3)); }
+W(bind) { return sys_bind((int)A0, uaddr(A1), (int)A2); }
+W(listen) { return sys_listen((int)A0, (int)A1); }
+W(connect) { return sys_connect((int)A0, uaddr(A1), (int)A2); }
+W(accept) { return sys_accept((int)A0, uaddr(A1), uaddr(A2)); }
+W(accept4) { return sys_accept4((int)A0, uaddr(A1), uaddr(A2), (int)A3); }
+W(getsockname) { return sys_getsockname((int)A0, uaddr(A1), uaddr(A2)); }
+W(getpeername) { return sys_getpeername((int)A0, uaddr(A1), uaddr(A2)); }
+W(shutdown) { return sys_shutdown((int)A0, (int)A1); }
+W(sendto) { return sys_sendto((int)A0, uaddr(A1), (size_t)A2, (int)A3, uaddr(A4), (int)A5); }
+W(recvfrom) { return sys_recvfrom((int)A0, uaddr(A1), (size_t)A2, (int)A3, uaddr(A4), uaddr(A5)); }
+W(sendmsg) { return sys_sendmsg((int)A0, uaddr(A1), (int)A2); }
+W(recvmsg) { return sys_recvmsg((int)A0, uaddr(A1), (int)A2); }
+W(sendmmsg) { return sys_sendmmsg((int)A0, uaddr(A1), (unsigned)A2, (int)A3); }
+W(recvmmsg) { return sys_recvmmsg((int)A0, uaddr(A1), (unsigned)A2, (int)A3, uaddr(A4)); }
+W(setsockopt) { return sys_setsockopt((int)A0, (int)A1, (int)A2, uaddr(A3), (int)A4); }
+W(getsockopt) { return sys_getsockopt((int)A0, (int)A1, (int)A2, uaddr(A3), uaddr(A4)); }
 W(write) { return sys_write((int)A0, uaddr(A1), (size_t)A2); }
 W(writev) { return sys_writev((int)A0, uaddr(A1), (int)A2); }
 
@@ -235,6 +275,14 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_dup] = w_dup,
     [__NR_dup2] = w_dup2,
     [__NR_dup3] = w_dup3,
+    [__NR_epoll_create] = w_epoll_create,
+    [__NR_epoll_create1] = w_epoll_create1,
+    [__NR_epoll_ctl] = w_epoll_ctl,
+    [__NR_epoll_pwait] = w_epoll_pwait,
+    [__NR_epoll_pwait2] = w_epoll_pwait2,
+    [__NR_epoll_wait] = w_epoll_wait,
+    [__NR_eventfd] = w_eventfd,
+    [__NR_eventfd2] = w_eventfd2,
     [__NR_execve] = w_execve,
     [__NR_execveat] = w_execveat,
     [__NR_exit] = w_exit,
@@ -358,6 +406,8 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_setuid] = w_setuid,
     [__NR_setxattr] = w_setxattr,
     [__NR_sigaltstack] = w_sigaltstack,
+    [__NR_signalfd] = w_signalfd,
+    [__NR_signalfd4] = w_signalfd4,
     [__NR_stat] = w_stat,
     [__NR_statfs] = w_statfs,
     [__NR_statx] = w_statx,
@@ -367,6 +417,9 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_sysinfo] = w_sysinfo,
     [__NR_tgkill] = w_tgkill,
     [__NR_time] = w_time,
+    [__NR_timerfd_create] = w_timerfd_create,
+    [__NR_timerfd_gettime] = w_timerfd_gettime,
+    [__NR_timerfd_settime] = w_timerfd_settime,
     [__NR_times] = w_times,
     [__NR_tkill] = w_tkill,
     [__NR_truncate] = w_truncate,
@@ -391,6 +444,24 @@ static const syscall_fn syscall_table[NR_SYSCALLS] = {
     [__NR_alarm] = w_alarm,
     [__NR_getitimer] = w_getitimer,
     [__NR_setitimer] = w_setitimer,
+    [__NR_socket] = w_socket,
+    [__NR_socketpair] = w_socketpair,
+    [__NR_bind] = w_bind,
+    [__NR_listen] = w_listen,
+    [__NR_connect] = w_connect,
+    [__NR_accept] = w_accept,
+    [__NR_accept4] = w_accept4,
+    [__NR_getsockname] = w_getsockname,
+    [__NR_getpeername] = w_getpeername,
+    [__NR_shutdown] = w_shutdown,
+    [__NR_sendto] = w_sendto,
+    [__NR_recvfrom] = w_recvfrom,
+    [__NR_sendmsg] = w_sendmsg,
+    [__NR_recvmsg] = w_recvmsg,
+    [__NR_sendmmsg] = w_sendmmsg,
+    [__NR_recvmmsg] = w_recvmmsg,
+    [__NR_setsockopt] = w_setsockopt,
+    [__NR_getsockopt] = w_getsockopt,
     [__NR_write] = w_write,
     [__NR_writev] = w_writev,
 };

@@ -396,20 +396,15 @@ static ssize_t reg_write_user(struct file *f, uaddr_t u_buf, size_t len,
     return n;
 }
 
-static unsigned reg_poll(struct file *f, struct poll_table *pt)
-{
-    return 0x1 | 0x4; /* POLLIN | POLLOUT */
-}
-
 const struct file_ops tmpfs_reg_ops = {
     .read = reg_read_user,
     .write = reg_write_user,
-    .poll = reg_poll,
     .seekable = true,
 };
 
+/* No poll op for either, as Linux's: poll() sees them always ready, and
+ * epoll refuses them (EPERM). */
 const struct file_ops tmpfs_dir_ops = {
     .getdents = vfs_getdents,
-    .poll = reg_poll,
     .seekable = true,
 };

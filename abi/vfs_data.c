@@ -14,6 +14,15 @@ int vfs_getattr(struct inode *ino)
     return ino->iops && ino->iops->getattr ? ino->iops->getattr(ino) : 0;
 }
 
+int vfs_setattr(struct inode *ino, const struct vfs_setattr *a)
+{
+    if (!ino->iops || !ino->iops->setattr)
+        return -ENOSYS;
+    if (mount_readonly(ino))
+        return -EROFS;
+    return ino->iops->setattr(ino, a);
+}
+
 int vfs_file_page(struct inode *ino, uint64_t idx, bool create, void **pg)
 {
     *pg = NULL;

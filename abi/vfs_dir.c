@@ -188,7 +188,9 @@ long file_path(struct file *f, char *buf, size_t size)
 {
     struct inode *ino = f->inode;
     int n;
-    if (S_ISFIFO(ino->mode))
+    if (f->ops && f->ops->anon_name)
+        n = snprintf(buf, size, "anon_inode:%s", f->ops->anon_name);
+    else if (S_ISFIFO(ino->mode))
         n = snprintf(buf, size, "pipe:[%llu]", (unsigned long long)ino->ino);
     else if (S_ISSOCK(ino->mode))
         n = snprintf(buf, size, "socket:[%llu]", (unsigned long long)ino->ino);

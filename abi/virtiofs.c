@@ -1,4 +1,4 @@
-/* virtio-fs: a FUSE client over a virtio-fs device (read-only for now).
+/* virtio-fs: a FUSE client over a virtio-fs device.
  *
  * `mount -t virtiofs TAG DIR` finds the virtio-fs device whose
  * configuration carries TAG, sets up its high-priority and first request
@@ -8,12 +8,15 @@
  * length, unique and error are checked before anything is believed.
  *
  * Inodes: one per server node ID, kept in a hash for the life of the
- * mount (so the path walk's borrowed pointers stay valid while a lookup
- * sleeps on the device), with the number of lookups the server counted,
- * given back with FORGET at unmount. Numbers (st_ino) are the server's
+ * mount, with the number of lookups the server counted, given back with
+ * FORGET at unmount; only an inode whose last name the guest removed (rw
+ * mounts) goes earlier, with its own FORGET and every cached name that
+ * led to it. A lookup holds the directory it was given while it sleeps,
+ * as the walk only borrows it. Numbers (st_ino) are the server's
  * attr.ino. Names are cached per directory and attributes per inode for
  * as long as the server's entry and attribute timeouts say. File data
- * goes through a bounded page cache (virtiofs_io.c).
+ * goes through a bounded page cache (virtiofs_io.c); on a mount without
+ * MS_RDONLY, changes go to the server (virtiofs_write.c).
  */
 #include "virtiofs_int.h"
 
@@ -30,7 +33,6 @@
 #define FORGET_BATCH 64
 
 static uint32_t claimed; /* device indices in use by a mount */
-extern const struct inode_ops virtiofs_iops;
 
 /* ---- requests ---- */
 
@@ -59,13 +61,22 @@ void vfs_done(struct vfs_session *fs, struct vfs_reply *r)
     r->buf = -1;
 }
 
-/* Build the in-header and arguments at the start of buffer b. */
-static size_t req_build(struct vfs_session *fs, int b, uint32_t opcode, uint64_t nodeid,
-                        const void *a1, size_t l1, const void *a2, size_t l2)
+/* Build the in-header and argument pieces at the start of buffer b:
+ * its length, or -EFAULT when a user piece cannot be read. */
+static long req_build(struct vfs_session *fs, int b, uint32_t opcode, uint64_t nodeid,
+                      const struct vfs_arg *args, int nargs)
 {
     uint8_t *p = core_dma_ptr(fs->bufs[b]);
+    size_t at = sizeof(struct fuse_in_header);
+    for (int i = 0; i < nargs; i++) {
+        if (args[i].user && core_copy_from_user(p + at, args[i].u, args[i].len))
+            return -EFAULT;
+        if (!args[i].user && args[i].len)
+            memcpy(p + at, args[i].p, args[i].len);
+        at += args[i].len;
+    }
     struct fuse_in_header h = {
-        .len = (uint32_t)(sizeof(h) + l1 + l2),
+        .len = (uint32_t)at,
         .opcode = opcode,
         .unique = ++fs->unique,
         .nodeid = nodeid,
@@ -74,11 +85,7 @@ static size_t req_build(struct vfs_session *fs, int b, uint32_t opcode, uint64_t
         .pid = abi_proc ? (uint32_t)abi_proc->pid : 0,
     };
     memcpy(p, &h, sizeof(h));
-    if (l1)
-        memcpy(p + sizeof(h), a1, l1);
-    if (l2)
-        memcpy(p + sizeof(h) + l1, a2, l2);
-    return h.len;
+    return (long)h.len;
 }
 
 /* Check the out-header the device wrote (n bytes): the payload length. */
@@ -95,16 +102,23 @@ static long reply_check(const struct fuse_out_header *oh, long n, uint64_t uniqu
     return (long)(oh->len - sizeof(*oh));
 }
 
-int vfs_call(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid, const void *a1,
-             size_t l1, const void *a2, size_t l2, size_t reply_max, struct vfs_reply *r)
+int vfs_callv(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid,
+              const struct vfs_arg *args, int nargs, size_t reply_max, struct vfs_reply *r)
 {
-    size_t out_len = sizeof(struct fuse_in_header) + l1 + l2;
+    size_t out_len = sizeof(struct fuse_in_header);
+    for (int i = 0; i < nargs; i++)
+        out_len += args[i].len;
     size_t in_off = CORE_ALIGN_UP(out_len, 64);
     r->buf = -1;
-    if (in_off + sizeof(struct fuse_out_header) + reply_max > VFS_BUF_SIZE)
+    if (out_len > VFS_BUF_SIZE ||
+        in_off + sizeof(struct fuse_out_header) + reply_max > VFS_BUF_SIZE)
         return -EINVAL;
     int b = buf_take(fs);
-    req_build(fs, b, opcode, nodeid, a1, l1, a2, l2);
+    long built = req_build(fs, b, opcode, nodeid, args, nargs);
+    if (built < 0) {
+        buf_give(fs, b);
+        return (int)built;
+    }
     uint64_t unique = fs->unique;
     struct virtq_buf bufs[2] = {
         {fs->bufs[b], 0, out_len},
@@ -126,6 +140,13 @@ int vfs_call(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid, const voi
     return 0;
 }
 
+int vfs_call(struct vfs_session *fs, uint32_t opcode, uint64_t nodeid, const void *a1,
+             size_t l1, const void *a2, size_t l2, size_t reply_max, struct vfs_reply *r)
+{
+    struct vfs_arg args[2] = {{.p = a1, .len = l1}, {.p = a2, .len = l2}};
+    return vfs_callv(fs, opcode, nodeid, args, 2, reply_max, r);
+}
+
 /* FORGET in batches, on the high-priority queue (no reply). */
 static void forget_all(struct vfs_session *fs)
 {
@@ -138,9 +159,10 @@ static void forget_all(struct vfs_session *fs)
                 one[n++] = (struct fuse_forget_one){vn->nodeid, vn->nlookup};
         if (n && (n + 8 > FORGET_BATCH || h == VFS_HASH)) {
             struct fuse_batch_forget_in in = {.count = n};
+            struct vfs_arg args[2] = {{.p = &in, .len = sizeof(in)},
+                                      {.p = one, .len = n * sizeof(one[0])}};
             int b = buf_take(fs);
-            size_t len = req_build(fs, b, FUSE_BATCH_FORGET, 0, &in, sizeof(in), one,
-                                   n * sizeof(one[0]));
+            size_t len = (size_t)req_build(fs, b, FUSE_BATCH_FORGET, 0, args, 2);
             struct virtq_buf buf = {fs->bufs[b], 0, len};
             fs->inflight++;
             if (virtq_call(fs->hiprio, &buf, 1, 1) < 0)
@@ -207,7 +229,7 @@ static bool mode_ok(uint32_t mode)
 }
 
 /* The inode for a LOOKUP's answer (counted), made if new. */
-static struct inode *vnode_get(struct vfs_session *fs, struct inode *parent,
+struct inode *vnode_get(struct vfs_session *fs, struct inode *parent,
                                const struct fuse_entry_out *e)
 {
     struct vnode *vn = vnode_find(fs, e->nodeid);
@@ -248,23 +270,68 @@ static struct inode *vnode_get(struct vfs_session *fs, struct inode *parent,
 
 static void session_free(struct vfs_session *fs);
 
+/* Take the cached name *pp out of dir's list and free it. */
+static void dentry_unlink(struct vnode *dir, struct vdentry **pp)
+{
+    struct vdentry *d = *pp;
+    *pp = d->next;
+    if (!dir->fs->gone) /* at unmount the node may be freed already */
+        d->node->dcount--;
+    core_free(d);
+}
+
 static void dentries_free(struct vnode *vn)
 {
-    for (struct vdentry *d = vn->dentries, *n; d; d = n) {
-        n = d->next;
-        core_free(d);
-    }
-    vn->dentries = NULL;
+    while (vn->dentries)
+        dentry_unlink(vn, &vn->dentries);
+}
+
+/* vn is being freed while mounted: no cached name may lead to it (the
+ * host may have removed a name behind the guest's back, so the link
+ * count the guest kept can reach 0 with another name still cached). */
+static void dentries_forget_node(struct vfs_session *fs, struct vnode *vn)
+{
+    for (unsigned h = 0; h < VFS_HASH && vn->dcount; h++)
+        for (struct vnode *dir = fs->hash[h]; dir; dir = dir->hash_next)
+            for (struct vdentry **pp = &dir->dentries; *pp;) {
+                if ((*pp)->node == vn)
+                    dentry_unlink(dir, pp);
+                else
+                    pp = &(*pp)->next;
+            }
+}
+
+/* Give back one node's lookups (an inode freed while mounted: a file
+ * removed), so the server's table does not keep it. */
+static void forget_one(struct vfs_session *fs, uint64_t nodeid, uint64_t nlookup)
+{
+    struct fuse_forget_in in = {.nlookup = nlookup};
+    struct vfs_arg arg = {.p = &in, .len = sizeof(in)};
+    int b = buf_take(fs);
+    size_t len = (size_t)req_build(fs, b, FUSE_FORGET, nodeid, &arg, 1);
+    struct virtq_buf buf = {fs->bufs[b], 0, len};
+    fs->inflight++;
+    if (virtq_call(fs->hiprio, &buf, 1, 1) < 0)
+        fs->gone = true; /* the device is gone: nothing more to tell */
+    fs->inflight--;
+    buf_give(fs, b);
 }
 
 static void virtiofs_evict(struct inode *ino)
 {
     struct vnode *vn = vnode_of(ino);
+    if (!vn->fs->gone && ino != vn->fs->root && vn->nlookup && vn->fs->req) {
+        vnode_kernel_release(vn);
+        forget_one(vn->fs, vn->nodeid, vn->nlookup);
+        vn->nlookup = 0;
+    }
     struct vnode **pp = &vn->fs->hash[vn->nodeid % VFS_HASH];
     while (*pp && *pp != vn)
         pp = &(*pp)->hash_next;
     if (*pp)
         *pp = vn->hash_next;
+    if (!vn->fs->gone)
+        dentries_forget_node(vn->fs, vn);
     vnode_pages_drop(vn);
     core_free(vn->pages);
     core_free(vn->kopen); /* released at unmount */
@@ -276,13 +343,22 @@ static void virtiofs_evict(struct inode *ino)
 
 /* ---- inode operations ---- */
 
+void dentry_drop(struct vnode *dir, const char *name, size_t len)
+{
+    for (struct vdentry **pp = &dir->dentries, *d; (d = *pp);) {
+        if (d->len == len && !memcmp(d->name, name, len))
+            dentry_unlink(dir, pp);
+        else
+            pp = &d->next;
+    }
+}
+
 static struct vnode *dentry_find(struct vnode *dir, const char *name, size_t len)
 {
     uint64_t now = core_time_monotonic_ns();
     for (struct vdentry **pp = &dir->dentries, *d; (d = *pp);) {
         if (d->expires_ns <= now) { /* stale: drop it */
-            *pp = d->next;
-            core_free(d);
+            dentry_unlink(dir, pp);
             continue;
         }
         if (d->len == len && !memcmp(d->name, name, len))
@@ -299,6 +375,7 @@ static void dentry_add(struct vnode *dir, struct vnode *child, const char *name,
     if (!d)
         return; /* only a cache */
     d->node = child;
+    child->dcount++;
     d->expires_ns = expires_ns;
     d->len = len;
     memcpy(d->name, name, len);
@@ -314,18 +391,24 @@ static struct inode *virtiofs_lookup(struct inode *dir, const char *name, size_t
     char nul = 0;
     if (hit)
         return hit->inode;
+    /* the walk borrows dir: while the request sleeps, another task may
+     * remove it (rw mounts), so hold it until its answer is filed */
+    inode_get(dir);
+    struct inode *ino = NULL;
     if (vfs_call(fs, FUSE_LOOKUP, dvn->nodeid, name, len, &nul, 1,
                  sizeof(struct fuse_entry_out), &r))
-        return NULL;
+        goto out;
     struct fuse_entry_out e;
     memset(&e, 0, sizeof(e));
     memcpy(&e, r.data, r.len < sizeof(e) ? r.len : sizeof(e));
     vfs_done(fs, &r);
     if (e.nodeid == 0) /* a negative entry */
-        return NULL;
-    struct inode *ino = vnode_get(fs, dir, &e);
+        goto out;
+    ino = vnode_get(fs, dir, &e);
     if (ino && len < ABI_NAME_MAX)
         dentry_add(dvn, vnode_of(ino), name, len, expiry(e.entry_valid, e.entry_valid_nsec));
+out:
+    inode_put(dir);
     return ino;
 }
 
@@ -358,22 +441,27 @@ static long link_read(struct inode *ln, char **out)
 {
     struct vnode *vn = vnode_of(ln);
     struct vfs_reply r;
-    int err = vfs_call(vn->fs, FUSE_READLINK, vn->nodeid, NULL, 0, NULL, 0,
-                       ABI_PATH_MAX - 1, &r);
-    if (err)
-        return err;
-    char *buf = core_malloc(r.len + 1);
-    if (buf) {
-        memcpy(buf, r.data, r.len);
-        buf[r.len] = 0;
+    inode_get(ln); /* borrowed by the walk: held while the request sleeps */
+    long n = vfs_call(vn->fs, FUSE_READLINK, vn->nodeid, NULL, 0, NULL, 0,
+                      ABI_PATH_MAX - 1, &r);
+    char *buf = NULL;
+    if (n == 0) {
+        n = (long)r.len;
+        buf = core_malloc(r.len + 1);
+        if (buf) {
+            memcpy(buf, r.data, r.len);
+            buf[r.len] = 0;
+        }
+        vfs_done(vn->fs, &r);
+        if (!buf)
+            n = -ENOMEM;
+        else if (n == 0 || memchr(buf, 0, (size_t)n))
+            n = -EIO;
     }
-    long n = (long)r.len;
-    vfs_done(vn->fs, &r);
-    if (!buf)
-        return -ENOMEM;
-    if (n == 0 || memchr(buf, 0, (size_t)n)) {
+    inode_put(ln);
+    if (n < 0) {
         core_free(buf);
-        return -EIO;
+        return n;
     }
     *out = buf;
     return n;
@@ -434,6 +522,12 @@ const struct inode_ops virtiofs_iops = {
     .getattr = vnode_getattr,
     .statfs = virtiofs_statfs,
     .data_page = virtiofs_data_page,
+    .open_check = virtiofs_open_check,
+    .mknod = virtiofs_mknod,
+    .link = virtiofs_link,
+    .remove = virtiofs_remove,
+    .rename = virtiofs_rename,
+    .setattr = virtiofs_setattr,
 };
 
 /* ---- mounting ---- */
@@ -490,6 +584,9 @@ static int session_init(struct vfs_session *fs)
     if ((o.flags & FUSE_MAX_PAGES) && o.max_pages &&
         o.max_pages * CORE_PAGE_SIZE < fs->read_max)
         fs->read_max = o.max_pages * CORE_PAGE_SIZE;
+    fs->write_max = o.max_write < VFS_READ_MAX ? o.max_write : VFS_READ_MAX;
+    if (fs->write_max < CORE_PAGE_SIZE)
+        fs->write_max = CORE_PAGE_SIZE; /* the protocol's minimum */
     return 0;
 }
 
@@ -602,6 +699,7 @@ void virtiofs_unmount(struct inode *root)
 {
     struct vfs_session *fs = vnode_of(root)->fs;
     struct vfs_reply r;
+    fs->gone = true;
     for (unsigned h = 0; h < VFS_HASH; h++)
         for (struct vnode *vn = fs->hash[h]; vn; vn = vn->hash_next)
             vnode_kernel_release(vn);

@@ -313,6 +313,11 @@ static int kernel_open(struct vnode *vn)
     return 0;
 }
 
+int virtiofs_open_check(struct inode *ino)
+{
+    return kernel_open(vnode_of(ino));
+}
+
 void vnode_kernel_release(struct vnode *vn)
 {
     if (!vn->kopen)
@@ -401,6 +406,9 @@ static long virtiofs_getdents(struct file *f, uaddr_t u_buf, size_t len)
 
 const struct file_ops virtiofs_reg_ops = {
     .read = virtiofs_read,
+    .write = virtiofs_write,
+    .fsync = virtiofs_fsync,
+    .fallocate = virtiofs_fallocate,
     .open = virtiofs_open,
     .release = virtiofs_release,
     .seekable = true,
@@ -410,5 +418,6 @@ const struct file_ops virtiofs_dir_ops = {
     .getdents = virtiofs_getdents,
     .open = virtiofs_opendir,
     .release = virtiofs_releasedir,
+    .fsync = virtiofs_fsync,
     .seekable = true,
 };

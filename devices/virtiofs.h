@@ -1,6 +1,7 @@
-/* mica devices: a read-only virtio-fs (FUSE) server for one host directory
- * (virtiofs_srv.c, virtiofs_node.c). Transport-free: a transport hands it
- * one request's readable bytes and a reply buffer. */
+/* mica devices: a virtio-fs (FUSE) server for one host directory
+ * (virtiofs_srv.c, virtiofs_node.c, virtiofs_write.c), read-only unless
+ * made with VFSD_WRITABLE. Transport-free: a transport hands it one
+ * request's readable bytes and a reply buffer. */
 #ifndef MICA_DEVICES_VIRTIOFS_H
 #define MICA_DEVICES_VIRTIOFS_H
 
@@ -13,9 +14,12 @@
 /* Hide what a non-owner could not read: files without o+r, directories
  * without o+rx (ENOENT on lookup, skipped in listings). */
 #define VFSD_FILTER_WORLD_READABLE 1u
+/* Changes write through to the host; without it every change is EROFS. */
+#define VFSD_WRITABLE 2u
 
 #define VFSD_MAX_READ (1u << 20)   /* largest READ/READDIR answered */
-#define VFSD_MAX_REQUEST (64u << 10) /* largest request taken (no WRITE yet) */
+#define VFSD_MAX_WRITE (128u << 10) /* largest WRITE taken (INIT's max_write) */
+#define VFSD_MAX_REQUEST (VFSD_MAX_WRITE + 4096u) /* largest request taken */
 
 struct vfsd; /* opaque */
 

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -40,8 +41,14 @@ static int vfsd_have_openat2 = 1;
 
 int vfsd_open_beneath(int dirfd, const char *name, int flags)
 {
+    return vfsd_open_beneath_mode(dirfd, name, flags, 0);
+}
+
+int vfsd_open_beneath_mode(int dirfd, const char *name, int flags, mode_t mode)
+{
     struct open_how how = {
         .flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+        .mode = (flags & O_CREAT) ? mode : 0,
         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
                    RESOLVE_NO_MAGICLINKS,
     };
@@ -57,7 +64,7 @@ int vfsd_open_beneath(int dirfd, const char *name, int flags)
             return -errno;
         vfsd_have_openat2 = 0;
     }
-    fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+    fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
     return fd < 0 ? -errno : fd;
 }
 
@@ -127,7 +134,7 @@ static void vfsd_hash_remove(struct vfsd *s, uint32_t id)
 }
 
 /* Free id and, in turn, parents nothing else holds. */
-static void vfsd_node_release(struct vfsd *s, uint32_t id)
+void vfsd_node_release(struct vfsd *s, uint32_t id)
 {
     while (id > 1 && s->nodes[id].nlookup == 0 && s->nodes[id].children == 0) {
         struct vfsd_node *n = &s->nodes[id];
@@ -210,9 +217,32 @@ int vfsd_node_forget(struct vfsd *s, uint64_t id, uint64_t n)
     return 0;
 }
 
-/* A new fd that reads node id: the directory itself, or the regular file
- * opened again beneath its parent and checked to be the same inode. */
-int vfsd_node_open(struct vfsd *s, uint32_t id, int dir)
+void vfsd_fd_path(char *buf, size_t size, int fd)
+{
+    snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+/* Open the regular file behind node n again, through its own O_PATH fd
+ * (the magic link reaches that inode and nothing else, wherever it has
+ * been renamed to); beneath its parent by name where /proc is missing. */
+static int vfsd_reopen(struct vfsd *s, struct vfsd_node *n, int flags)
+{
+    struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC) };
+    char path[40];
+    int fd;
+
+    vfsd_fd_path(path, sizeof(path), n->fd);
+    fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+    if (fd >= 0)
+        return fd;
+    if (errno != ENOENT && errno != ENOSYS)
+        return -errno;
+    return vfsd_open_beneath(s->nodes[n->parent].fd, n->name, flags);
+}
+
+/* A new fd for node id: the directory itself, or the regular file opened
+ * again and checked to be the same inode. */
+int vfsd_node_open(struct vfsd *s, uint32_t id, int dir, int flags)
 {
     struct vfsd_node *n = vfsd_node_get(s, id);
     struct stat st;
@@ -227,8 +257,8 @@ int vfsd_node_open(struct vfsd *s, uint32_t id, int dir)
     else if (!S_ISREG(n->mode))
         return -EACCES; /* never a device, FIFO or socket of the host */
     else
-        fd = vfsd_open_beneath(s->nodes[n->parent].fd, n->name,
-                               O_RDONLY | O_NONBLOCK | O_NOCTTY);
+        fd = vfsd_reopen(s, n, (flags & (O_ACCMODE | O_APPEND | O_TRUNC)) |
+                                   O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return dir ? -errno : fd;
     if (fstat(fd, &st) < 0 || st.st_dev != n->dev || st.st_ino != n->ino) {
@@ -240,6 +270,28 @@ int vfsd_node_open(struct vfsd *s, uint32_t id, int dir)
         return -EACCES;
     }
     return fd;
+}
+
+void vfsd_node_moved(struct vfsd *s, uint32_t parent, const char *name)
+{
+    struct stat st;
+    uint32_t id, old;
+    char *copy;
+
+    if (fstatat(s->nodes[parent].fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return;
+    id = vfsd_node_find(s, st.st_dev, st.st_ino);
+    if (id <= 1 || (copy = strdup(name)) == NULL)
+        return; /* unknown to the guest; or a stale name, only used without /proc */
+    free(s->nodes[id].name);
+    s->nodes[id].name = copy;
+    old = s->nodes[id].parent;
+    if (old == parent)
+        return;
+    s->nodes[id].parent = parent;
+    s->nodes[parent].children++;
+    s->nodes[old].children--;
+    vfsd_node_release(s, old);
 }
 
 int vfsd_nodes_init(struct vfsd *s, const char *dir, struct mica_error *err)

@@ -1,4 +1,4 @@
-/* mica devices: a read-only virtio-fs (FUSE) server for one host directory.
+/* mica devices: a virtio-fs (FUSE) server for one host directory.
  *
  * vfsd_handle() takes one request, already copied out of guest memory,
  * checks its lengths against the opcode's argument struct, and answers
@@ -6,8 +6,9 @@
  * client sends (a short header or argument, an unknown node ID or file
  * handle, a forget of more than was looked up) is a protocol violation:
  * -EPROTO with a message, and the transport stops the VM. Anything a
- * correct client may meet (a missing file, a write on this read-only
- * share) is an ordinary error reply. Until INIT, and after DESTROY,
+ * correct client may meet (a missing file, a write on a read-only
+ * share) is an ordinary error reply. The requests that change the tree
+ * are in virtiofs_write.c. Until INIT, and after DESTROY,
  * only INIT is answered.
  */
 #define _GNU_SOURCE
@@ -32,25 +33,15 @@
 #define VFSD_INIT_IN_MIN (offsetof(struct fuse_init_in, flags) + 4)
 #define VFSD_READ_IN_MIN offsetof(struct fuse_read_in, lock_owner)
 
-struct vfsd_req {
-    struct fuse_in_header ih;
-    const uint8_t *arg;
-    size_t arg_len;
-    uint8_t *out; /* reply payload, after the out header */
-    size_t out_cap, out_len;
-    int noreply;
-    int violation; /* the guest broke the protocol: stop the VM */
-    struct mica_error *err;
-};
 
-static int vfsd_violation(struct vfsd_req *r, const char *what)
+int vfsd_violation(struct vfsd_req *r, const char *what)
 {
     r->violation = 1;
     return mica_error_set(r->err, EPROTO, "virtio-fs: %s (opcode %u, node "
                           "%" PRIu64 ")", what, r->ih.opcode, r->ih.nodeid);
 }
 
-static void vfsd_attr(struct fuse_attr *a, const struct stat *st)
+void vfsd_attr(struct fuse_attr *a, const struct stat *st)
 {
     memset(a, 0, sizeof(*a));
     a->ino = st->st_ino;
@@ -70,7 +61,7 @@ static void vfsd_attr(struct fuse_attr *a, const struct stat *st)
     a->blksize = (uint32_t)st->st_blksize;
 }
 
-static int vfsd_reply(struct vfsd_req *r, const void *data, size_t len)
+int vfsd_reply(struct vfsd_req *r, const void *data, size_t len)
 {
     if (len > r->out_cap)
         return -ERANGE;
@@ -80,7 +71,7 @@ static int vfsd_reply(struct vfsd_req *r, const void *data, size_t len)
 }
 
 /* The node the header names; NULL (a violation is recorded) if none. */
-static struct vfsd_node *vfsd_req_node(struct vfsd *s, struct vfsd_req *r)
+struct vfsd_node *vfsd_req_node(struct vfsd *s, struct vfsd_req *r)
 {
     struct vfsd_node *n = vfsd_node_get(s, r->ih.nodeid);
 
@@ -89,7 +80,7 @@ static struct vfsd_node *vfsd_req_node(struct vfsd *s, struct vfsd_req *r)
     return n;
 }
 
-static struct vfsd_file *vfsd_req_file(struct vfsd *s, struct vfsd_req *r,
+struct vfsd_file *vfsd_req_file(struct vfsd *s, struct vfsd_req *r,
                                        uint64_t fh)
 {
     if (fh == 0 || fh > VFSD_FILES_MAX || s->files[fh - 1].fd < 0) {
@@ -116,7 +107,7 @@ static int vfsd_init(struct vfsd *s, struct vfsd_req *r)
     o.flags = in.flags & (FUSE_ASYNC_READ | FUSE_MAX_PAGES | FUSE_BIG_WRITES);
     o.max_background = 16;
     o.congestion_threshold = 12;
-    o.max_write = 128u << 10;
+    o.max_write = VFSD_MAX_WRITE;
     o.time_gran = 1;
     o.max_pages = VFSD_MAX_READ / 4096;
     s->initialized = 1;
@@ -201,26 +192,38 @@ static int vfsd_open_common(struct vfsd *s, struct vfsd_req *r, int dir)
     struct fuse_open_in in;
     struct fuse_open_out o = { 0 };
     unsigned i;
-    int fd;
+    int fd, rc;
 
     memcpy(&in, r->arg, sizeof(in));
     if (vfsd_req_node(s, r) == NULL)
         return -EPROTO;
-    if ((in.flags & O_ACCMODE) != O_RDONLY || (in.flags & (O_TRUNC | O_CREAT)))
+    if (((in.flags & O_ACCMODE) != O_RDONLY || (in.flags & O_TRUNC)) &&
+        !(s->flags & VFSD_WRITABLE))
         return -EROFS;
+    if ((in.flags & O_ACCMODE) == O_ACCMODE || (in.flags & O_CREAT))
+        return -EINVAL; /* CREATE makes files, never OPEN */
     if (r->out_cap < sizeof(o))
         return -ERANGE;
-    for (i = 0; i < VFSD_FILES_MAX && s->files[i].fd >= 0; i++)
-        ;
-    if (i == VFSD_FILES_MAX)
-        return -ENFILE;
-    fd = vfsd_node_open(s, (uint32_t)r->ih.nodeid, dir);
+    rc = vfsd_file_slot(s);
+    if (rc < 0)
+        return rc;
+    i = (unsigned)rc;
+    fd = vfsd_node_open(s, (uint32_t)r->ih.nodeid, dir, dir ? O_RDONLY : (int)in.flags);
     if (fd < 0)
         return fd;
     s->files[i] = (struct vfsd_file){ .fd = fd, .node = (uint32_t)r->ih.nodeid,
                                       .is_dir = dir };
     o.fh = i + 1;
     return vfsd_reply(r, &o, sizeof(o));
+}
+
+int vfsd_file_slot(struct vfsd *s)
+{
+    unsigned i;
+
+    for (i = 0; i < VFSD_FILES_MAX && s->files[i].fd >= 0; i++)
+        ;
+    return i == VFSD_FILES_MAX ? -ENFILE : (int)i;
 }
 
 static int vfsd_open(struct vfsd *s, struct vfsd_req *r)
@@ -407,11 +410,10 @@ static int vfsd_destroy(struct vfsd *s, struct vfsd_req *r)
     return 0;
 }
 
-static int vfsd_erofs(struct vfsd *s, struct vfsd_req *r)
+int vfsd_erofs(struct vfsd *s, struct vfsd_req *r)
 {
-    (void)s;
     (void)r;
-    return -EROFS;
+    return s->flags & VFSD_WRITABLE ? -EOPNOTSUPP : -EROFS;
 }
 
 struct vfsd_op {
@@ -436,20 +438,22 @@ static const struct vfsd_op vfsd_ops[] = {
     [FUSE_FLUSH] = { vfsd_flush, sizeof(uint64_t) },
     [FUSE_STATFS] = { vfsd_statfs, 0 },
     [FUSE_DESTROY] = { vfsd_destroy, 0 },
-    [FUSE_SETATTR] = { vfsd_erofs, 0 },
-    [FUSE_SYMLINK] = { vfsd_erofs, 0 },
-    [FUSE_MKNOD] = { vfsd_erofs, 0 },
-    [FUSE_MKDIR] = { vfsd_erofs, 0 },
-    [FUSE_UNLINK] = { vfsd_erofs, 0 },
-    [FUSE_RMDIR] = { vfsd_erofs, 0 },
-    [FUSE_RENAME] = { vfsd_erofs, 0 },
-    [FUSE_RENAME2] = { vfsd_erofs, 0 },
-    [FUSE_LINK] = { vfsd_erofs, 0 },
-    [FUSE_WRITE] = { vfsd_erofs, 0 },
-    [FUSE_CREATE] = { vfsd_erofs, 0 },
+    [FUSE_SETATTR] = { vfsd_setattr, sizeof(struct fuse_setattr_in) },
+    [FUSE_SYMLINK] = { vfsd_symlink, 0 },
+    [FUSE_MKNOD] = { vfsd_mknod, sizeof(struct fuse_mknod_in) },
+    [FUSE_MKDIR] = { vfsd_mkdir, sizeof(struct fuse_mkdir_in) },
+    [FUSE_UNLINK] = { vfsd_unlink, 0 },
+    [FUSE_RMDIR] = { vfsd_rmdir, 0 },
+    [FUSE_RENAME] = { vfsd_rename, sizeof(struct fuse_rename_in) },
+    [FUSE_RENAME2] = { vfsd_rename2, sizeof(struct fuse_rename2_in) },
+    [FUSE_LINK] = { vfsd_link, sizeof(struct fuse_link_in) },
+    [FUSE_WRITE] = { vfsd_write, sizeof(struct fuse_write_in) },
+    [FUSE_CREATE] = { vfsd_create, sizeof(struct fuse_create_in) },
+    [FUSE_FSYNC] = { vfsd_fsync, sizeof(struct fuse_fsync_in) },
+    [FUSE_FSYNCDIR] = { vfsd_fsync, sizeof(struct fuse_fsync_in) },
+    [FUSE_FALLOCATE] = { vfsd_fallocate, sizeof(struct fuse_fallocate_in) },
     [FUSE_SETXATTR] = { vfsd_erofs, 0 },
     [FUSE_REMOVEXATTR] = { vfsd_erofs, 0 },
-    [FUSE_FALLOCATE] = { vfsd_erofs, 0 },
     [FUSE_COPY_FILE_RANGE] = { vfsd_erofs, 0 },
 };
 

@@ -5,7 +5,7 @@ MICA_UNIT_TESTS = tests/unit/test_options tests/unit/test_cpio \
 	tests/unit/test_cmdline tests/unit/test_elfinfo tests/unit/test_conmux \
 	tests/unit/test_kvm_boot tests/unit/test_qemu_ring tests/unit/test_term \
 	tests/unit/test_libs tests/unit/test_virtiofs_server \
-	tests/unit/test_sandbox
+	tests/unit/test_virtiofs_write tests/unit/test_sandbox
 check_PROGRAMS += $(MICA_UNIT_TESTS)
 TESTS += $(MICA_UNIT_TESTS)
 MICA_UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(LIBELF_CFLAGS) $(CHECK_CFLAGS)
@@ -37,9 +37,14 @@ tests_unit_test_term_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_libs_SOURCES = tests/unit/test_libs.c
 tests_unit_test_libs_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_libs_LDADD = $(MICA_UNIT_LDADD)
-tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c
+tests_unit_test_virtiofs_server_SOURCES = tests/unit/test_virtiofs_server.c \
+	tests/unit/vfsd_req.h
 tests_unit_test_virtiofs_server_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_virtiofs_server_LDADD = $(MICA_UNIT_LDADD)
+tests_unit_test_virtiofs_write_SOURCES = tests/unit/test_virtiofs_write.c \
+	tests/unit/vfsd_req.h
+tests_unit_test_virtiofs_write_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
+tests_unit_test_virtiofs_write_LDADD = $(MICA_UNIT_LDADD)
 tests_unit_test_sandbox_SOURCES = tests/unit/test_sandbox.c
 tests_unit_test_sandbox_CPPFLAGS = $(MICA_UNIT_CPPFLAGS)
 tests_unit_test_sandbox_LDADD = $(MICA_UNIT_LDADD)
@@ -62,7 +67,12 @@ ABI_MUSL = tests/abi/args_env.musl tests/abi/clocks.musl tests/abi/dirs.musl \
 	tests/abi/symlinks.musl tests/abi/pipes.musl tests/abi/pipes_fork.musl \
 	tests/abi/procs.musl tests/abi/cow.musl tests/abi/sigframe.musl \
 	tests/abi/sigwait.musl tests/abi/jobctl.musl tests/abi/pipeprocs.musl \
-	tests/abi/procfs.musl tests/abi/threads.musl tests/abi/futex.musl tests/abi/smp.musl
+	tests/abi/procfs.musl tests/abi/epoll.musl tests/abi/epoll_scale.musl \
+	tests/abi/fdevents.musl tests/abi/epoll_chaos.musl \
+	tests/abi/threads.musl tests/abi/futex.musl tests/abi/epoll_threads.musl \
+	tests/abi/smp.musl tests/abi/execat.musl tests/abi/unix_stream.musl \
+	tests/abi/unix_dgram.musl tests/abi/unix_scm.musl tests/abi/unix_echo.musl \
+	tests/abi/shm_sem.musl
 ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/dirs.glibc tests/abi/errors.glibc tests/abi/exits.glibc \
 	tests/abi/fds.glibc tests/abi/files.glibc tests/abi/kernel_probe.glibc \
@@ -71,7 +81,12 @@ ABI_GLIBC = tests/abi/args_env.glibc tests/abi/clocks.glibc \
 	tests/abi/pipes_fork.glibc tests/abi/procs.glibc tests/abi/cow.glibc \
 	tests/abi/sigframe.glibc tests/abi/sigwait.glibc tests/abi/jobctl.glibc \
 	tests/abi/pipeprocs.glibc \
-	tests/abi/procfs.glibc tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/smp.glibc
+	tests/abi/procfs.glibc tests/abi/epoll.glibc tests/abi/epoll_scale.glibc \
+	tests/abi/fdevents.glibc tests/abi/epoll_chaos.glibc \
+	tests/abi/threads.glibc tests/abi/futex.glibc tests/abi/epoll_threads.glibc \
+	tests/abi/smp.glibc tests/abi/execat.glibc tests/abi/unix_stream.glibc \
+	tests/abi/unix_dgram.glibc tests/abi/unix_scm.glibc tests/abi/unix_echo.glibc \
+	tests/abi/shm_sem.glibc tests/abi/shares.glibc
 ABI_PIE = tests/abi/args_env.pie tests/abi/memory.pie
 # Dynamically linked with glibc (no -static): ld.so, libc.so.6 and libm.so.6
 # come from the host into the guest (vmm/libs.c).
@@ -83,8 +98,13 @@ ABI_SRCS_C = tests/abi/args_env.c tests/abi/clocks.c tests/abi/dirs.c \
 	tests/abi/pipes_fork.c tests/abi/procs.c tests/abi/cow.c \
 	tests/abi/sigframe.c tests/abi/sigwait.c tests/abi/jobctl.c \
 	tests/abi/pipeprocs.c tests/abi/procfs.c tests/abi/dyn_hello.c \
-	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/threads.c tests/abi/futex.c tests/abi/smp.c
-ABI_DEPS = $(srcdir)/tests/abi/abi.h tests/abi/$(am__dirstamp)
+	tests/abi/dyn_dlopen.c tests/abi/dyn_mmap.c tests/abi/epoll.c \
+	tests/abi/epoll_scale.c tests/abi/fdevents.c tests/abi/epoll_chaos.c \
+	tests/abi/threads.c tests/abi/futex.c tests/abi/epoll_threads.c \
+	tests/abi/smp.c tests/abi/execat.c tests/abi/unix_stream.c \
+	tests/abi/unix_dgram.c tests/abi/unix_scm.c tests/abi/unix_echo.c \
+	tests/abi/shm_sem.c tests/abi/shares.c
+ABI_DEPS = $(srcdir)/tests/abi/abi.h $(srcdir)/tests/abi/unix.h tests/abi/$(am__dirstamp)
 
 tests/abi/$(am__dirstamp):
 	@$(MKDIR_P) tests/abi
@@ -95,6 +115,44 @@ tests/abi/args_env.glibc: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
 tests/abi/args_env.pie: $(srcdir)/tests/abi/args_env.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static-pie -fPIE $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/args_env.c
+tests/abi/epoll.musl: $(srcdir)/tests/abi/epoll.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll.c
+tests/abi/epoll.glibc: $(srcdir)/tests/abi/epoll.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll.c
+tests/abi/epoll_scale.musl: $(srcdir)/tests/abi/epoll_scale.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_scale.c
+tests/abi/epoll_scale.glibc: $(srcdir)/tests/abi/epoll_scale.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_scale.c
+tests/abi/fdevents.musl: $(srcdir)/tests/abi/fdevents.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/fdevents.c
+tests/abi/fdevents.glibc: $(srcdir)/tests/abi/fdevents.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/fdevents.c
+tests/abi/epoll_chaos.musl: $(srcdir)/tests/abi/epoll_chaos.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_chaos.c
+tests/abi/epoll_chaos.glibc: $(srcdir)/tests/abi/epoll_chaos.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_chaos.c
+tests/abi/unix_stream.musl: $(srcdir)/tests/abi/unix_stream.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_stream.c
+tests/abi/unix_stream.glibc: $(srcdir)/tests/abi/unix_stream.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_stream.c
+tests/abi/unix_dgram.musl: $(srcdir)/tests/abi/unix_dgram.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_dgram.c
+tests/abi/unix_dgram.glibc: $(srcdir)/tests/abi/unix_dgram.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_dgram.c
+tests/abi/unix_scm.musl: $(srcdir)/tests/abi/unix_scm.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_scm.c
+tests/abi/unix_scm.glibc: $(srcdir)/tests/abi/unix_scm.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_scm.c
+tests/abi/unix_echo.musl: $(srcdir)/tests/abi/unix_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_echo.c
+tests/abi/unix_echo.glibc: $(srcdir)/tests/abi/unix_echo.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/unix_echo.c
+tests/abi/shm_sem.musl: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
+tests/abi/shm_sem.glibc: $(srcdir)/tests/abi/shm_sem.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shm_sem.c
+tests/abi/shares.glibc: $(srcdir)/tests/abi/shares.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/shares.c
 tests/abi/procfs.musl: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procfs.c
 tests/abi/procfs.glibc: $(srcdir)/tests/abi/procfs.c $(ABI_DEPS)
@@ -161,10 +219,18 @@ tests/abi/procs.musl: $(srcdir)/tests/abi/procs.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procs.c
 tests/abi/procs.glibc: $(srcdir)/tests/abi/procs.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/procs.c
+tests/abi/epoll_threads.musl: $(srcdir)/tests/abi/epoll_threads.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_threads.c
+tests/abi/epoll_threads.glibc: $(srcdir)/tests/abi/epoll_threads.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/epoll_threads.c
 tests/abi/threads.musl: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
 tests/abi/threads.glibc: $(srcdir)/tests/abi/threads.c $(ABI_DEPS)
 	$(AM_V_CC)$(CC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/threads.c
+tests/abi/execat.musl: $(srcdir)/tests/abi/execat.c $(ABI_DEPS)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/execat.c
+tests/abi/execat.glibc: $(srcdir)/tests/abi/execat.c $(ABI_DEPS)
+	$(AM_V_CC)$(CC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/execat.c
 tests/abi/smp.musl: $(srcdir)/tests/abi/smp.c $(ABI_DEPS)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/abi/smp.c
 tests/abi/smp.glibc: $(srcdir)/tests/abi/smp.c $(ABI_DEPS)
@@ -206,14 +272,16 @@ tests/abi/dyn_mmap.dyn: $(srcdir)/tests/abi/dyn_mmap.c $(ABI_DEPS)
 SYSTEM_TESTS = tests/system/abi.sh tests/system/busybox.sh \
 	tests/system/exit_codes.sh tests/system/tty.sh tests/system/dynamic.sh \
 	tests/system/virtiofs.sh tests/system/overlay.sh tests/system/hostroot.sh \
-	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/smp.sh
+	tests/system/hostprogs.sh tests/system/sandbox.sh tests/system/smp.sh \
+	tests/system/rwshare.sh tests/system/rootdir.sh tests/system/escape.sh
 check_SCRIPTS += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN)
 TESTS += $(SYSTEM_TESTS)
-EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h $(SYSTEM_TESTS) \
+EXTRA_DIST += $(ABI_SRCS_C) tests/abi/abi.h tests/abi/unix.h $(SYSTEM_TESTS) \
 	tests/system/lib.sh tests/bench/bench.sh tests/bench/nop.c \
 	tests/bench/nullsys.c tests/bench/pagefault.c tests/bench/rss.c \
 	tests/bench/io.c tests/bench/fork.c tests/bench/forkexec.c \
-	tests/bench/pipelat.c tests/bench/pipebw.c tests/bench/threads.c
+	tests/bench/pipelat.c tests/bench/pipebw.c tests/bench/epolllat.c \
+	tests/bench/threads.c
 CLEANFILES += $(ABI_MUSL) $(ABI_GLIBC) $(ABI_PIE) $(ABI_DYN) $(BENCH_BINS) \
 	tests/abi/$(am__dirstamp) tests/bench/$(am__dirstamp)
 
@@ -246,7 +314,8 @@ check-shell: all
 BENCH_BINS = tests/bench/nop.musl tests/bench/nullsys.musl \
 	tests/bench/pagefault.musl tests/bench/io.musl tests/bench/rss \
 	tests/bench/fork.musl tests/bench/forkexec.musl \
-	tests/bench/pipelat.musl tests/bench/pipebw.musl tests/bench/threads.musl
+	tests/bench/pipelat.musl tests/bench/pipebw.musl \
+	tests/bench/epolllat.musl tests/bench/threads.musl
 tests/bench/$(am__dirstamp):
 	@$(MKDIR_P) tests/bench
 	@: > $@
@@ -266,6 +335,8 @@ tests/bench/pipelat.musl: $(srcdir)/tests/bench/pipelat.c tests/bench/$(am__dirs
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipelat.c
 tests/bench/pipebw.musl: $(srcdir)/tests/bench/pipebw.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/pipebw.c
+tests/bench/epolllat.musl: $(srcdir)/tests/bench/epolllat.c tests/bench/$(am__dirstamp)
+	$(AM_V_CC)$(MUSL_GCC) -static $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/epolllat.c
 tests/bench/threads.musl: $(srcdir)/tests/bench/threads.c tests/bench/$(am__dirstamp)
 	$(AM_V_CC)$(MUSL_GCC) -static -pthread $(ABI_CFLAGS) -o $@ $(srcdir)/tests/bench/threads.c
 tests/bench/rss: $(srcdir)/tests/bench/rss.c tests/bench/$(am__dirstamp)

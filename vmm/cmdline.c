@@ -177,7 +177,8 @@ static void cmdline_add_mounts(struct strbuf *sb, const struct cmdline_spec *spe
 
     for (i = 0; i < spec->nr_shares; i++) {
         cmdline_share_tag(tag, i);
-        if (asprintf(&val, "%s," MICA_CMDLINE_MOUNT_RO ",%s", tag,
+        if (asprintf(&val, "%s,%s,%s", tag, spec->shares[i].rw ?
+                     MICA_CMDLINE_MOUNT_RW : MICA_CMDLINE_MOUNT_RO,
                      spec->shares[i].guest) < 0) {
             sb->oom = 1;
             return;

@@ -82,8 +82,9 @@ static int qemu_vm_shares(struct qemu_vm *q, struct mica_error *err)
         cmdline_share_tag(tag, i);
         rc = qemu_virtiofs_share(&q->vfs[1 + i], (unsigned)(1 + i),
                                  cfg->shares[i].host, tag,
-                                 cfg->shares[i].filter ?
-                                 VFSD_FILTER_WORLD_READABLE : 0, err);
+                                 (cfg->shares[i].filter ?
+                                  VFSD_FILTER_WORLD_READABLE : 0) |
+                                 (cfg->shares[i].rw ? VFSD_WRITABLE : 0), err);
     }
     return rc;
 }
@@ -213,7 +214,8 @@ static int qemu_sandbox(const struct qemu_vm *q, struct mica_error *err)
 
     s.pids[s.nr_pids++] = q->pid;
     for (i = 0; i < QEMU_VFS_MAX; i++) {
-        s.vfs_server |= q->vfs[i].srv != NULL;
+        if (q->vfs[i].srv != NULL) /* 1: serving, 2: writing too */
+            s.vfs_server |= q->vfs[i].writable ? 3 : 1;
         if (q->vfs[i].pid > 0 && s.nr_pids < SANDBOX_PIDS_MAX)
             s.pids[s.nr_pids++] = q->vfs[i].pid;
     }

@@ -23,6 +23,7 @@ struct qemu_virtiofs {
     unsigned idx;         /* slot: names the socket and the chardev */
     pid_t pid;
     struct vfsd *srv;     /* mica's server, or NULL for virtiofsd */
+    int writable;         /* srv writes through (VFSD_WRITABLE) */
     int listen_fd;        /* until QEMU connects */
     int vu_up;            /* vu serves the connection */
     struct vhost_user vu;

@@ -51,7 +51,7 @@ static int hostroot_guest_taken(const struct mica_options *opts,
 }
 
 static int hostroot_add(struct hostroot *h, const char *host,
-                        const char *guest, int filter)
+                        const char *guest, int filter, int rw)
 {
     struct mica_share *sh = &h->shares[h->nr_shares];
 
@@ -60,6 +60,7 @@ static int hostroot_add(struct hostroot *h, const char *host,
     sh->host = strdup(host);
     sh->guest = strdup(guest);
     sh->filter = filter;
+    sh->rw = rw;
     h->nr_shares++;
     return sh->host && sh->guest ? 0 : -ENOMEM;
 }
@@ -76,7 +77,7 @@ static int hostroot_top_dir(struct hostroot *h, const char *path,
         return 0;
     if (S_ISDIR(st.st_mode)) {
         (*nr_root)++;
-        return hostroot_add(h, path, path, 1);
+        return hostroot_add(h, path, path, 1, 0);
     }
     if (!S_ISLNK(st.st_mode))
         return 0;
@@ -103,9 +104,9 @@ static int hostroot_root(struct hostroot *h, const struct mica_options *opts,
 
     free(cwd);
     if (!hostroot_guest_taken(opts, "/usr"))
-        rc = hostroot_add(h, "/usr", "/usr", 1);
+        rc = hostroot_add(h, "/usr", "/usr", 1, 0);
     if (rc == 0 && !hostroot_guest_taken(opts, "/etc"))
-        rc = hostroot_add(h, "/etc", "/etc", 1);
+        rc = hostroot_add(h, "/etc", "/etc", 1, 0);
     for (i = 0; rc == 0 && i < 4; i++)
         if (!hostroot_guest_taken(opts, hostroot_top[i]))
             rc = hostroot_top_dir(h, hostroot_top[i], &nr_root);
@@ -129,7 +130,9 @@ int hostroot_build(struct hostroot *h, const struct mica_options *opts,
     size_t i;
 
     memset(h, 0, sizeof(*h));
-    if (on)
+    if (opts->root) /* --root: DIR at "/", first, under everything else */
+        rc = hostroot_add(h, opts->root, "/", 0, 0);
+    else if (on)
         rc = hostroot_root(h, opts, &want_cwd);
     if (rc == 0 && want_cwd &&
         h->nr_shares + opts->nr_shares + 1 > MICA_SHARES_MAX) {
@@ -140,7 +143,7 @@ int hostroot_build(struct hostroot *h, const struct mica_options *opts,
         want_cwd = 0;
     }
     if (rc == 0 && want_cwd)
-        rc = hostroot_add(h, h->cwd, h->cwd, 0);
+        rc = hostroot_add(h, h->cwd, h->cwd, 0, 0);
     if (rc == 0 && h->nr_shares + opts->nr_shares > MICA_SHARES_MAX)
         return mica_error_set(err, E2BIG, "the host root and --volume need "
                               "%zu shares, more than %d; use --no-host-root "
@@ -148,7 +151,7 @@ int hostroot_build(struct hostroot *h, const struct mica_options *opts,
                               opts->nr_shares, MICA_SHARES_MAX);
     for (i = 0; rc == 0 && i < opts->nr_shares; i++)
         rc = hostroot_add(h, opts->shares[i].host, opts->shares[i].guest,
-                          opts->shares[i].filter);
+                          opts->shares[i].filter, opts->shares[i].rw);
     if (rc < 0)
         return mica_error_set(err, -rc, "host root: out of memory");
     return 0;

@@ -25,11 +25,12 @@ const char options_run_usage[] =
     "                         be one; it is in raw mode while the VM runs\n"
     "  -e, --env NAME=VALUE   set an environment variable in the guest\n"
     "  -e, --env NAME         copy NAME from mica's environment (if set)\n"
-    "  -V, --volume HOST[:GUEST][:ro]\n"
+    "  -V, --volume HOST[:GUEST][:ro|:rw]\n"
     "                         share host directory HOST at GUEST (default:\n"
-    "                         the same path), read-only: the guest may write,\n"
-    "                         but its changes vanish with the VM (qemu engine;\n"
-    "                         repeatable, at most 6; :rw is not supported yet)\n"
+    "                         the same path); :ro (default): the guest may\n"
+    "                         write, but its changes vanish with the VM; :rw:\n"
+    "                         changes are written to HOST (qemu engine;\n"
+    "                         repeatable, at most 6)\n"
     "  -w, --workdir DIR      the program's working directory in the guest\n"
     "                         (absolute; made if missing; default: the\n"
     "                         current directory with the host root, else /)\n"
@@ -38,6 +39,9 @@ const char options_run_usage[] =
     "                         and the current directory, read-only with a\n"
     "                         private overlay (default with the qemu engine)\n"
     "      --no-host-root     only the program (default with the kvm engine)\n"
+    "      --root DIR         DIR is the guest's root, read-only with a\n"
+    "                         private overlay; PROGRAM is found in it (qemu\n"
+    "                         engine; instead of the host root)\n"
     "      --memory SIZE      guest memory, K/M/G suffix (default 256M,\n"
     "                         16M..64G)\n"
     "      --cpus N           number of vCPUs, 1..64 (default 1; more than\n"
@@ -58,7 +62,8 @@ const char options_run_usage[] =
     "126 if PROGRAM cannot run in mica; 127 if it is not found. See mica(1); MICA_QEMU names the QEMU binary.\n";
 
 enum { OPT_MEMORY = 256, OPT_KERNEL, OPT_ENGINE, OPT_PLATFORM, OPT_CPUS,
-       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT, OPT_TIMEOUT, OPT_SECCOMP };
+       OPT_QEMU, OPT_HOST_ROOT, OPT_NO_HOST_ROOT, OPT_ROOT, OPT_TIMEOUT,
+       OPT_SECCOMP };
 
 #define VOLUME_MSG "--volume %s: "
 
@@ -77,6 +82,7 @@ static const struct option run_longopts[] = {
     {"workdir", required_argument, NULL, 'w'},
     {"host-root", no_argument, NULL, OPT_HOST_ROOT},
     {"no-host-root", no_argument, NULL, OPT_NO_HOST_ROOT},
+    {"root", required_argument, NULL, OPT_ROOT},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"seccomp", required_argument, NULL, OPT_SECCOMP},
     {"help", no_argument, NULL, 'h'},
@@ -271,13 +277,10 @@ static int volume_check(const struct mica_options *opts, const char *arg,
 {
     size_t i;
 
-    if (rw)
-        return mica_error_set(err, ENOTSUP, VOLUME_MSG "read-write shares "
-                              "are not supported yet (mica's virtio-fs "
-                              "server is read-only); use :ro", arg);
+    (void)rw;
     if (host[0] == '\0')
         return mica_error_set(err, EINVAL, VOLUME_MSG "expected "
-                              "HOST[:GUEST][:ro]", arg);
+                              "HOST[:GUEST][:ro|:rw]", arg);
     if (guest && !volume_guest_ok(guest))
         return mica_error_set(err, EINVAL, VOLUME_MSG "the guest path must "
                               "be absolute, not /, without . or .. parts",
@@ -318,6 +321,7 @@ int options_volume_add(struct mica_options *opts, const char *arg,
             rc = mica_error_set(err, ENOMEM, "out of memory");
         } else {
             sh->host = real;
+            sh->rw = rw;
             real = NULL;
             opts->nr_shares++;
         }
@@ -345,6 +349,24 @@ static int options_workdir_set(struct mica_options *opts, const char *arg,
     if (strlen(arg) >= 4096)
         return mica_error_set(err, ENAMETOOLONG, "--workdir: the path is too long");
     opts->workdir = arg;
+    return 0;
+}
+
+/* --root DIR: an existing directory, kept as its realpath. */
+static int options_root_set(struct mica_options *opts, const char *arg,
+                            struct mica_error *err)
+{
+    struct stat st;
+    char *real = realpath(arg, NULL);
+
+    if (real == NULL)
+        return mica_error_sys(err, errno, "--root %s", arg);
+    if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        free(real);
+        return mica_error_set(err, ENOTDIR, "--root %s: not a directory", arg);
+    }
+    free(opts->root);
+    opts->root = real;
     return 0;
 }
 
@@ -437,6 +459,7 @@ static int options_one(struct mica_options *opts, int c, const char *arg,
     case 'w': return options_workdir_set(opts, arg, err);
     case OPT_HOST_ROOT: opts->host_root = 1; return 0;
     case OPT_NO_HOST_ROOT: opts->host_root = 0; return 0;
+    case OPT_ROOT: return options_root_set(opts, arg, err);
     case OPT_MEMORY: return options_memory_set(opts, arg, err);
     case OPT_KERNEL: opts->kernel_path = arg; return 0;
     case OPT_ENGINE: return options_engine_set(opts, arg, err);
@@ -480,6 +503,11 @@ int options_parse(struct mica_options *opts, int argc, char **argv,
         options_free(opts);
         return mica_error_set(err, EINVAL, "run: missing PROGRAM");
     }
+    if (opts->root && opts->host_root == 1) {
+        options_free(opts);
+        return mica_error_set(err, EINVAL, "--root and --host-root exclude "
+                              "each other: pick one root");
+    }
     if (opts->platform != MICA_PLATFORM_CHOICE_AUTO &&
         opts->engine == MICA_ENGINE_QEMU) {
         options_free(opts);
@@ -503,4 +531,6 @@ void options_free(struct mica_options *opts)
         free(opts->shares[i].guest);
     }
     opts->nr_shares = 0;
+    free(opts->root);
+    opts->root = NULL;
 }

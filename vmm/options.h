@@ -18,13 +18,15 @@ enum mica_platform_choice {
     MICA_PLATFORM_CHOICE_RING0,
 };
 
-/* A host directory shared with the guest (--volume), read-only: the guest
- * sees it through a private overlay, so its writes vanish with the VM. */
+/* A host directory shared with the guest (--volume, --root): read-only,
+ * seen through a private overlay so the guest's writes vanish with the
+ * VM; or, with :rw, mounted read-write and written through to the host. */
 #define MICA_SHARES_MAX 6 /* virtio-mmio slots (8), two kept for later */
 struct mica_share {
     char *host;  /* realpath of the host directory, owned */
     char *guest; /* absolute guest path, owned */
     int filter;  /* only what every host user may read (world_readable) */
+    int rw;      /* writes go through to the host (no overlay) */
 };
 
 struct mica_options {
@@ -44,6 +46,7 @@ struct mica_options {
     size_t nr_shares;
     const char *workdir;     /* -w: the guest's working directory, or NULL */
     int host_root;           /* -1: with the QEMU engine, 0: off, 1: on */
+    char *root;              /* --root: realpath of the guest's root, owned */
     uint64_t timeout_ms;     /* --timeout: end the VM after this, 0: never */
     int seccomp_off;         /* --seccomp=off: mica runs unconfined */
     int prog_argc;           /* PROGRAM and its arguments */

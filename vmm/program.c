@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +175,94 @@ int program_resolve(struct program *prog, const char *name,
         rc = elfinfo_check_fd(prog->fd, prog->path, &prog->elf, err);
     if (rc < 0)
         program_release(prog);
+    return rc;
+}
+
+#define PROGRAM_ROOT_PATH "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+
+/* path opened inside the root directory rootfd, as the guest would see it. */
+static int program_open_in(int rootfd, const char *path)
+{
+    struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+                            .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+    return fd < 0 ? -errno : fd;
+}
+
+/* The opened candidate's verdict: 0 runnable, else its status error. */
+static int program_check_in(struct program *prog, const char *name,
+                            struct mica_error *err)
+{
+    struct stat st;
+
+    if (prog->fd == -ENOENT || prog->fd == -ENOTDIR || prog->fd == -ELOOP)
+        return program_not_found(name, err);
+    if (prog->fd < 0)
+        return program_noexec(prog->path, -prog->fd, strerror(-prog->fd), err);
+    if (fstat(prog->fd, &st) < 0)
+        return program_noexec(prog->path, errno, strerror(errno), err);
+    if (S_ISDIR(st.st_mode))
+        return program_noexec(prog->path, EISDIR, "Is a directory", err);
+    if (!S_ISREG(st.st_mode))
+        return program_noexec(prog->path, EACCES, "not a regular file", err);
+    if ((st.st_mode & 0111) == 0)
+        return program_noexec(prog->path, EACCES, "Permission denied", err);
+    return 0;
+}
+
+int program_resolve_in(struct program *prog, const char *root,
+                       const char *name, struct mica_error *err)
+{
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), rc = 0;
+    const char *p, *colon;
+    char *cand;
+
+    prog->path = NULL;
+    prog->fd = -1;
+    if (rootfd < 0)
+        return mica_error_sys(err, errno, "--root %s", root);
+    if (name[0] == '\0')
+        rc = program_not_found(name, err);
+    for (p = PROGRAM_ROOT_PATH; rc == 0 && !strchr(name, '/') && !prog->path;
+         p = colon + 1) {
+        colon = strchrnul(p, ':');
+        if (asprintf(&cand, "%.*s/%s", (int)(colon - p), p, name) < 0) {
+            rc = mica_error_set(err, ENOMEM, "out of memory");
+            break;
+        }
+        int fd = program_open_in(rootfd, cand);
+        if (fd >= 0) {
+            prog->path = cand;
+            prog->fd = fd;
+        } else {
+            free(cand);
+        }
+        if (*colon == '\0')
+            break;
+    }
+    if (rc == 0 && prog->path == NULL && !strchr(name, '/'))
+        rc = program_not_found(name, err);
+    if (rc == 0 && prog->path == NULL) { /* a path: from the root's top */
+        if (asprintf(&cand, "/%s", name) < 0)
+            cand = NULL;
+        prog->path = cand ? path_normalise(cand) : NULL;
+        free(cand);
+        if (prog->path == NULL)
+            rc = mica_error_set(err, ENOMEM, "out of memory");
+        else
+            prog->fd = program_open_in(rootfd, prog->path);
+    }
+    close(rootfd);
+    if (rc == 0)
+        rc = program_check_in(prog, name, err);
+    if (rc == 0)
+        rc = elfinfo_check_fd(prog->fd, prog->path, &prog->elf, err);
+    if (rc < 0) {
+        if (prog->fd < 0)
+            prog->fd = -1;
+        program_release(prog);
+    }
     return rc;
 }
 

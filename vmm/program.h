@@ -16,6 +16,12 @@ struct program {
  * found) or 126 (not executable). */
 int program_resolve(struct program *prog, const char *name,
                     struct mica_error *err);
+/* The same inside ROOT (mica run --root): a name without '/' along the
+ * guest's usual bin directories, a path as a path from ROOT's top, every
+ * symlink resolved within ROOT (openat2 RESOLVE_IN_ROOT). prog->path is
+ * the path in the guest. */
+int program_resolve_in(struct program *prog, const char *root,
+                       const char *name, struct mica_error *err);
 void program_release(struct program *prog);
 
 /* Make PATH absolute against the cwd and normalise "." ".." and "//".

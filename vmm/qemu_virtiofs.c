@@ -109,12 +109,14 @@ virtiofs_child(const struct qemu_virtiofs *v, int lfd, pid_t parent, int verbose
 
 /* MICA_TEST_VIRTIOFS_SERVER: "virtiofsd" (the default) or "mica";
  * MICA_TEST_VIRTIOFS_FILTER=world_readable hides what others can't read
- * (mica's server only). */
+ * and MICA_TEST_VIRTIOFS_WRITABLE=1 lets changes through (mica's server
+ * only: virtiofsd always writes). */
 static int virtiofs_server_pick(struct qemu_virtiofs *v, int lfd,
                                 struct mica_error *err)
 {
     const char *server = getenv("MICA_TEST_VIRTIOFS_SERVER");
     const char *filter = getenv("MICA_TEST_VIRTIOFS_FILTER");
+    const char *writable = getenv("MICA_TEST_VIRTIOFS_WRITABLE");
     unsigned flags = 0;
     int rc;
 
@@ -128,9 +130,12 @@ static int virtiofs_server_pick(struct qemu_virtiofs *v, int lfd,
     else if (filter && filter[0])
         return mica_error_set(err, EINVAL, "MICA_TEST_VIRTIOFS_FILTER=%s: "
                               "expected world_readable", filter);
+    if (writable && strcmp(writable, "1") == 0)
+        flags |= VFSD_WRITABLE;
     rc = vfsd_new(&v->srv, v->dir, flags, err);
     if (rc < 0)
         return rc;
+    v->writable = !!(flags & VFSD_WRITABLE);
     v->listen_fd = lfd;
     return 0;
 }
@@ -171,6 +176,7 @@ int qemu_virtiofs_share(struct qemu_virtiofs *v, unsigned idx,
         close(lfd);
         return mica_error_wrap(err, "cannot share %s", dir);
     }
+    v->writable = !!(flags & VFSD_WRITABLE);
     v->listen_fd = lfd;
     virtiofs_qemu_args(v);
     return 0;

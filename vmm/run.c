@@ -54,16 +54,17 @@ static int run_check_fit(struct run *r, struct mica_error *err)
                           (unsigned long long)(r->opts->mem_size >> 20));
 }
 
-/* Shares (--volume, --host-root) and more than one vCPU tie the run to
+/* Shares (--volume, --host-root, --root) and more than one vCPU tie the run to
  * the QEMU engine. */
 static int run_needs_qemu(const struct mica_options *opts)
 {
-    return opts->nr_shares > 0 || opts->host_root == 1 || opts->cpus > 1;
+    return opts->nr_shares > 0 || opts->host_root == 1 || opts->root || opts->cpus > 1;
 }
 
 static const char *run_qemu_reason(const struct mica_options *opts)
 {
-    return opts->nr_shares ? "--volume" : opts->host_root == 1 ? "--host-root" : "--cpus";
+    return opts->root ? "--root" : opts->nr_shares ? "--volume"
+           : opts->host_root == 1 ? "--host-root" : "--cpus";
 }
 
 /* The engine run_choose_engine will pick, without its errors: the host
@@ -72,6 +73,8 @@ static int run_host_root_on(const struct mica_options *opts)
 {
     struct mica_error why;
 
+    if (opts->root)
+        return 0; /* the root is DIR */
     if (opts->host_root >= 0)
         return opts->host_root;
     if (opts->engine != MICA_ENGINE_AUTO)
@@ -151,6 +154,8 @@ static int run_build_initrd(struct run *r, struct mica_error *err)
 
     if (rc < 0)
         return rc;
+    if (r->opts->root) /* the program is in the root share */
+        return initramfs_build_root(&r->initrd, NULL, NULL, &r->root, err);
     if (on)
         return initramfs_build_root(&r->initrd, run_prog_shared(r) ? NULL :
                                     &r->prog, NULL, &r->root, err);
@@ -175,7 +180,8 @@ int run_prepare(struct run *r, const struct mica_options *opts,
     cpio_init(&r->initrd);
     if (opts->tty && (rc = term_check(0, err)) < 0)
         return rc;
-    rc = program_resolve(&r->prog, opts->prog_argv[0], err);
+    rc = opts->root ? program_resolve_in(&r->prog, opts->root, opts->prog_argv[0], err)
+                    : program_resolve(&r->prog, opts->prog_argv[0], err);
     if (rc == 0)
         rc = run_build_initrd(r, err);
     if (rc == 0)

@@ -236,6 +236,17 @@ static const int sandbox_vfs_server_calls[] = {
     SCMP_SYS(fstatfs), SCMP_SYS(statx),
 };
 
+/* What a writable share's server does to the tree, through its fds
+ * (virtiofs_write.c); openat2 already covers its creating opens. */
+static const int sandbox_vfs_writer_calls[] = {
+    SCMP_SYS(pwrite64), SCMP_SYS(mkdirat), SCMP_SYS(mknodat),
+    SCMP_SYS(symlinkat), SCMP_SYS(linkat), SCMP_SYS(unlinkat),
+    SCMP_SYS(renameat), SCMP_SYS(renameat2), SCMP_SYS(chmod),
+    SCMP_SYS(truncate), SCMP_SYS(ftruncate), SCMP_SYS(utimensat),
+    SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(fallocate),
+    SCMP_SYS(umask),
+};
+
 /* openat for reading only: no create, truncate or write access. */
 static int sandbox_allow_vfs_server(scmp_filter_ctx ctx)
 {
@@ -264,5 +275,8 @@ int sandbox_enter_qemu_loop(const struct sandbox_qemu *s,
         rc = sandbox_allow_tty(ctx, s->tty_fd);
     if (rc == 0 && s->vfs_server)
         rc = sandbox_allow_vfs_server(ctx);
+    if (rc == 0 && (s->vfs_server & 2))
+        rc = sandbox_allow(ctx, sandbox_vfs_writer_calls,
+                           SANDBOX_LEN(sandbox_vfs_writer_calls));
     return sandbox_load(ctx, rc, sandbox_test_hook(), err);
 }

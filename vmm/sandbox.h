@@ -12,7 +12,8 @@
  * terminal's settings (to restore them) and read its window size.
  * vfs_server: mica serves virtio-fs itself, so it may also accept the
  * front end's connection, take fds and memory from it, and read (never
- * write) the shared tree through the fds it holds. */
+ * write) the shared tree through the fds it holds; vfs_server & 2 (a
+ * writable share): also change the tree through those fds. */
 #define SANDBOX_PIDS_MAX 8
 struct sandbox_qemu {
     pid_t pids[SANDBOX_PIDS_MAX];

@@ -18,7 +18,8 @@
  *                      kernel creates directory PATH (and its parents) in
  *                      the root, mounts virtio-fs device TAG there and,
  *                      for MODE "ro", a private overlay over it, so writes
- *                      stay in guest memory. PATH is absolute. Mounts that
+ *                      stay in guest memory; MODE "rw" mounts it
+ *                      read-write, with no overlay. PATH is absolute. Mounts that
  *                      fail stop the boot with status 125.
  *   mica.panic_test    the kernel panics on purpose after boot (tests)
  *   mica.fault_test=K  the core provokes a CPU fault of kind K after boot
@@ -53,6 +54,7 @@
 #define MICA_CMDLINE_CWD "mica.cwd="
 #define MICA_CMDLINE_MOUNT "mica.mount="
 #define MICA_CMDLINE_MOUNT_RO "ro"
+#define MICA_CMDLINE_MOUNT_RW "rw"
 #define MICA_CMDLINE_PANIC_TEST "mica.panic_test"
 #define MICA_CMDLINE_RING "mica.ring="
 #define MICA_CMDLINE_FAULT_TEST "mica.fault_test="

@@ -8,6 +8,7 @@
  * Usage: threads [exec-child]
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -300,11 +301,17 @@ static void *cancel_sleeper(void *arg)
     return NULL;
 }
 
+static void unlock_blk(void *arg)
+{
+    (void)arg;
+    pthread_mutex_unlock(&blk);
+}
+
 static void *cancel_cond(void *arg)
 {
     (void)arg;
     pthread_mutex_lock(&blk);
-    pthread_cleanup_push((void (*)(void *))pthread_mutex_unlock, &blk);
+    pthread_cleanup_push(unlock_blk, NULL);
     pthread_cleanup_push(cleanup, NULL);
     for (;;)
         pthread_cond_wait(&bcv, &blk);
@@ -420,6 +427,7 @@ static void *sig_target(void *arg)
 
 static void *blocker(void *arg)
 {
+    (void)arg;
     sigset_t s;
     sigemptyset(&s);
     sigaddset(&s, SIGUSR2);
@@ -519,6 +527,55 @@ static void test_fork_exit(void)
            WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "exited");
 }
 
+/* ---- /proc/self/task ---- */
+
+static pthread_barrier_t task_bar;
+static void *task_member(void *arg)
+{
+    (void)arg;
+    pthread_barrier_wait(&task_bar);
+    pthread_barrier_wait(&task_bar);
+    return NULL;
+}
+
+static int task_count(int *leader)
+{
+    DIR *d = opendir("/proc/self/task");
+    struct dirent *e;
+    int n = 0;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            n++;
+            if (leader && atoi(e->d_name) == getpid())
+                *leader = 1;
+        }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_proc_task(void)
+{
+    pthread_t t[3];
+    pthread_barrier_init(&task_bar, NULL, 4);
+    for (int i = 0; i < 3; i++)
+        pthread_create(&t[i], NULL, task_member, NULL);
+    pthread_barrier_wait(&task_bar);
+    int leader = 0, n = task_count(&leader), threads = -1;
+    char path[64], buf[256];
+    snprintf(path, sizeof(path), "/proc/self/task/%d/status", getpid());
+    FILE *f = fopen(path, "r");
+    while (f && fgets(buf, sizeof(buf), f))
+        sscanf(buf, "Threads: %d", &threads);
+    if (f)
+        fclose(f);
+    pthread_barrier_wait(&task_bar);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    printf("/proc/self/task: %d entries, the leader among them %d, Threads: %d, "
+           "after join %d\n", n, leader, threads, task_count(NULL));
+}
+
 /* ---- exec from a thread ---- */
 
 static const char *self;
@@ -564,6 +621,7 @@ int main(int argc, char **argv)
     test_many();
     test_robust();
     test_signals();
+    test_proc_task();
     test_fork_exit();
     test_exec();
     return 0;

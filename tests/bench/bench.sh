@@ -3,7 +3,8 @@
 # a static program that exits at once), mica's peak RSS, and, inside the
 # guest beside the host, a null syscall and a first-touch page fault.
 # Then console throughput (boot time taken off), and processes and pipes:
-# fork, fork + exec, pipe round trip and pipe throughput. A figure whose
+# fork, fork + exec, pipe round trip and pipe throughput, and an
+# epoll_wait wake-up round trip through eventfds. A figure whose
 # runs all failed (in mica, before the kernel has fork) shows as n/a.
 # BENCH_RUNS sets the number of start-up runs (default 20).
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,7 @@ RUNS=${BENCH_RUNS:-20}
 DIR=${BENCH_DIR:-$(pwd)/tests/bench}
 case $DIR in /*) ;; *) DIR=$(pwd)/$DIR ;; esac
 for f in nop.musl nullsys.musl pagefault.musl io.musl rss fork.musl \
-    forkexec.musl pipelat.musl pipebw.musl threads.musl; do
+    forkexec.musl pipelat.musl pipebw.musl epolllat.musl threads.musl; do
     [ -x "$DIR/$f" ] || skip "$DIR/$f not built (run: make bench)"
 done
 mica_setup
@@ -128,6 +129,8 @@ row "pipe round trip, 1 byte (us)" "$(inside host "$DIR/pipelat.musl" 10000)" \
     "$(inside mica "$DIR/pipelat.musl" 10000)"
 row "pipe, 64 MiB in 64 KiB (MiB/s)" "$(inside host "$DIR/pipebw.musl" 64)" \
     "$(inside mica "$DIR/pipebw.musl" 64)"
+row "epoll_wait wake-up via eventfd, round trip (us)" \
+    "$(inside host "$DIR/epolllat.musl" 10000)" "$(inside mica "$DIR/epolllat.musl" 10000)"
 # Threads.
 row "thread create + join (us)" "$(inside host "$DIR/threads.musl" create 1000)" \
     "$(inside mica "$DIR/threads.musl" create 1000)"

@@ -53,6 +53,14 @@ VARIANTS=glibc check stdio $N yes
 check symlinks $N yes
 check pipes $N yes
 check pipes_fork $N yes
+# Event-driven I/O: epoll, eventfd, timerfd, signalfd; 1,100 pipes in
+# one epoll and poll over 2,200 fds.
+check epoll $N yes
+check epoll_scale $N yes
+check fdevents $N yes
+VARIANTS=musl check epoll_chaos $N yes
+VARIANTS=glibc check epoll_chaos $N yes 7
+check epoll_threads $N yes
 check procfs $N yes
 # Processes and signals: fork/wait, COW and exec, signal frames and
 # faults, waiting for signals and timers, job control, pipes.
@@ -61,10 +69,17 @@ check cow $N yes
 # Threads: pthreads over clone, futexes, robust lists and tgkill.
 check threads $N yes
 check futex $N yes
+check execat $N yes
 check sigframe $N yes
 check sigwait $N yes
 check jobctl $N yes
 check pipeprocs $N yes
+# Unix-domain sockets and /dev/shm.
+check unix_stream $N yes
+check unix_dgram $N yes
+check unix_scm $N yes
+check unix_echo $N yes
+check shm_sem $N yes
 # Dynamically linked (glibc): the loader, libc and libm come from the host.
 VARIANTS=dyn check dyn_hello $N yes one
 VARIANTS=dyn check dyn_dlopen $N yes

@@ -9,6 +9,7 @@
 # renames, unlinks, chmod and mkdir, which the guest must see; and the
 # host tree must be byte for byte, mode for mode, what it was. Needs
 # QEMU, virtiofsd, busybox-static, and root (virtiofsd's sandbox).
+# virtiofsd writes whatever it is asked to: the share is mounted -o ro.
 : "${MICA_TEST_TIMEOUT:=90}"
 . "${srcdir:-.}/tests/system/lib.sh"
 
@@ -51,7 +52,7 @@ export MICA_TEST_VIRTIOFS="$T:share"
 printf '%s\n' 'static ok' 'script /mnt/bin/script.sh arg=one' 'nested ok' \
     'sh: /mnt/bin/noexec: Permission denied' >"$WORK/want"
 expect "a static program and a #! script run from virtio-fs" 0 "$WORK/want" /dev/null \
-    "$BB" sh -c 'mkdir -p /mnt && mount -t virtiofs share /mnt &&
+    "$BB" sh -c 'mkdir -p /mnt && mount -t virtiofs -o ro share /mnt &&
      /mnt/bin/busybox echo static ok && /mnt/bin/script.sh one &&
      /mnt/bin/busybox sh -c "echo nested ok" && { /mnt/bin/noexec 2>&1; true; }'
 
@@ -59,7 +60,7 @@ if [ -n "$have_dyn" ]; then
     # /proc/PID/maps names files by searching tmpfs: not virtio-fs ones
     "$DYN" 2>/dev/null | grep -v '^maps shows' >"$WORK/want"
     expect "a dynamic program with ld.so and libc mapped from virtio-fs" 0 "$WORK/want" \
-        /dev/null "$BB" sh -c "mkdir -p /mnt && mount -t virtiofs share /mnt &&
+        /dev/null "$BB" sh -c "mkdir -p /mnt && mount -t virtiofs -o ro share /mnt &&
          mkdir -p $(dirname "$LDSO") $(dirname "$LIBC") &&
          ln -s /mnt$LDSO $LDSO && ln -s /mnt$LIBC $LIBC && /mnt/bin/dyn_hello |
          grep -v '^maps shows'"
@@ -72,7 +73,7 @@ printf '%s\n' 'none /mnt overlay rw,relatime 0 0' alpha more a.txt b2.txt deep n
     'a.txt 600' '. .. bin c2.txt data newdir newfile s2' 'script ./s2 arg=two' \
     "rm: can't remove '/lower/c.txt': Read-only file system" >"$WORK/want"
 expect "creates, writes, renames, unlinks in an overlay on the share" 0 "$WORK/want" \
-    /dev/null "$BB" sh -c 'mkdir -p /lower /mnt && mount -t virtiofs share /lower &&
+    /dev/null "$BB" sh -c 'mkdir -p /lower /mnt && mount -t virtiofs -o ro share /lower &&
      mount -t overlay none /mnt -o lowerdir=/lower && grep overlay /proc/mounts &&
      cd /mnt && echo more >>data/a.txt && cat data/a.txt &&
      mv data/b.txt data/b2.txt && rm data/deep/random.bin && echo new >data/deep/new &&

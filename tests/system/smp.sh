@@ -2,7 +2,8 @@
 # smp.sh: the thread programs with two vCPUs (--cpus 2): pthreads, raw
 # futexes, and what only several CPUs can break (tests/abi/smp.c: TLB
 # shootdowns under running threads, fork while a thread writes), each
-# compared with the host. Then python3 threading on the host root.
+# compared with the host. Then python3 threading and multiprocessing on
+# the host root.
 . "${srcdir:-.}/tests/system/lib.sh"
 
 ABI_DIR=${ABI_BUILDDIR:-$(pwd)/tests/abi}
@@ -45,8 +46,29 @@ print(n[0])
 with cf.ThreadPoolExecutor(4) as ex:
     print(sum(ex.map(lambda x: x * x, range(200))))
 PYEOF
+    cat >"$WORK/mp.py" <<'PYEOF'
+import multiprocessing as mp
+def sq(x):
+    return x * x
+if __name__ == "__main__":
+    with mp.Pool(2) as p:
+        print(sum(p.map(sq, range(100))))
+    q = mp.Queue()
+    pr = mp.Process(target=q.put, args=(42,))
+    pr.start()
+    print(q.get())
+    pr.join()
+    print(pr.exitcode)
+    v = mp.Value("i", 7)
+    with v.get_lock():
+        v.value += 1
+    print(v.value)
+PYEOF
     cd "$WORK" || exit 99
     compare "python3 threading --cpus 2" /dev/null yes "$PY" t.py
+    # Pool, Queue, Process and a shared Value: fork, socketpairs, /dev/shm
+    # and POSIX semaphores
+    compare "python3 multiprocessing --cpus 2" /dev/null yes "$PY" mp.py
     cd - >/dev/null || exit 99
 else
     echo "SKIP: python3 threading --cpus 2 (no $PY)"

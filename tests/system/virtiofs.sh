@@ -54,7 +54,7 @@ export MICA_TEST_VIRTIOFS="$T:micatest"
 for server in virtiofsd mica; do
     export MICA_TEST_VIRTIOFS_SERVER=$server
     mica_run "$WORK/m.out" "$WORK/m.err" /dev/null "$BB" sh -c \
-        "mkdir -p /mnt && mount -t virtiofs micatest /mnt && cd /mnt && $SCRIPT"
+        "mkdir -p /mnt && mount -t virtiofs -o ro micatest /mnt && cd /mnt && $SCRIPT"
     ms=$status
     why=
     [ "$hs" = "$ms" ] || why="status host $hs, mica $ms;"
@@ -81,10 +81,10 @@ umount again
 mount: mounting nosuchtag on /mnt failed: Invalid argument
 EOF
 expect "mount, umount, mount again, wrong tag" 255 "$WORK/want" /dev/null "$BB" sh -c \
-    'mkdir -p /mnt && mount -t virtiofs micatest /mnt && grep virtiofs /proc/mounts &&
+    'mkdir -p /mnt && mount -t virtiofs -o ro micatest /mnt && grep virtiofs /proc/mounts &&
      stat -f -c %t /mnt && cat /mnt/hello.txt && umount /mnt && echo unmounted &&
-     mount -t virtiofs micatest /mnt && cat /mnt/hello.txt && umount /mnt &&
-     echo umount again && mount -t virtiofs nosuchtag /mnt 2>&1'
+     mount -t virtiofs -o ro micatest /mnt && cat /mnt/hello.txt && umount /mnt &&
+     echo umount again && mount -t virtiofs -o ro nosuchtag /mnt 2>&1'
 
 # ---- a file held open keeps the mount busy ----
 cat >"$WORK/want" <<'EOF'
@@ -92,7 +92,7 @@ umount: can't unmount /mnt: Device or resource busy
 hello
 EOF
 expect "umount of a busy mount is EBUSY" 0 "$WORK/want" /dev/null "$BB" sh -c \
-    'mkdir -p /mnt && mount -t virtiofs micatest /mnt && exec 3</mnt/hello.txt &&
+    'mkdir -p /mnt && mount -t virtiofs -o ro micatest /mnt && exec 3</mnt/hello.txt &&
      umount /mnt 2>&1; cat <&3'
 
 # ---- mica's server only: escapes, odd names, the world-readable filter ----
@@ -121,7 +121,7 @@ odd
 long
 EOF
 expect "mica: symlinks and .. stay in the guest; odd names" 0 "$WORK/want" /dev/null "$BB" sh -c \
-    'mkdir -p /mnt && mount -t virtiofs esc /mnt && readlink /mnt/passwd_link;
+    'mkdir -p /mnt && mount -t virtiofs -o ro esc /mnt && readlink /mnt/passwd_link;
      cat /mnt/passwd_link 2>&1; cat /mnt/d/up/passwd 2>&1;
      cat /mnt/../mnt/d/f; cd /mnt/d && cat ../../../mnt/d/f && cat /mnt/secret &&
      cat /mnt/nl*name && cat /mnt/0000*7'
@@ -134,7 +134,7 @@ passwd_link
 EOF
 export MICA_TEST_VIRTIOFS_FILTER=world_readable
 expect "mica: world_readable hides a 0600 file and a 0700 directory" 0 "$WORK/want" /dev/null "$BB" sh -c \
-    'mkdir -p /mnt && mount -t virtiofs esc /mnt;
+    'mkdir -p /mnt && mount -t virtiofs -o ro esc /mnt;
      cat /mnt/secret 2>&1; cat /mnt/closed/f 2>&1; ls /mnt | grep -v 0000'
 unset MICA_TEST_VIRTIOFS_FILTER MICA_TEST_VIRTIOFS_SERVER
 export MICA_TEST_VIRTIOFS="$T:micatest"

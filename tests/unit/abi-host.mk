@@ -35,7 +35,8 @@ ABI_HOST_TESTS = tests/unit/test_abi_initramfs tests/unit/test_abi_elf \
 	tests/unit/test_abi_fd tests/unit/test_abi_stat tests/unit/test_abi_syscall \
 	tests/unit/test_abi_signal tests/unit/test_abi_time tests/unit/test_abi_copy \
 	tests/unit/test_abi_proc tests/unit/test_abi_ldisc tests/unit/test_abi_pipe \
-	tests/unit/test_abi_procfs tests/unit/test_abi_overlay
+	tests/unit/test_abi_procfs tests/unit/test_abi_overlay \
+	tests/unit/test_abi_epoll tests/unit/test_abi_socket
 check_PROGRAMS += $(ABI_HOST_TESTS)
 TESTS += $(ABI_HOST_TESTS)
 
@@ -116,6 +117,16 @@ tests_unit_test_abi_ldisc_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_ldisc_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
 tests_unit_test_abi_ldisc_LDADD = $(ABI_HOST_LDADD)
 
+tests_unit_test_abi_epoll_SOURCES = tests/unit/test_abi_epoll.c
+tests_unit_test_abi_epoll_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_epoll_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_epoll_LDADD = $(ABI_HOST_LDADD)
+
+
+tests_unit_test_abi_socket_SOURCES = tests/unit/test_abi_socket.c
+tests_unit_test_abi_socket_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
+tests_unit_test_abi_socket_CFLAGS = $(ABI_HOST_TEST_CFLAGS)
+tests_unit_test_abi_socket_LDADD = $(ABI_HOST_LDADD)
 tests_unit_test_abi_pipe_SOURCES = tests/unit/test_abi_pipe.c
 tests_unit_test_abi_pipe_CPPFLAGS = $(ABI_HOST_TEST_CPPFLAGS)
 tests_unit_test_abi_pipe_CFLAGS = $(ABI_HOST_TEST_CFLAGS)

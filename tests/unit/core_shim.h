@@ -62,6 +62,10 @@ struct core_waitq;
 void shim_sleep_hook(void (*fn)(void *arg), void *arg);
 unsigned long shim_sleeps(void);      /* core_sleep calls so far */
 size_t shim_waitq_len(const struct core_waitq *q);
+/* Timers never fire by themselves: the last one started, for a test to
+ * call its fn (NULL before any). */
+struct core_timer;
+struct core_timer *shim_timer_last(void);
 
 /* For suites that include abi_int.h after guest_host.h: give the C
  * library's names back to the test code (the abi code keeps calling the

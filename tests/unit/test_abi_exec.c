@@ -249,8 +249,12 @@ START_TEST(test_execve_bad_files)
     ck_assert_int_eq(sys_execve(U("/bin/empty"), U(argv), uaddr(0), &regs), -ENOEXEC);
     ck_assert_int_eq(sys_execve(U("/bin/prog/x"), U(argv), uaddr(0), &regs), -ENOTDIR);
     ck_assert_int_eq(sys_execve(U(""), U(argv), uaddr(0), &regs), -ENOENT);
-    ck_assert_int_eq(sys_execveat(AT_FDCWD, U("/bin/prog"), U(argv), uaddr(0), 0x1000, &regs),
+    /* execveat takes AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW only */
+    ck_assert_int_eq(sys_execveat(AT_FDCWD, U("/bin/prog"), U(argv), uaddr(0), 0x400, &regs),
                      -EINVAL);
+    ck_assert_int_eq(sys_execveat(AT_FDCWD, U(""), U(argv), uaddr(0), 0, &regs), -ENOENT);
+    ck_assert_int_eq(sys_execveat(777, U(""), U(argv), uaddr(0), AT_EMPTY_PATH, &regs), -EBADF);
+    ck_assert_int_eq(sys_execveat(777, U("prog"), U(argv), uaddr(0), 0, &regs), -EBADF);
     same(b);
 }
 END_TEST

@@ -154,7 +154,7 @@ START_TEST(test_mount_words)
     char *argv[] = { "p" };
     struct mica_share sh[2] = {
         { "/h/a", "/data", 0 },
-        { "/h/b", "/odd dir,with comma/%x", 1 },
+        { "/h/b", "/odd dir,with comma/%x", 1, 1 },
     };
     struct cmdline_spec s = spec_base(argv, 1);
     struct mica_error e;
@@ -170,7 +170,7 @@ START_TEST(test_mount_words)
     ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 0, v));
     ck_assert_str_eq(v, "mica0,ro,/data");
     ck_assert(word_value(line, MICA_CMDLINE_MOUNT, 1, v));
-    ck_assert_str_eq(v, "mica1,ro,/odd dir,with comma/%x");
+    ck_assert_str_eq(v, "mica1,rw,/odd dir,with comma/%x");
     ck_assert(!word_value(line, MICA_CMDLINE_MOUNT, 2, v));
     ck_assert(word_value(line, MICA_CMDLINE_CWD, 0, v));
     ck_assert_str_eq(v, "/");

@@ -51,7 +51,7 @@ START_TEST(test_volume_forms)
     snprintf(a1, sizeof(a1), "%s", vol_link);
     snprintf(a2, sizeof(a2), "%s:/data", vol_dir);
     snprintf(a3, sizeof(a3), "%s:/ro:ro", vol_link);
-    snprintf(a4, sizeof(a4), "%s:/x/y", vol_dir);
+    snprintf(a4, sizeof(a4), "%s:/x/y:rw", vol_dir);
     ck_assert_int_eq(parse(&o, &e, argv), 0);
     ck_assert_uint_eq(o.nr_shares, 4);
     ck_assert_str_eq(o.shares[0].host, vol_dir);
@@ -60,6 +60,8 @@ START_TEST(test_volume_forms)
     ck_assert_str_eq(o.shares[2].host, vol_dir);
     ck_assert_str_eq(o.shares[2].guest, "/ro");
     ck_assert_str_eq(o.shares[3].guest, "/x/y");
+    ck_assert_int_eq(o.shares[2].rw, 0);
+    ck_assert_int_eq(o.shares[3].rw, 1);
     ck_assert_str_eq(o.prog_argv[0], "p");
     options_free(&o);
     vol_teardown();
@@ -83,8 +85,6 @@ START_TEST(test_volume_errors)
     char a[128];
 
     vol_setup();
-    snprintf(a, sizeof(a), "%s:/d:rw", vol_dir);
-    volume_fails(a, "read-write shares are not supported yet", ENOTSUP);
     snprintf(a, sizeof(a), "%s:rel", vol_dir);
     volume_fails(a, "must be absolute", EINVAL);
     snprintf(a, sizeof(a), "%s:/", vol_dir);
@@ -98,6 +98,30 @@ START_TEST(test_volume_errors)
     volume_fails(":/d", "expected HOST", EINVAL);
     volume_fails("/", "must be absolute", EINVAL);
     vol_teardown();
+}
+END_TEST
+
+START_TEST(test_root)
+{
+    struct mica_options o;
+    struct mica_error e;
+    char *ok[] = {"run", "--root", "/tmp/../tmp", "sh", NULL};
+    char *missing[] = {"run", "--root", "/nonexistent-mica-root", "sh", NULL};
+    char *file[] = {"run", "--root", "/etc/os-release", "sh", NULL};
+    char *both[] = {"run", "--root", "/tmp", "--host-root", "sh", NULL};
+
+    ck_assert_int_eq(parse(&o, &e, ok), 0);
+    ck_assert_str_eq(o.root, "/tmp");
+    options_free(&o);
+    ck_assert_ptr_null(o.root);
+    ck_assert_int_lt(parse(&o, &e, missing), 0);
+    ck_assert_int_eq(e.err, ENOENT);
+    ck_assert_ptr_nonnull(strstr(e.msg, "--root /nonexistent-mica-root"));
+    ck_assert_int_lt(parse(&o, &e, file), 0);
+    ck_assert_int_eq(e.err, ENOTDIR);
+    ck_assert_ptr_nonnull(strstr(e.msg, "not a directory"));
+    ck_assert_int_lt(parse(&o, &e, both), 0);
+    ck_assert_ptr_nonnull(strstr(e.msg, "exclude each other"));
 }
 END_TEST
 
@@ -560,6 +584,7 @@ int main(void)
     tcase_add_test(tc, test_volume_forms);
     tcase_add_test(tc, test_volume_errors);
     tcase_add_test(tc, test_workdir);
+    tcase_add_test(tc, test_root);
     tcase_add_test(tc, test_volume_limits);
     tcase_add_test(tc, test_host_root_options);
     tcase_add_test(tc, test_host_root_build);

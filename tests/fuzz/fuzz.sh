@@ -26,7 +26,8 @@ for t in virtq virtiofs vhost_user console; do
     corpus=${corpus:-$work/corpus/$t}
     mkdir -p "$corpus"
     # the seeds alone first: a regression input fails here, by name
-    if ! TMPDIR=$work "$bindir/fuzz_$t" -artifact_prefix="$bindir/crash-$t-" \
+    if ! TMPDIR=$work "$bindir/fuzz_$t" -handle_xfsz=0 \
+            -artifact_prefix="$bindir/crash-$t-" \
             "$work/seeds/$t"/* >"$work/$t.seeds.log" 2>&1; then
         echo "FAIL: fuzz_$t on its seeds:"
         grep -E 'Running:|ERROR|runtime error|fuzz_|SUMMARY' "$work/$t.seeds.log" | head -20
@@ -35,7 +36,7 @@ for t in virtq virtiofs vhost_user console; do
     fi
     # TMPDIR: the virtio-fs target makes its scratch tree there
     if TMPDIR=$work "$bindir/fuzz_$t" -max_total_time="$seconds" \
-            -max_len=8192 -timeout=10 -rss_limit_mb=1024 \
+            -max_len=8192 -timeout=10 -rss_limit_mb=1024 -handle_xfsz=0 \
             -artifact_prefix="$bindir/crash-$t-" -print_final_stats=1 \
             "$corpus" "$work/seeds/$t" >"$work/$t.log" 2>&1; then
         runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log")

@@ -1,23 +1,31 @@
 /* libFuzzer target: the virtio-fs server (devices/virtiofs_srv.c,
- * virtiofs_node.c), serving a scratch tree this harness makes.
+ * virtiofs_node.c, virtiofs_write.c), serving a scratch tree this
+ * harness makes.
  *
  * The tree, under one mkdtemp directory: share/ (what the server
- * serves: files, a subdirectory, symlinks pointing out of it, a FIFO, a
- * file only the owner may read) and canary/ beside it, holding a file
- * whose text must never come back. Each input is a run of requests
- * (see next_request) to a fresh server; after each reply the harness
+ * serves: files, a subdirectory, symlinks pointing out of it, relative
+ * and absolute, a FIFO, a file only the owner may read) and canary/
+ * beside it, holding a file whose text must never come back. Each input
+ * is a run of requests (see next_request) to a fresh server, read-only
+ * or writable as its first byte says; after each reply the harness
  * checks that no reply carries the canary's text or names an inode
- * outside share/, that the reply's length fits, and after each input
- * that share/ and canary/ are unchanged and no descriptor leaked.
+ * outside share/ (read-only: only share/'s own inodes), that the reply's
+ * length fits; after each input, that canary/ and the top directory are
+ * unchanged (and share/ too when read-only) and no descriptor leaked.
+ * A writable input's changes to share/ are undone before the next one;
+ * RLIMIT_FSIZE bounds what it can write.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/fuse.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,16 +103,26 @@ static void walk(const char *rel, struct snap *out, unsigned *n)
     closedir(dir);
 }
 
-/* Is ino one of share/'s own entries (share itself included)? */
-static int ino_in_share(uint64_t ino)
+static int in_share(const char *path)
+{
+    return strncmp(path, "./share", 7) == 0;
+}
+
+/* May a reply name inode ino? Read-only: only share/'s own entries
+ * (share itself included). Writable: anything but the entries outside
+ * share/ (new files get new inodes). */
+static int ino_ok(uint64_t ino, int writable)
 {
     unsigned i;
 
     for (i = 0; i < nsnaps; i++)
-        if (snaps[i].ino == ino && strncmp(snaps[i].path, "./share", 7) == 0)
-            return 1;
-    return 0;
+        if (snaps[i].ino == ino)
+            return in_share(snaps[i].path);
+    return writable;
 }
+
+static void make_share(void);
+static void remove_top(void);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -119,6 +137,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     mk("share", 'd', NULL);
     mk("canary", 'd', NULL);
     put("canary/secret", CANARY "\n", 0644);
+    make_share();
+    walk(".", snaps, &nsnaps);
+    setrlimit(RLIMIT_FSIZE, &(struct rlimit){ 64u << 20, 64u << 20 });
+    atexit(remove_top);
+    return 0;
+}
+
+static void make_share(void)
+{
+    char abs[160];
+
+    snprintf(abs, sizeof(abs), "%s/canary/secret", top);
     put("share/a.txt", "hello from the share\n", 0644);
     put("share/private", "owner only\n", 0600);
     mk("share/sub", 'd', NULL);
@@ -126,19 +156,69 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     mk("share/sub/deeper", 'd', NULL);
     mk("share/out", 'l', "../canary/secret");
     mk("share/outdir", 'l', "../canary");
-    mk("share/abs", 'l', "/etc/passwd");
+    mk("share/abs", 'l', abs);
     mk("share/sub/up", 'l', "../..");
     mk("share/fifo", 'p', NULL);
-    walk(".", snaps, &nsnaps);
+}
+
+static int rm_one(const char *path, const struct stat *st, int type,
+                  struct FTW *f)
+{
+    (void)st;
+    (void)type;
+    if (f->level > 0 && remove(path) < 0)
+        die(path);
     return 0;
 }
 
+static int rm_all(const char *path, const struct stat *st, int type,
+                  struct FTW *f)
+{
+    (void)st;
+    (void)type;
+    (void)f;
+    remove(path);
+    return 0;
+}
+
+static void remove_top(void)
+{
+    nftw(top, rm_all, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Undo a writable input: share/ as it was made, its snapshot anew. */
+static void reset_share(void)
+{
+    chmod(share, 0755);
+    if (nftw(share, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0)
+        die("nftw");
+    make_share();
+    nsnaps = 0;
+    walk(".", snaps, &nsnaps);
+}
+
 /* Everything under top as it was at the start? */
-static void check_tree(void)
+static void check_tree(int writable)
 {
     struct snap now[SNAP_MAX];
-    unsigned n = 0, i;
+    unsigned n = 0, i, j = 0;
 
+    if (writable) { /* what is outside share/, in the same order */
+        walk(".", now, &n);
+        for (i = 0; i < nsnaps; i++) {
+            if (in_share(snaps[i].path))
+                continue;
+            while (j < n && in_share(now[j].path))
+                j++;
+            if (j == n || strcmp(now[j].path, snaps[i].path) ||
+                now[j].ino != snaps[i].ino || now[j].size != snaps[i].size ||
+                now[j].mode != snaps[i].mode ||
+                now[j].mtime.tv_nsec != snaps[i].mtime.tv_nsec)
+                die("a writable share changed something outside it");
+            j++;
+        }
+        return;
+    }
     walk(".", now, &n);
     if (n != nsnaps)
         die("the tree changed: entries came or went");
@@ -150,7 +230,8 @@ static void check_tree(void)
             die(now[i].path);
 }
 
-static void check_reply(const uint8_t *req, ssize_t len, size_t cap)
+static void check_reply(const uint8_t *req, ssize_t len, size_t cap,
+                        int writable)
 {
     struct fuse_in_header ih;
     struct fuse_out_header oh;
@@ -166,20 +247,24 @@ static void check_reply(const uint8_t *req, ssize_t len, size_t cap)
         die("reply header does not match");
     if (memmem(reply, (size_t)len, CANARY, strlen(CANARY)))
         die("the canary's text came back");
-    if (oh.error == 0 && ih.opcode == FUSE_LOOKUP &&
+    if (oh.error == 0 &&
+        (ih.opcode == FUSE_LOOKUP || ih.opcode == FUSE_CREATE ||
+         ih.opcode == FUSE_MKDIR || ih.opcode == FUSE_MKNOD ||
+         ih.opcode == FUSE_SYMLINK || ih.opcode == FUSE_LINK) &&
         len >= (ssize_t)(sizeof(oh) + sizeof(struct fuse_entry_out))) {
         struct fuse_entry_out e;
 
         memcpy(&e, reply + sizeof(oh), sizeof(e));
-        if (!ino_in_share(e.attr.ino))
-            die("LOOKUP reached outside the share");
+        if (!ino_ok(e.attr.ino, writable))
+            die("a reply named an inode outside the share");
     }
-    if (oh.error == 0 && ih.opcode == FUSE_GETATTR &&
+    if (oh.error == 0 &&
+        (ih.opcode == FUSE_GETATTR || ih.opcode == FUSE_SETATTR) &&
         len >= (ssize_t)(sizeof(oh) + sizeof(struct fuse_attr_out))) {
         struct fuse_attr_out a;
 
         memcpy(&a, reply + sizeof(oh), sizeof(a));
-        if (!ino_in_share(a.attr.ino))
+        if (!ino_ok(a.attr.ino, writable))
             die("GETATTR reached outside the share");
     }
 }
@@ -204,7 +289,8 @@ static const uint32_t opcodes[] = {
     FUSE_OPEN, FUSE_OPENDIR, FUSE_READ, FUSE_READDIR, FUSE_READLINK,
     FUSE_RELEASE, FUSE_RELEASEDIR, FUSE_FLUSH, FUSE_STATFS, FUSE_DESTROY,
     FUSE_SETATTR, FUSE_WRITE, FUSE_CREATE, FUSE_MKDIR, FUSE_UNLINK,
-    FUSE_RENAME, FUSE_READDIRPLUS, 0, 9999,
+    FUSE_RENAME, FUSE_READDIRPLUS, 0, 9999, FUSE_SYMLINK, FUSE_MKNOD,
+    FUSE_RMDIR, FUSE_RENAME2, FUSE_LINK, FUSE_FSYNC, FUSE_FALLOCATE,
 };
 static const size_t caps[] = { 0, 8, 16, 40, 100, 144, 4096, sizeof(reply) };
 
@@ -256,9 +342,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len, cap;
     ssize_t rc;
     unsigned flags = size && (data[0] & 1) ? VFSD_FILTER_WORLD_READABLE : 0;
+    int writable = size && (data[0] & 2);
 
     int fds = count_fds();
+    static int once;
 
+    if (!once) { /* past RLIMIT_FSIZE: EFBIG, not a kill (after libFuzzer's
+                  * own handlers are in) */
+        signal(SIGXFSZ, SIG_IGN);
+        once = 1;
+    }
+
+    if (writable)
+        flags |= VFSD_WRITABLE;
     if (size)
         data++, size--;
     if (vfsd_new(&s, share, flags, &err) < 0)
@@ -269,10 +365,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (rc < 0)
             break; /* a protocol violation stops the VM */
         if (len >= sizeof(struct fuse_in_header))
-            check_reply(req, rc, cap);
+            check_reply(req, rc, cap, writable);
     }
     vfsd_free(s);
-    check_tree();
+    check_tree(writable);
+    if (writable)
+        reset_share();
     if (count_fds() != fds)
         die("a descriptor leaked");
     return 0;

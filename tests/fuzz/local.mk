@@ -25,7 +25,8 @@ tests/fuzz/fuzz_virtq: $(srcdir)/tests/fuzz/fuzz_virtq.c \
 	$(AM_V_CCLD)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 tests/fuzz/fuzz_virtiofs: $(srcdir)/tests/fuzz/fuzz_virtiofs.c \
 		$(srcdir)/devices/virtiofs_srv.c $(srcdir)/devices/virtiofs_node.c \
-		$(srcdir)/devices/virtq_host.c $(srcdir)/vmm/error.c
+		$(srcdir)/devices/virtiofs_write.c $(srcdir)/devices/virtq_host.c \
+		$(srcdir)/vmm/error.c
 	$(AM_V_CCLD)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 tests/fuzz/fuzz_vhost_user: $(srcdir)/tests/fuzz/fuzz_vhost_user.c \
 		$(srcdir)/devices/vhost_user.c $(srcdir)/devices/virtq_host.c \

@@ -169,7 +169,9 @@ static void seeds_vhost_user(const char *dir)
  * node ID, argument length, reply size index */
 enum { I_INIT, I_LOOKUP, I_FORGET, I_BATCH_FORGET, I_GETATTR, I_OPEN,
        I_OPENDIR, I_READ, I_READDIR, I_READLINK, I_RELEASE, I_RELEASEDIR,
-       I_FLUSH, I_STATFS, I_DESTROY };
+       I_FLUSH, I_STATFS, I_DESTROY, I_SETATTR, I_WRITE, I_CREATE, I_MKDIR,
+       I_UNLINK, I_RENAME, I_READDIRPLUS, I_BAD0, I_BAD9999, I_SYMLINK,
+       I_MKNOD, I_RMDIR, I_RENAME2, I_LINK, I_FSYNC, I_FALLOCATE };
 
 static void fs_req(struct buf *b, unsigned op, unsigned node, const void *arg,
                    unsigned len)
@@ -220,6 +222,41 @@ static void seeds_virtiofs(const char *dir)
         fs_req(&b, I_DESTROY, 0, NULL, 0);
         save(dir, "virtiofs", flags ? "session-filtered" : "session", &b);
     }
+    /* a writable share: create, write, rename, link, a symlink out */
+    b.n = 0;
+    addn(&b, 2, 1);
+    fs_req(&b, I_INIT, 0, &init, sizeof(init));
+    {
+        struct { struct fuse_create_in in; char name[8]; } cr = {
+            { .flags = 0102 /* O_RDWR | O_CREAT */, .mode = 0100644 },
+            "new.txt" };
+        struct { struct fuse_write_in in; char data[5]; } wr = {
+            { .fh = 1, .size = 5 }, "hello" };
+        struct { struct fuse_mkdir_in in; char name[2]; } md = {
+            { .mode = 0755 }, "d" };
+        struct { struct fuse_rename_in in; char names[14]; } rn = {
+            { .newdir = 1 }, "new.txt\0moved" };
+        struct { struct fuse_link_in in; char name[5]; } ln = {
+            { .oldnodeid = 2 }, "hard" };
+        struct fuse_setattr_in sa = { .valid = FATTR_SIZE, .size = 3 };
+        struct fuse_fallocate_in fa = { .fh = 1, .length = 4096 };
+        const char sym[] = "esc\0../canary/secret";
+
+        fs_req(&b, I_CREATE, 1, &cr, sizeof(cr));     /* node 2, fh 1 */
+        fs_req(&b, I_WRITE, 2, &wr, sizeof(wr));
+        fs_req(&b, I_FALLOCATE, 2, &fa, sizeof(fa));
+        fs_req(&b, I_SETATTR, 2, &sa, sizeof(sa));
+        fs_req(&b, I_MKDIR, 1, &md, sizeof(md));
+        fs_req(&b, I_SYMLINK, 1, sym, sizeof(sym));
+        fs_req(&b, I_LOOKUP, 1, "esc", 4);
+        fs_req(&b, I_RENAME, 1, &rn, sizeof(rn));
+        fs_req(&b, I_LINK, 1, &ln, sizeof(ln));
+        fs_req(&b, I_UNLINK, 1, "hard", 5);
+        fs_req(&b, I_RMDIR, 1, "d", 2);
+        fs_req(&b, I_RELEASE, 2, &rel, sizeof(rel));
+    }
+    save(dir, "virtiofs", "session-writable", &b);
+
     /* regression: a FORGET before INIT, with no room for a reply, got an
      * -EIO reply written past the reply buffer */
     b.n = 0;

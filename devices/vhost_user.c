@@ -186,7 +186,6 @@ static int vu_set_mem_table(struct vhost_user *vu, struct vu_msg *m,
                               "regions with %u fds", n, m->nfds);
     for (i = 0; i < n; i++) {
         const struct vu_region *r = &m->p.mem.r[i];
-
         struct stat st;
 
         /* page-aligned, so that an aligned ring address is an aligned

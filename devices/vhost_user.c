@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vhost_user.h"
@@ -36,6 +37,7 @@ enum {
 #define VU_FLAG_REPLY 0x4u
 #define VU_VRING_NOFD 0x100u
 #define VU_MAX_FDS 8
+#define VU_PAGE_MASK 0xfffull
 /* VIRTIO_F_VERSION_1, and VHOST_USER_F_PROTOCOL_FEATURES: without it
  * QEMU assumes a back end that takes no memory regions at all */
 #define VU_OFFERED_FEATURES ((1ull << 32) | (1ull << 30))
@@ -184,10 +186,16 @@ static int vu_set_mem_table(struct vhost_user *vu, struct vu_msg *m,
                               "regions with %u fds", n, m->nfds);
     for (i = 0; i < n; i++) {
         const struct vu_region *r = &m->p.mem.r[i];
+        struct stat st;
 
+        /* page-aligned, so that an aligned ring address is an aligned
+         * host pointer; and inside the file, or touching it is SIGBUS */
         if (r->size == 0 || r->gpa + r->size < r->gpa ||
             r->uva + r->size < r->uva ||
-            r->mmap_offset + r->size < r->mmap_offset)
+            r->mmap_offset + r->size < r->mmap_offset ||
+            ((r->gpa | r->mmap_offset) & VU_PAGE_MASK) ||
+            fstat(m->fds[i], &st) < 0 ||
+            r->mmap_offset + r->size > (uint64_t)st.st_size)
             return mica_error_set(err, EPROTO, "vhost-user: bad memory "
                                   "region %u", i);
     }

@@ -493,6 +493,9 @@ ssize_t vfsd_handle(struct vfsd *s, const void *req, size_t req_len,
     r.arg_len = r.ih.len - sizeof(r.ih);
     r.out = (uint8_t *)reply + sizeof(oh);
     r.out_cap = reply_cap > sizeof(oh) ? reply_cap - sizeof(oh) : 0;
+    /* FORGETs never get a reply, not even an error (before INIT): their
+     * reply_cap may be 0 */
+    r.noreply = r.ih.opcode == FUSE_FORGET || r.ih.opcode == FUSE_BATCH_FORGET;
     rc = vfsd_dispatch(s, &r);
     if (r.violation)
         return -EPROTO;

@@ -2,7 +2,8 @@
 # Install everything mica needs to build and test, from Debian 12 packages.
 set -eu
 pkgs="gcc make autoconf automake pkg-config linux-libc-dev libelf-dev
-      libseccomp-dev check musl-tools busybox-static qemu-system-x86 cpio"
+      libseccomp-dev check musl-tools busybox-static qemu-system-x86 cpio
+      clang libclang-rt-14-dev"
 if [ "$(id -u)" -ne 0 ]; then
     echo "install-deps: run as root (or with sudo)" >&2
     exit 1

@@ -355,6 +355,43 @@ static int robust_dier(void *arg)
     return 0;
 }
 
+/* Hostile robust lists: a cycle that never comes back to the head, and
+ * a list that runs into unmapped memory. Thread exit must still end. */
+static struct robust_list cyc_a, cyc_b;
+static int robust_cycle(void *arg)
+{
+    (void)arg;
+    cyc_a.next = &cyc_b;
+    cyc_b.next = &cyc_a;
+    rhead.list.next = &cyc_a;
+    rhead.futex_offset = 0;
+    rhead.list_op_pending = NULL;
+    syscall(SYS_set_robust_list, &rhead, sizeof(rhead));
+    syscall(SYS_exit, 0);
+    return 0;
+}
+
+static int robust_wild(void *arg)
+{
+    (void)arg;
+    rhead.list.next = (struct robust_list *)0x10;
+    rhead.futex_offset = 0x7fffffff;
+    rhead.list_op_pending = (struct robust_list *)0x20;
+    syscall(SYS_set_robust_list, &rhead, sizeof(rhead));
+    syscall(SYS_exit, 0);
+    return 0;
+}
+
+static void test_robust_hostile(void)
+{
+    struct thr t;
+    start(&t, robust_cycle, NULL);
+    join(&t);
+    start(&t, robust_wild, NULL);
+    join(&t);
+    printf("robust: a cyclic list and a wild one, both threads ended\n");
+}
+
 static void test_robust(void)
 {
     struct thr t;
@@ -419,6 +456,7 @@ int main(void)
     test_wake_op();
     test_pi();
     test_robust();
+    test_robust_hostile();
     test_shared();
     return 0;
 }

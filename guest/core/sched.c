@@ -273,7 +273,7 @@ static void switch_to(struct core_task *next)
         return;
     }
     if (prev != idle) {
-        fpu_save(prev->fpu);
+        fpu_switch_save(prev->fpu);
         arch_user_bases_save(&prev->user_fs, &prev->user_gs);
     }
     if (next != idle) {

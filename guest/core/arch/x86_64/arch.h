@@ -177,6 +177,7 @@ void arch_user_bases_load(uint64_t fs, uint64_t gs);
 void *fpu_alloc(void);
 void fpu_free(void *area);
 void fpu_save(void *area);
+void fpu_switch_save(void *area); /* the task's own area, at a switch */
 void fpu_restore(const void *area);
 void fpu_init(void);
 /* The timer: one-shot at a monotonic deadline (0: disarm). */

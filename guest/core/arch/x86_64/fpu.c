@@ -21,12 +21,24 @@
 #define FX_MXCSR_MASK 28
 #define XSAVE_HDR 512
 
-static bool use_xsave;
+static bool use_xsave, use_xsaveopt;
 static uint64_t xcr0;
 static size_t area_size = 512;
 static uint32_t mxcsr_mask = 0xffbf;
 static uint8_t init_area[4096] __attribute__((aligned(64)));
 static uint8_t scratch[4096] __attribute__((aligned(64)));
+
+/* At a task switch, into the task's own area (the one its state was last
+ * restored from): XSAVEOPT skips components still in their initial state
+ * (most programs never touch AVX-512) and, on hardware, ones unchanged
+ * since that restore. Elsewhere (fork, signal frames) the full XSAVE. */
+void fpu_switch_save(void *area)
+{
+    if (use_xsaveopt)
+        __asm__ volatile("xsaveopt64 (%0)" ::"r"(area), "a"(-1), "d"(-1) : "memory");
+    else
+        fpu_save(area);
+}
 
 void fpu_save(void *area)
 {
@@ -82,6 +94,8 @@ void fpu_init(void)
         area_size = r[1];
         if (area_size > sizeof(init_area) || area_size < 576)
             core_panic("XSAVE area of %zu bytes is not supported", area_size);
+        arch_cpuid(0xd, 1, r);
+        use_xsaveopt = r[0] & 1;
     }
     /* what this CPU accepts in MXCSR */
     memset(scratch, 0, sizeof(scratch));

@@ -147,10 +147,18 @@ void apic_send_init_sipi(uint32_t dest, uint64_t start_pa)
     }
 }
 
+/* An earlier deadline already in the hardware is kept when a later one
+ * (or none) is asked for: firing early is harmless (the handlers look at
+ * the time and arm again), and it saves an APIC write (an MMIO exit, or a
+ * hypercall on PVM) at most task switches, whose slice end moves each
+ * time. */
 void arch_timer_arm(uint64_t deadline_ns)
 {
     struct cpu *c = this_cpu();
     if (deadline_ns == c->timer_armed)
+        return;
+    if (c->timer_armed && (!deadline_ns || deadline_ns > c->timer_armed) &&
+        c->timer_armed > core_time_monotonic_ns())
         return;
     c->timer_armed = deadline_ns;
     if (tsc_deadline) {

@@ -153,7 +153,7 @@ EXTRA_DIST += tests/system/stress.sh tests/stress/randsys.c
 CLEANFILES += tests/stress/randsys
 tests/stress/randsys: $(srcdir)/tests/stress/randsys.c
 	@mkdir -p tests/stress
-	$(AM_V_CC)$(MUSL_GCC) -static -O2 -Wall -o $@ $(srcdir)/tests/stress/randsys.c
+	$(AM_V_CC)$(MUSL_GCC) -static -pthread -O2 -Wall -o $@ $(srcdir)/tests/stress/randsys.c
 
 # mica's own VMM on each platform (skips without /dev/kvm).
 TESTS += tests/system/platforms.sh

@@ -1,12 +1,16 @@
 /* randsys: random syscalls with random arguments, to prove that no program
  * can bring the guest kernel down.
  *
- * usage: randsys ITERATIONS SEED [CHILDREN]
+ * usage: randsys ITERATIONS SEED [CHILDREN [threads]]
  *
  * With CHILDREN, the program forks that many children, each in its own
  * process group with its own seed, runs the random calls in them, and
  * counts how they ended (exit or signal) as the parent: kills of random
- * pids and groups then reach other processes too.
+ * pids and groups then reach other processes too. With "threads", each
+ * child runs the calls in three more threads as well, which share its
+ * memory and files (a munmap or close in one hits the others); after at
+ * most two seconds the child exits, and exit_group must end threads
+ * still blocked in a call.
  *
  * Arguments mix small numbers, pointers into a scratch buffer, kernel-half
  * and wild addresses, negative errno-like values and single bits. Calls
@@ -18,7 +22,10 @@
  * status, never 125 (kernel panic), and never hang. With TRACE set each call
  * is logged to stderr first, to find the one that broke.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -27,7 +34,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static uint64_t state = 88172645463325252ull;
+static __thread uint64_t state = 88172645463325252ull;
 
 static uint64_t rnd(void)
 {
@@ -100,10 +107,51 @@ static int run(long iters, char *buf, int trace)
     return 0;
 }
 
+struct worker {
+    long iters;
+    char *buf;
+    int trace;
+    uint64_t seed;
+};
+static atomic_int workers_done;
+
+static void *worker(void *arg)
+{
+    struct worker *w = arg;
+    state = w->seed;
+    run(w->iters, w->buf, w->trace);
+    atomic_fetch_add(&workers_done, 1);
+    return NULL;
+}
+
+/* A child with three more threads; it leaves after its own calls and at
+ * most two more seconds for theirs. */
+static int threaded_child(long iters, char *buf, int trace, uint64_t seed)
+{
+    static struct worker w[3];
+    for (int i = 0; i < 3; i++) {
+        w[i] = (struct worker){iters, buf, trace, (seed + (uint64_t)i + 1) * 2654435761u + 1};
+        pthread_t t;
+        if (pthread_create(&t, NULL, worker, &w[i]) == 0)
+            pthread_detach(t);
+        else
+            atomic_fetch_add(&workers_done, 1);
+    }
+    run(iters, buf, trace);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        sched_yield();
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+    } while (atomic_load(&workers_done) < 3 && t1.tv_sec - t0.tv_sec < 2);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long iters = argc > 1 ? atol(argv[1]) : 10000;
     int children = argc > 3 ? atoi(argv[3]) : 0;
+    int threads = argc > 4 && argv[4][0] == 't';
     int trace = getenv("TRACE") != NULL;
     uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
     char *buf;
@@ -126,7 +174,7 @@ int main(int argc, char **argv)
         if (pid == 0) {
             setpgid(0, 0);
             state = (seed * 1000 + (uint64_t)c) * 2654435761u + 1;
-            _exit(run(iters, buf, trace));
+            _exit(threads ? threaded_child(iters, buf, trace, state) : run(iters, buf, trace));
         }
         if (pid < 0)
             return 4;

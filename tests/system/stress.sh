@@ -50,6 +50,11 @@ if [ "$ENGINE" = qemu ]; then
     for seed in ${STRESS_SMP_SEEDS:-105 106}; do
         survive "seed $seed, --cpus 2: 4 children x 1000 random syscalls" 1000 "$seed" 4
     done
+    # threads sharing memory and files, all issuing random calls at once
+    for seed in ${STRESS_THREAD_SEEDS:-107 108}; do
+        survive "seed $seed, --cpus 2: 2 children x 4 threads x 1000 random syscalls" \
+            1000 "$seed" 2 threads
+    done
     ENGINE_OPTS=$_opts MICA_TEST_TIMEOUT=$_to
 fi
 finish

@@ -638,5 +638,9 @@ static inline bool abi_time_ok(int64_t sec, int64_t nsec)
 {
     return sec >= 0 && nsec >= 0 && nsec < 1000000000;
 }
+/* A user struct timespec as ns (saturating at UINT64_MAX): 0, -EFAULT,
+ * or -EINVAL when it is negative or its nanoseconds are out of range
+ * (sys_time.c). */
+int abi_timespec_in(uaddr_t u_ts, uint64_t *ns) __must_check;
 
 #endif

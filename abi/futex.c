@@ -29,7 +29,6 @@
 
 #include <core/time.h>
 #include <linux/futex.h>
-#include <linux/time_types.h>
 
 #define FUTEX_BUCKETS 64
 #define ROBUST_LIST_LIMIT 2048 /* as Linux: a loop in the list ends here */
@@ -185,25 +184,24 @@ int futex_wake_addr(uaddr_t u, int n)
  * FUTEX_WAIT, absolute on the chosen clock for the others. */
 static int deadline_of(uaddr_t u_ts, bool absolute, bool realtime, uint64_t *deadline)
 {
-    struct __kernel_timespec ts;
+    uint64_t ns;
     *deadline = 0;
     if (!u_ts.addr)
         return 0;
-    if (core_copy_from_user(&ts, u_ts, sizeof(ts)))
-        return -EFAULT;
-    if (!abi_time_ok(ts.tv_sec, ts.tv_nsec))
-        return -EINVAL;
-    uint64_t ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-    uint64_t mono = core_time_monotonic_ns();
+    int err = abi_timespec_in(u_ts, &ns);
+    if (err)
+        return err;
+    /* the time left, whatever the clock */
+    uint64_t mono = core_time_monotonic_ns(), left;
     if (!absolute)
-        *deadline = mono + ns;
+        left = ns;
     else if (realtime) {
         uint64_t rt = core_time_realtime_ns();
-        *deadline = ns > rt ? mono + (ns - rt) : 1;
+        left = ns > rt ? ns - rt : 0;
     } else
-        *deadline = ns ? ns : 1;
-    if (!*deadline)
-        *deadline = 1;
+        left = ns > mono ? ns - mono : 0;
+    if (left <= UINT64_MAX - mono) /* else past any clock's end: none */
+        *deadline = mono + left;
     return 0;
 }
 

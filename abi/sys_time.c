@@ -49,7 +49,7 @@ static int ts_out(uaddr_t u_ts, uint64_t ns)
     return core_copy_to_user(u_ts, &ts, sizeof(ts)) ? -EFAULT : 0;
 }
 
-static int ts_in(uaddr_t u_ts, uint64_t *ns)
+int abi_timespec_in(uaddr_t u_ts, uint64_t *ns)
 {
     struct __kernel_timespec ts;
     if (core_copy_from_user(&ts, u_ts, sizeof(ts)))
@@ -85,7 +85,7 @@ long sys_clock_settime(int clk, uaddr_t u_ts)
     uint64_t ns;
     if (clk != CLOCK_REALTIME)
         return -EINVAL;
-    int err = ts_in(u_ts, &ns);
+    int err = abi_timespec_in(u_ts, &ns);
     if (!err)
         core_time_set_realtime_ns(ns);
     return err;
@@ -138,7 +138,7 @@ static long sleep_ns(uint64_t ns, uaddr_t u_rem)
 long sys_nanosleep(uaddr_t u_req, uaddr_t u_rem)
 {
     uint64_t ns;
-    int err = ts_in(u_req, &ns);
+    int err = abi_timespec_in(u_req, &ns);
     if (err)
         return err;
     return sleep_ns(ns, u_rem);
@@ -154,7 +154,7 @@ long sys_clock_nanosleep(int clk, int flags, uaddr_t u_req, uaddr_t u_rem)
         return clk < 0 || clk > CLOCK_TAI ? -EINVAL : -EOPNOTSUPP;
     if (flags & ~TIMER_ABSTIME)
         return -EINVAL;
-    int err = ts_in(u_req, &ns);
+    int err = abi_timespec_in(u_req, &ns);
     if (err)
         return err;
     if (flags & TIMER_ABSTIME) {

@@ -44,6 +44,7 @@ GUEST_CORE_HDRS = \
 	guest/core/core_int.h \
 	guest/core/arch/x86_64/arch.h \
 	guest/core/arch/x86_64/asm_offsets.h \
+	guest/core/arch/x86_64/boot32.h \
 	guest/core/arch/x86_64/pvm.h \
 	guest/include/core/types.h guest/include/core/errno.h \
 	guest/include/core/console.h guest/include/core/panic.h \

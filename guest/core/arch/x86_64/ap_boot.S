@@ -9,8 +9,7 @@
  * kernel's page tables and the stack smp.c prepared, and calls ap_main.
  */
 #include "asm_offsets.h"
-
-#define PHYS(x) ((x) - KERNEL_VMA)
+#include "boot32.h"
 #define AP_TRAMPOLINE_PA 0x8000
 
     .section .rodata
@@ -46,30 +45,11 @@ ap_start32:
     mov %eax, %ds
     mov %eax, %es
     mov %eax, %ss
-    mov $PHYS(boot_pml4), %eax
-    mov %eax, %cr3
-    mov %cr4, %eax
-    or $0x20, %eax                  /* PAE */
-    mov %eax, %cr4
-    mov $0xc0000080, %ecx           /* EFER: LME | SCE | NXE */
-    rdmsr
-    or $0x901, %eax
-    wrmsr
-    mov %cr0, %eax
-    or $0x80000001, %eax            /* PG | PE */
-    and $~0x60000000, %eax          /* caches on */
-    mov %eax, %cr0
-    lgdt PHYS(boot_gdtr)
-    ljmp $SEL_KCODE, $PHYS(ap_start64_low)
+    ENTER_LONG_MODE ap_start64_low
 
     .code64
 ap_start64_low:
-    mov $SEL_KDATA, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    movabs $ap_start64_high, %rax
-    jmp *%rax
+    GO_HIGH ap_start64_high
 
     .section .text.boot, "ax"
 ap_start64_high:

@@ -11,9 +11,8 @@
  * switch to long mode on static page tables and join the 64-bit path.
  */
 #include "asm_offsets.h"
+#include "boot32.h"
 #include "pvm.h"
-
-#define PHYS(x) ((x) - KERNEL_VMA)
 
     .section .note.pvh, "a"
     .align 4
@@ -30,30 +29,11 @@ pvh_start32:
     cli
     cld
     mov %ebx, %esi                  /* hvm_start_info (physical) */
-    mov $PHYS(boot_pml4), %eax
-    mov %eax, %cr3
-    mov %cr4, %eax
-    or $0x20, %eax                  /* PAE */
-    mov %eax, %cr4
-    mov $0xc0000080, %ecx           /* EFER: LME | SCE | NXE */
-    rdmsr
-    or $0x901, %eax
-    wrmsr
-    mov %cr0, %eax
-    or $0x80000001, %eax            /* PG | PE */
-    and $~0x60000000, %eax          /* caches on: clear CD, NW */
-    mov %eax, %cr0
-    lgdt PHYS(boot_gdtr)
-    ljmp $SEL_KCODE, $PHYS(pvh_start64_low)
+    ENTER_LONG_MODE pvh_start64_low
 
     .code64
 pvh_start64_low:
-    mov $SEL_KDATA, %eax
-    mov %eax, %ds
-    mov %eax, %es
-    mov %eax, %ss
-    movabs $pvh_start64_high, %rax
-    jmp *%rax
+    GO_HIGH pvh_start64_high
 
     .section .text.boot, "ax"
 pvh_start64_high:

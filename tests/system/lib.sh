@@ -163,6 +163,20 @@ expect() {
     return 1
 }
 
+# holds NAME COND...: pass if the shell condition holds, else fail and
+# show the run's stderr and stdout ($WORK/err, $WORK/out) and $status.
+holds() {
+    _name=$1
+    shift
+    if "$@"; then
+        pass "$_name"
+    else
+        fail "$_name (status $status)"
+        sed -n '1,10s/^/    stderr: /p' "$WORK/err"
+        sed -n '1,5s/^/    stdout: /p' "$WORK/out"
+    fi
+}
+
 finish() {
     echo "$passed passed, $failed failed"
     [ "$failed" = 0 ]

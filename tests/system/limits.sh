@@ -18,18 +18,6 @@ HOG=$(pwd)/tests/limits/hog
 [ -x "$HOG" ] || skip "tests/limits/hog not built"
 OVERHEAD_MIB=${MICA_TEST_RSS_OVERHEAD_MIB:-96}
 
-check() {
-    _name=$1
-    shift
-    if "$@"; then
-        pass "$_name"
-    else
-        fail "$_name (status $status)"
-        sed -n '1,10s/^/    stderr: /p' "$WORK/err"
-        sed -n '1,5s/^/    stdout: /p' "$WORK/out"
-    fi
-}
-
 # rss_kib PID: VmRSS of PID and its children (QEMU), in KiB
 rss_kib() {
     _sum=0
@@ -60,16 +48,16 @@ done
 wait "$bg"
 status=$?
 limit=$(((128 + OVERHEAD_MIB) * 1024))
-check "--memory 128M, a hog: 137 or its own 3 (here $status), no panic" \
+holds "--memory 128M, a hog: 137 or its own 3 (here $status), no panic" \
     eval '{ [ "$status" = 137 ] || [ "$status" = 3 ]; } &&
           ! grep -qi panic "$WORK/err"'
-check "--memory 128M, a hog: mica+QEMU peak RSS $((peak / 1024)) MiB <= 128 + $OVERHEAD_MIB MiB" \
+holds "--memory 128M, a hog: mica+QEMU peak RSS $((peak / 1024)) MiB <= 128 + $OVERHEAD_MIB MiB" \
     eval '[ "$peak" -gt 0 ] && [ "$peak" -le "$limit" ]'
 
 # (2) A child hogs; its parent sees it killed and goes on.
 mica_run "$WORK/out" "$WORK/err" /dev/null --memory 128M --no-host-root \
     "$HOG" mem-child
-check "--memory 128M, a hogging child: killed (or failed), the parent goes on" \
+holds "--memory 128M, a hogging child: killed (or failed), the parent goes on" \
     eval '[ "$status" = 0 ] && [ "$(sed -n 2p "$WORK/out")" = "parent alive" ] &&
           grep -Eq "^child (killed by signal 9|exited 3)$" "$WORK/out" &&
           ! grep -qi panic "$WORK/err"'
@@ -77,18 +65,18 @@ check "--memory 128M, a hogging child: killed (or failed), the parent goes on" \
 # (3) Files for ever: EMFILE, after as many as on the host at 1024.
 (ulimit -n 1024 && exec "$HOG" files) >"$WORK/host.out" 2>&1 </dev/null
 mica_run "$WORK/out" "$WORK/err" /dev/null --no-host-root "$HOG" files
-check "open for ever: EMFILE at the default limit, as the host at 1024 ($(cat "$WORK/out"))" \
+holds "open for ever: EMFILE at the default limit, as the host at 1024 ($(cat "$WORK/out"))" \
     eval '[ "$status" = 0 ] && cmp -s "$WORK/out" "$WORK/host.out" &&
           grep -q "then No file descriptors available" "$WORK/out"'
 
 # (4) Fork for ever.
 mica_run "$WORK/out" "$WORK/err" /dev/null "$HOG" procs 40
-check "fork for ever under RLIMIT_NPROC 40: EAGAIN after 39 ($(cat "$WORK/out"))" \
+holds "fork for ever under RLIMIT_NPROC 40: EAGAIN after 39 ($(cat "$WORK/out"))" \
     eval '[ "$status" = 0 ] &&
           [ "$(cat "$WORK/out")" = "forked 39, then Resource temporarily unavailable" ]'
 mica_run "$WORK/out" "$WORK/err" /dev/null --memory 128M --no-host-root \
     "$HOG" procs
-check "fork for ever at the default limits: ends cleanly ($(cat "$WORK/out"))" \
+holds "fork for ever at the default limits: ends cleanly ($(cat "$WORK/out"))" \
     eval '[ "$status" = 0 ] && ! grep -qi panic "$WORK/err" &&
           grep -Eq "^forked [0-9]+, then (Out of memory|Resource temporarily unavailable)$" "$WORK/out"'
 finish

@@ -17,20 +17,6 @@ need_busybox
 mica_setup
 PTYRUN=${PTYRUN:-$(pwd)/tests/tty/ptyrun}
 
-# check NAME COND...: pass if the shell condition holds, else fail and
-# show mica's stderr.
-check() {
-    _name=$1
-    shift
-    if "$@"; then
-        pass "$_name"
-    else
-        fail "$_name (status $status)"
-        sed -n '1,10s/^/    stderr: /p' "$WORK/err"
-        sed -n '1,5s/^/    stdout: /p' "$WORK/out"
-    fi
-}
-
 # timed NAME WANT_STATUS mica run args...: status and seconds taken.
 timed() {
     _t0=$(date +%s.%N)
@@ -44,13 +30,13 @@ between() { # between X LOW HIGH: LOW <= X < HIGH
 # (1) --timeout. A busy loop for ever: 124 after about 2 s (well before
 # the test's own limit of $MICA_TEST_TIMEOUT s, which would also say 124).
 timed --timeout 2 "$BB" sh -c 'while :; do :; done'
-check "--timeout 2 on a busy loop: 124 after ${secs}s, stderr empty" \
+holds "--timeout 2 on a busy loop: 124 after ${secs}s, stderr empty" \
     eval '[ "$status" = 124 ] && between "$secs" 2 15 && [ ! -s "$WORK/err" ]'
 timed -v --timeout 1.5 "$BB" sleep 60
-check "--timeout -v: one line says so" \
+holds "--timeout -v: one line says so" \
     eval '[ "$status" = 124 ] && [ "$(grep -c "^mica: --timeout" "$WORK/err")" = 1 ]'
 timed --timeout 20 "$BB" sh -c 'echo in time; exit 3'
-check "--timeout 20 on a quick program: its own status and output" \
+holds "--timeout 20 on a quick program: its own status and output" \
     eval '[ "$status" = 3 ] && [ "$(cat "$WORK/out")" = "in time" ]'
 # A fork bomb: the guest survives it until the time is up, and QEMU is
 # gone with mica (the marker is on QEMU's command line).
@@ -58,14 +44,14 @@ mark="mica-sandbox-test-$$"
 timed --timeout 3 -e "MARK=$mark" "$BB" sh -c \
     'b() { b | b & }; b; while :; do sleep 1; done'
 sleep 0.2
-check "fork bomb under --timeout 3: 124 after ${secs}s, no panic, QEMU gone" \
+holds "fork bomb under --timeout 3: 124 after ${secs}s, no panic, QEMU gone" \
     eval '[ "$status" = 124 ] && between "$secs" 3 20 &&
           ! grep -qi panic "$WORK/err" && ! pgrep -f "$mark" >/dev/null'
 if [ -x "$PTYRUN" ]; then
     env -u TERM "$PTYRUN" -t "$MICA_TEST_TIMEOUT" -o "$WORK/out" -- \
         "$MICA" run -t --timeout 1 $ENGINE_OPTS "$BB" sleep 30 2>"$WORK/err"
     status=$?
-    check "-t --timeout 1: 124 and the terminal restored" \
+    holds "-t --timeout 1: 124 and the terminal restored" \
         eval '[ "$status" = 124 ] && grep -q "^termios restored: yes$" "$WORK/err"'
 fi
 
@@ -120,14 +106,14 @@ status=$?
 [ "$status" = 0 ] || why="$why status $status;"
 cp "$WORK/bg.err" "$WORK/err"
 cp "$WORK/bg.out" "$WORK/out"
-check "a running guest: $threads mica thread(s) all Seccomp 2, NoNewPrivs, no capabilities${why:+: $why}" \
+holds "a running guest: $threads mica thread(s) all Seccomp 2, NoNewPrivs, no capabilities${why:+: $why}" \
     [ -z "$why" ]
 
 # (3) The filter kills a forbidden call, clearly, before the guest runs.
 MICA_TEST_SECCOMP_VIOLATE=1
 export MICA_TEST_SECCOMP_VIOLATE
 mica_run "$WORK/out" "$WORK/err" /dev/null "$BB" echo the guest ran
-check "a forbidden call (socket) after the filter: 125, named, one line" \
+holds "a forbidden call (socket) after the filter: 125, named, one line" \
     eval '[ "$status" = 125 ] && [ ! -s "$WORK/out" ] &&
           [ "$(wc -l <"$WORK/err")" = 1 ] &&
           grep -q "^mica: seccomp: mica made a forbidden system call, socket (41)" "$WORK/err"'
@@ -135,11 +121,11 @@ if [ -x "$PTYRUN" ]; then
     env -u TERM "$PTYRUN" -t "$MICA_TEST_TIMEOUT" -o "$WORK/out" -- \
         "$MICA" run -t $ENGINE_OPTS "$BB" true 2>"$WORK/err"
     status=$?
-    check "-t and a forbidden call: 125 and the terminal restored" \
+    holds "-t and a forbidden call: 125 and the terminal restored" \
         eval '[ "$status" = 125 ] && grep -q "^termios restored: yes$" "$WORK/err"'
 fi
 mica_run "$WORK/out" "$WORK/err" /dev/null --seccomp=off "$BB" echo unconfined
-check "--seccomp=off: runs unconfined (the hook passes) and warns loudly" \
+holds "--seccomp=off: runs unconfined (the hook passes) and warns loudly" \
     eval '[ "$status" = 0 ] && [ "$(cat "$WORK/out")" = unconfined ] &&
           grep -q "^mica: WARNING: --seccomp=off" "$WORK/err"'
 unset MICA_TEST_SECCOMP_VIOLATE
@@ -159,7 +145,7 @@ else
         "$WORK/bin/mica" run $ENGINE_OPTS "$BB" sh -c 'echo hi from nobody') \
         >"$WORK/out" 2>"$WORK/err" </dev/null
     status=$?
-    check "the QEMU engine as user nobody" \
+    holds "the QEMU engine as user nobody" \
         eval '[ "$status" = 0 ] && [ "$(cat "$WORK/out")" = "hi from nobody" ]'
 fi
 finish

@@ -137,7 +137,7 @@ __noreturn void core_start(void)
     fpu_init();
     sched_init();
     apic_init();
-    const char *cpus = cmdline_find(cmdline_copy, "mica.cpus=");
+    const char *cpus = cmdline_find(cmdline_copy, MICA_CMDLINE_CPUS);
     smp_boot(cpus ? (unsigned)strtoul(cpus, NULL, 10) : 1);
     dev_init();
     console_irq_init();

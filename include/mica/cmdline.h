@@ -9,6 +9,8 @@
  *   mica.env=ENC       one per environment entry "NAME=VALUE", in order
  *   mica.verbose       the kernel logs to the console and reports
  *                      unimplemented syscalls
+ *   mica.cpus=N        start N CPUs (absent: one); the rest are application
+ *                      processors the guest starts itself (ring 0 only)
  *   mica.time=NS       host CLOCK_REALTIME in ns when the VM was created
  *   mica.seed=HEX      64 hex digits of host randomness (AT_RANDOM, getrandom)
  *   mica.cwd=ENC       initial working directory (default "/")

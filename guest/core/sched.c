@@ -124,15 +124,21 @@ bool sched_cpu_idle(unsigned id)
     return sched_cpus[id].halted;
 }
 
+/* Tell the services that t runs now (idle is not theirs). */
+static void hook_to(struct core_task *t)
+{
+    if (switch_hook && t != sc()->idle) {
+        hooked = t;
+        switch_hook(t);
+    }
+}
+
 /* This CPU just took the big kernel lock: the services' idea of the
  * current task may be another CPU's. */
 void sched_lock_taken(void)
 {
-    struct core_task *t = current;
-    if (t != hooked && t != sc()->idle && switch_hook) {
-        hooked = t;
-        switch_hook(t);
-    }
+    if (current != hooked)
+        hook_to(current);
 }
 
 void sched_init(void)
@@ -242,6 +248,8 @@ static void account(struct core_task *t, uint64_t now)
 static void task_free(struct core_task *t)
 {
     kstack_free(t->kstack); /* (smp: a shootdown of the kernel mapping) */
+    if (hooked == t) /* a new task may get its address */
+        hooked = NULL;
     fpu_free(t->fpu);
     if (t != &task0)
         core_free(t);
@@ -253,10 +261,7 @@ static void switch_finish(struct core_task *prev)
     prev->running = false;
     if (prev->state == TASK_DEAD)
         task_free(prev);
-    if (switch_hook && current != sc()->idle) {
-        hooked = current;
-        switch_hook(current);
-    }
+    hook_to(current);
 }
 
 static void switch_to(struct core_task *next)

@@ -144,9 +144,7 @@ __noreturn void proc_exit(int wait_status)
     if (!p->exiting) {
         p->exiting = true;
         p->group_exit_status = wait_status;
-        for (struct thread *t = p->threads; t; t = t->next)
-            if (t != abi_thread)
-                core_task_interrupt(t->task);
+        proc_interrupt_others(p);
         core_wake_all(&p->stop_wait);
     }
     thread_exit(p->group_exit_status);
@@ -160,9 +158,7 @@ int proc_kill_other_threads(void)
     if (p->exiting || p->exec_thread)
         return -EINTR; /* another thread is exiting or execing: it wins */
     p->exec_thread = abi_thread;
-    for (struct thread *t = p->threads; t; t = t->next)
-        if (t != abi_thread)
-            core_task_interrupt(t->task);
+    proc_interrupt_others(p);
     core_wake_all(&p->stop_wait);
     while (p->nthreads > 1)
         core_wait(&p->thread_exit_wait, 0, false);

@@ -124,6 +124,13 @@ struct thread *thread_find(int tid)
     return NULL;
 }
 
+void proc_interrupt_others(struct process *p)
+{
+    for (struct thread *t = p->threads; t; t = t->next)
+        if (t != abi_thread)
+            core_task_interrupt(t->task);
+}
+
 void proc_times(const struct process *p, uint64_t *user_ns, uint64_t *sys_ns)
 {
     *user_ns = p->dead_utime_ns;

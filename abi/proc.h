@@ -160,6 +160,9 @@ static inline struct thread *proc_main_thread(const struct process *p)
 {
     return p->threads;
 }
+/* Send every thread of p but the current one through the return-to-user
+ * hook (a stop, a group exit, an exec). */
+void proc_interrupt_others(struct process *p);
 /* CPU times of p's live and dead threads. */
 void proc_times(const struct process *p, uint64_t *user_ns, uint64_t *sys_ns);
 

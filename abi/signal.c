@@ -343,9 +343,7 @@ static void stop_self(int sig)
 {
     struct process *p = abi_proc;
     p->state = PROC_STOPPED;
-    for (struct thread *t = p->threads; t; t = t->next)
-        if (t != abi_thread)
-            core_task_interrupt(t->task);
+    proc_interrupt_others(p);
     p->stop_signal = sig;
     p->wait_reported = false;
     if (p->parent) {
